@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Lookbook.Engine.Search;
+using Lookbook.Storage;
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
+using Microsoft.Extensions.Options;
+
+namespace Lookbook.Cli;
+
+/// <summary>Runs a command body with its context and turns known failures into messages and exit codes.</summary>
+internal static class CommandRunner
+{
+    public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body) =>
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            using var context = new CliContext(global.Overrides(result), result.GetValue(global.Verbose), output, error);
+            try
+            {
+                return await body(result, context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Fail(context, "Interrupted. Work committed so far is kept; run the same command again to continue.");
+                return ExitCodes.Cancelled;
+            }
+            catch (EmbeddingMismatchException e)
+            {
+                Fail(context, e.Message);
+                return ExitCodes.EmbeddingMismatch;
+            }
+            catch (OptionsValidationException e)
+            {
+                Fail(context, "The configuration is invalid: " + string.Join(" ", e.Failures));
+                return ExitCodes.Failure;
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ProductNotFoundException)
+            {
+                Fail(context, e.Message);
+                return ExitCodes.NotFound;
+            }
+            catch (Exception e) when (e is ModelLoadException or ImageRejectedException or CatalogEmptyException or InvalidDataException or IOException)
+            {
+                Fail(context, e.Message);
+                return ExitCodes.Failure;
+            }
+            catch (ArgumentException e)
+            {
+                Fail(context, e.Message);
+                return ExitCodes.InvalidUsage;
+            }
+        });
+
+    /// <summary>Writes the message to stderr as plain text, unwrapped, so scripts and logs keep it whole.</summary>
+    public static void Fail(CliContext context, string message) =>
+        context.ErrorWriter.WriteLine($"error: {message}");
+}

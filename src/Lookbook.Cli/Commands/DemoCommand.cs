@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Lookbook.Cli.Output;
+using Lookbook.Core.Search;
+using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Search;
+using Lookbook.Engine.Sources;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary>
+/// <c>lookbook demo</c>: imports the shipped Fashion-MNIST sample and searches it with a few
+/// photos from the official test set, so a newcomer sees the whole path in one command.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly string[] DemoQueries = ["sneaker.png", "dress.png", "bag.png"];
+
+    public static Command Create(GlobalOptions global)
+    {
+        var command = new Command("demo", "Import the shipped sample catalog (3,000 Fashion-MNIST images) and search it by photo.");
+        command.SetAction(global, async (result, context, cancellationToken) =>
+        {
+            var samples = Path.Combine(AppContext.BaseDirectory, "samples");
+            var source = new FashionMnistSource(Path.Combine(samples, "fashion-mnist"), "train");
+            context.Out.MarkupLine($"Importing the sample catalog into [bold]{Markup.Escape(context.Get<Storage.CatalogDatabase>().Path)}[/] …");
+            var report = await ImportView.WithProgressAsync(context, "Importing",
+                progress => context.Get<CatalogImporter>().ImportAsync(source, new ImportOptions(), progress, cancellationToken)).ConfigureAwait(false);
+            ImportView.WriteReport(context, report, json: false);
+
+            var search = context.Get<CatalogSearch>();
+            foreach (var query in DemoQueries)
+            {
+                context.Out.WriteLine();
+                var file = new FileInfo(Path.Combine(samples, "queries", query));
+                var request = new SearchRequest(K: 5);
+                var hits = SearchCommand.Run(context, file, request);
+                SearchResultView.Write(context, $"samples/queries/{query}", request, search.ModelDescription, hits, json: false);
+            }
+
+            context.Out.WriteLine();
+            context.Out.MarkupLine("Try your own: [bold]lookbook search PHOTO[/], [bold]lookbook similar fmnist-train-00000[/], [bold]lookbook stats[/].");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

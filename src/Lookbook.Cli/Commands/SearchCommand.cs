@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Lookbook.Cli.Output;
+using Lookbook.Engine.Search;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary><c>lookbook search PHOTO</c>: products that look like a photo.</summary>
+internal static class SearchCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var photo = new Argument<FileInfo>("photo") { Description = "The photo to search with (JPEG, PNG, WebP, GIF or BMP)." };
+        var options = new SearchOptions();
+        var command = new Command("search", "Find the products that look most like a photo.") { photo };
+        options.AddTo(command);
+        command.SetAction(global, (result, context, _) =>
+        {
+            var file = result.GetValue(photo)!;
+            var request = options.ToRequest(result);
+            var hits = Run(context, file, request);
+            SearchResultView.Write(context, file.Name, request, context.Get<CatalogSearch>().ModelDescription, hits, result.GetValue(options.Json));
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    internal static IReadOnlyList<Core.Search.SearchHit> Run(CliContext context, FileInfo file, Core.Search.SearchRequest request)
+    {
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"Photo not found: {file.FullName}");
+        }
+
+        var bytes = File.ReadAllBytes(file.FullName);
+        try
+        {
+            return context.Get<CatalogSearch>().SearchByPhoto(bytes, request);
+        }
+        catch (Vision.Images.ImageRejectedException e)
+        {
+            throw new Vision.Images.ImageRejectedException(e.Problem, $"{file.Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using Lookbook.Cli.Output;
+using Lookbook.Storage;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary><c>lookbook stats</c>: what the catalog holds and which model indexed it.</summary>
+internal static class StatsCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the statistics as JSON." };
+        var command = new Command("stats", "Show products per category, how many are indexed, and the model in use.") { json };
+        command.SetAction(global, (result, context, _) =>
+        {
+            var database = context.Get<CatalogDatabase>();
+            var stats = database.GetStats();
+            if (result.GetValue(json))
+            {
+                Json.Write(context.Out.Profile.Out.Writer, new { database = database.Path, stats.Products, stats.Embedded, stats.Categories, model = stats.Embedding, stats.FileBytes });
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            context.Out.MarkupLine($"Catalog [bold]{Markup.Escape(database.Path)}[/] ({stats.FileBytes / 1_048_576.0:F1} MB)");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Category").AddColumn(new TableColumn("Products").RightAligned());
+            foreach (var category in stats.Categories)
+            {
+                table.AddRow(Markup.Escape(category.Category), category.Products.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            table.AddRow("[bold]Total[/]", $"[bold]{stats.Products:N0}[/]");
+            context.Out.Write(table);
+            context.Out.MarkupLine($"Indexed: {stats.Embedded:N0} of {stats.Products:N0} products");
+            context.Out.MarkupLine(stats.Embedding is { } model
+                ? $"Model: {Markup.Escape(model.Description)} ({model.Dimension}-d, fingerprint {model.Fingerprint})"
+                : "Model: none yet (nothing imported)");
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,99 @@
+using Lookbook.Engine.Indexing;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Lookbook.Cli.Output;
+
+/// <summary>A progress bar with rate and ETA while importing, and the report afterwards.</summary>
+internal static class ImportView
+{
+    private const int IssuesShown = 20;
+
+    public static async Task<ImportResult> WithProgressAsync(
+        CliContext context, string description, Func<IProgress<ImportProgress>, Task<ImportResult>> work)
+    {
+        if (!context.Error.Profile.Capabilities.Interactive)
+        {
+            return await work(new Progress<ImportProgress>(_ => { })).ConfigureAwait(false);
+        }
+
+        ImportResult? result = null;
+        await context.Error.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new CountColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask(Markup.Escape(description), maxValue: 1);
+                task.IsIndeterminate = true;
+                result = await work(new InlineProgress(p =>
+                {
+                    if (p.Total is { } total && total > 0)
+                    {
+                        task.IsIndeterminate = false;
+                        task.MaxValue = total;
+                    }
+
+                    task.Value = p.Processed;
+                })).ConfigureAwait(false);
+                task.MaxValue = Math.Max(task.Value, 1);
+                task.Value = task.MaxValue;
+                task.StopTask();
+            }).ConfigureAwait(false);
+        return result!;
+    }
+
+    public sealed record JsonReport(
+        string Source, long RunId, int Added, int Updated, int Unchanged, int Skipped, int Removed,
+        double Seconds, double EmbeddedPerSecond, IReadOnlyList<Storage.ImportIssue> Issues);
+
+    public static void WriteReport(CliContext context, ImportResult result, bool json)
+    {
+        var c = result.Counts;
+        if (json)
+        {
+            Json.Write(context.Out.Profile.Out.Writer, new JsonReport(result.Source, result.RunId, c.Added, c.Updated, c.Unchanged, c.Skipped,
+                c.Removed, Math.Round(result.Elapsed.TotalSeconds, 2), Math.Round(result.EmbeddedPerSecond, 1), result.Issues));
+            return;
+        }
+
+        context.Out.MarkupLine(
+            $"[green]{c.Added}[/] added, [green]{c.Updated}[/] updated, {c.Unchanged} unchanged, " +
+            $"[{(c.Skipped > 0 ? "yellow" : "grey")}]{c.Skipped} skipped[/], {c.Removed} removed " +
+            $"in {result.Elapsed.TotalSeconds:F1} s ({result.EmbeddedPerSecond:F0} images/s embedded).");
+        if (result.Issues.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumn("Skipped item").AddColumn("Problem").AddColumn("Details");
+        foreach (var issue in result.Issues.Take(IssuesShown))
+        {
+            table.AddRow(Markup.Escape(issue.Item), Markup.Escape(issue.Problem), Markup.Escape(issue.Message));
+        }
+
+        context.Out.Write(table);
+        if (result.Issues.Count > IssuesShown)
+        {
+            context.Out.MarkupLine($"[yellow]… and {result.Issues.Count - IssuesShown} more (use --json for the full list).[/]");
+        }
+    }
+
+    /// <summary>Reports on the calling thread; <see cref="Progress{T}"/> would post to the thread pool and reorder updates.</summary>
+    private sealed class InlineProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+
+    private sealed class RateColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Markup(task.Speed is { } speed ? $"[blue]{speed:F0}/s[/]" : "[grey]–/s[/]");
+    }
+
+    private sealed class CountColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Markup(task.IsIndeterminate ? $"{task.Value:F0}" : $"{task.Value:F0}/{task.MaxValue:F0}");
+    }
+}

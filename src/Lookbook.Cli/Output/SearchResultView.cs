@@ -1,0 +1,52 @@
+using System.Globalization;
+using Lookbook.Core.Search;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Output;
+
+/// <summary>Prints search results as a table or as JSON.</summary>
+internal static class SearchResultView
+{
+    public sealed record JsonHit(int Rank, string Id, string Title, string Category, double Similarity, IReadOnlyDictionary<string, string> Attributes);
+
+    public sealed record JsonResults(string Query, int K, string? Category, string Model, IReadOnlyList<JsonHit> Results);
+
+    public static void Write(CliContext context, string query, SearchRequest request, string model, IReadOnlyList<SearchHit> hits, bool json)
+    {
+        if (json)
+        {
+            Json.Write(context.Out.Profile.Out.Writer, new JsonResults(
+                query, request.K, request.Category, model,
+                hits.Select((h, i) => new JsonHit(i + 1, h.Product.Id, h.Product.Title, h.Product.Category, Math.Round(h.Similarity, 4), h.Product.Attributes)).ToList()));
+            return;
+        }
+
+        var filter = request.Category is null ? "" : $" in [bold]{Markup.Escape(request.Category)}[/]";
+        context.Out.MarkupLine($"Top {hits.Count} products like [bold]{Markup.Escape(query)}[/]{filter}:");
+        if (hits.Count == 0)
+        {
+            context.Out.MarkupLine("[yellow]No products match.[/]");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("#").RightAligned())
+            .AddColumn(new TableColumn("Similarity").RightAligned())
+            .AddColumn("Product")
+            .AddColumn("Title")
+            .AddColumn("Category");
+        for (var i = 0; i < hits.Count; i++)
+        {
+            var hit = hits[i];
+            table.AddRow(
+                (i + 1).ToString(CultureInfo.InvariantCulture),
+                hit.Similarity.ToString("P1", CultureInfo.InvariantCulture),
+                Markup.Escape(hit.Product.Id),
+                Markup.Escape(hit.Product.Title),
+                Markup.Escape(hit.Product.Category));
+        }
+
+        context.Out.Write(table);
+        context.Out.MarkupLine($"[grey]model: {Markup.Escape(model)}[/]");
+    }
+}

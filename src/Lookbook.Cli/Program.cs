@@ -1,0 +1,3 @@
+using Lookbook.Cli;
+
+return await LookbookCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

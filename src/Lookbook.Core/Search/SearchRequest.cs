@@ -1,0 +1,28 @@
+using Lookbook.Core.Catalog;
+
+namespace Lookbook.Core.Search;
+
+/// <summary>What a shopper asks for besides the image: how many results and which products qualify.</summary>
+/// <param name="K">Number of results wanted.</param>
+/// <param name="Category">Only this category (case-insensitive), or null for any.</param>
+/// <param name="Attributes">Only products whose attributes have these values (case-insensitive).</param>
+public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnlyDictionary<string, string>? Attributes = null)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> with a readable message for unusable values.</summary>
+    public void Validate()
+    {
+        if (K is < 1 or > 1000)
+        {
+            throw new ArgumentException($"k must be between 1 and 1000; got {K}.");
+        }
+    }
+
+    internal bool Accepts(Product product) =>
+        (Category is null || string.Equals(product.Category, Category, StringComparison.OrdinalIgnoreCase))
+        && (Attributes is null || Attributes.All(a =>
+            product.Attributes.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.OrdinalIgnoreCase)));
+}
+
+/// <summary>A product found by similarity.</summary>
+/// <param name="Similarity">Cosine similarity of the vectors, in [-1, 1].</param>
+public sealed record SearchHit(Product Product, float Similarity);

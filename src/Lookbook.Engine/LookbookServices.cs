@@ -1,0 +1,57 @@
+using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Search;
+using Lookbook.Storage;
+using Lookbook.Vision.Embedding;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lookbook.Engine;
+
+/// <summary>Registers Lookbook's services for any host (the CLI, the web app, tests).</summary>
+public static class LookbookServices
+{
+    public static IServiceCollection AddLookbook(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EmbeddingOptions>()
+            .Bind(configuration.GetSection(EmbeddingOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmbeddingOptions>, EmbeddingOptionsValidator>();
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Lookbook:Storage:DatabasePath must name a file.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => CatalogDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath));
+        services.AddSingleton<OnnxImageEmbedder>(sp => new OnnxImageEmbedder(
+            sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value,
+            sp.GetRequiredService<ILogger<OnnxImageEmbedder>>()));
+        services.AddSingleton<IImageEmbedder>(sp => sp.GetRequiredService<OnnxImageEmbedder>());
+        services.AddTransient(sp => new CatalogImporter(
+            sp.GetRequiredService<CatalogDatabase>(),
+            sp.GetRequiredService<IImageEmbedder>(),
+            sp.GetRequiredService<ILogger<CatalogImporter>>())
+        {
+            BatchSize = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.BatchSize,
+        });
+        services.AddTransient(sp => new CatalogReindexer(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>())
+        {
+            BatchSize = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.BatchSize,
+        });
+        services.AddSingleton(sp => new CatalogSearch(
+            sp.GetRequiredService<CatalogDatabase>(),
+            new Lazy<IImageEmbedder>(sp.GetRequiredService<IImageEmbedder>)));
+        return services;
+    }
+
+    /// <summary>Reports every problem of the embedding options at once, with its configuration key.</summary>
+    private sealed class EmbeddingOptionsValidator : IValidateOptions<EmbeddingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EmbeddingOptions options)
+        {
+            var problems = options.Validate().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace Lookbook.Storage;
+
+/// <summary>A product as written by an import, with its image reference or bytes.</summary>
+public sealed record ProductRecord(
+    string Id,
+    string Source,
+    string Title,
+    string Category,
+    IReadOnlyDictionary<string, string> Attributes,
+    string MetadataHash,
+    string ImageHash,
+    string? ImagePath,
+    byte[]? ImageBytes,
+    string ImageFormat,
+    int ImageWidth,
+    int ImageHeight);
+
+/// <summary>The describing fields of a product, for updates that keep its image and vector.</summary>
+public sealed record ProductMetadata(
+    string Id,
+    string Source,
+    string Title,
+    string Category,
+    IReadOnlyDictionary<string, string> Attributes,
+    string MetadataHash);
+
+/// <summary>What the database already knows about a product, to decide whether an import must redo work.</summary>
+public sealed record StoredItemState(string Source, string ImageHash, string MetadataHash, bool HasEmbedding);
+
+/// <summary>The embedding configuration the stored vectors were made with.</summary>
+public sealed record StoredEmbeddingProfile(string Fingerprint, string Description, int Dimension);
+
+/// <summary>A product's vector with the fields search filters on.</summary>
+public sealed record StoredVector(string ProductId, string Category, float[] Vector);
+
+/// <summary>A product's image: either bytes kept in the database or a path to the original file.</summary>
+public sealed record StoredImage(string ProductId, string? Path, byte[]? Bytes, string Format);
+
+/// <summary>One item an import could not use, and why.</summary>
+public sealed record ImportIssue(string Item, string Problem, string Message);
+
+/// <summary>Counts of one import run.</summary>
+public sealed record ImportRunCounts(int Added, int Updated, int Unchanged, int Skipped, int Removed);
+
+/// <summary>Totals for <c>lookbook stats</c>.</summary>
+public sealed record CatalogStats(
+    int Products,
+    int Embedded,
+    IReadOnlyList<CategoryCount> Categories,
+    StoredEmbeddingProfile? Embedding,
+    long FileBytes);
+
+/// <summary>Products in one category.</summary>
+public sealed record CategoryCount(string Category, int Products);

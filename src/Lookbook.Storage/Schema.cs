@@ -1,0 +1,74 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Lookbook.Storage;
+
+/// <summary>Creates and upgrades the database schema, tracked with SQLite's user_version.</summary>
+internal static class Schema
+{
+    public const int CurrentVersion = 1;
+
+    private const string Version1 = """
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE products (
+            id            TEXT PRIMARY KEY,
+            source        TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            category      TEXT NOT NULL,
+            attributes    TEXT NOT NULL,             -- JSON object of strings
+            metadata_hash TEXT NOT NULL,             -- detects a changed title/category/attributes without a re-embed
+            image_hash    TEXT NOT NULL,             -- SHA-256 of the image bytes: an unchanged image is never re-embedded
+            image_path    TEXT,                      -- a referenced file (folder and CSV sources) ...
+            image_bytes   BLOB,                      -- ... or the image itself (dataset sources have no files)
+            image_format  TEXT NOT NULL,
+            image_width   INTEGER NOT NULL,
+            image_height  INTEGER NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX products_source ON products(source);
+        CREATE INDEX products_category ON products(category);
+        CREATE TABLE embeddings (
+            product_id TEXT PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+            vector     BLOB NOT NULL                 -- little-endian float32, L2-normalised
+        );
+        CREATE TABLE import_runs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            source      TEXT NOT NULL,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            status      TEXT NOT NULL,               -- running | completed | cancelled | failed
+            added       INTEGER NOT NULL DEFAULT 0,
+            updated     INTEGER NOT NULL DEFAULT 0,
+            unchanged   INTEGER NOT NULL DEFAULT 0,
+            skipped     INTEGER NOT NULL DEFAULT 0,
+            removed     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE import_issues (
+            run_id  INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+            item    TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        """;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {connection.DataSource} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
+        }
+
+        if (version < 1)
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(Version1, transaction: transaction);
+            connection.Execute($"PRAGMA user_version = {CurrentVersion};", transaction: transaction);
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Lookbook.Vision.Images;
+
+namespace Lookbook.Vision.Embedding;
+
+/// <summary>Turns prepared images into L2-normalised vectors. Implementations are safe to share between threads.</summary>
+public interface IImageEmbedder
+{
+    /// <summary>What produces the vectors; compare fingerprints before comparing vectors.</summary>
+    EmbeddingProfile Profile { get; }
+
+    /// <summary>The pre-processing the model expects.</summary>
+    ImagePreparer Preparer { get; }
+
+    /// <summary>One vector per image, in order. CPU-bound and synchronous: call it from a worker thread.</summary>
+    float[][] Embed(IReadOnlyList<PreparedImage> images);
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Security.Cryptography;
+using Lookbook.Core.Search;
+using Lookbook.Vision.Images;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lookbook.Vision.Embedding;
+
+/// <summary>
+/// A frozen ONNX image model used as a feature extractor. One ONNX Runtime session is created at
+/// construction and shared: <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// is safe to call concurrently. The constructor runs one probe inference, so a missing, corrupt or
+/// mis-configured model fails at start with a clear message, and the vector dimension is read from
+/// the model rather than assumed.
+/// </summary>
+public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string _inputName;
+    private readonly string[] _outputNames;
+    private readonly int[] _layerWidths;
+    private readonly RunOptions _runOptions = new();
+    private readonly ILogger _logger;
+
+    public OnnxImageEmbedder(EmbeddingOptions options, ILogger<OnnxImageEmbedder>? logger = null)
+    {
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ModelLoadException(string.Join(" ", problems));
+        }
+
+        var path = options.ResolveModelPath();
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(
+                $"Model file not found: {path}. Build the solution to copy the packaged ResNet18, or point Lookbook__Embedding__ModelPath at an .onnx file.");
+        }
+
+        var started = Stopwatch.StartNew();
+        var modelBytes = File.ReadAllBytes(path);
+        var adapted = OnnxGraphAdapter.Adapt(modelBytes, options.Layers);
+        Preparer = new ImagePreparer(options.Preprocessing);
+
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.Threads,
+            InterOpNumThreads = 1,
+        };
+        try
+        {
+            _session = new InferenceSession(adapted, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"ONNX Runtime could not load {path}: {e.Message}", e);
+        }
+
+        var inputs = _session.InputMetadata.Where(i => i.Value.Dimensions.Length == 4).ToList();
+        if (inputs.Count != 1 || _session.InputMetadata.Count != 1)
+        {
+            _session.Dispose();
+            throw new ModelLoadException($"{path} must have exactly one image input of shape [batch, 3, height, width].");
+        }
+
+        _inputName = inputs[0].Key;
+        _outputNames = [.. _session.OutputMetadata.Keys];
+        _layerWidths = ProbeLayerWidths(options.Preprocessing.InputSize, path);
+
+        var modelHash = Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12];
+        var layers = options.Layers.Length > 0 ? string.Join('+', options.Layers) : "model-outputs";
+        Profile = new EmbeddingProfile(
+            $"{Path.GetFileName(path)} sha256:{modelHash} layers={layers} pool=gap {options.Preprocessing.Describe()}",
+            _layerWidths.Sum());
+        _logger.LogInformation("Loaded {Model} in {ElapsedMs} ms: {Dimension}-d vectors from {Layers}",
+            path, started.ElapsedMilliseconds, Profile.Dimension, layers);
+    }
+
+    public EmbeddingProfile Profile { get; }
+
+    public ImagePreparer Preparer { get; }
+
+    public float[][] Embed(IReadOnlyList<PreparedImage> images)
+    {
+        if (images.Count == 0)
+        {
+            return [];
+        }
+
+        var size = Preparer.InputSize;
+        var planeLength = 3 * size * size;
+        var buffer = ArrayPool<float>.Shared.Rent(images.Count * planeLength);
+        try
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                if (images[i].Size != size)
+                {
+                    throw new ArgumentException($"Image {i} was prepared at {images[i].Size} px; the model is configured for {size} px.", nameof(images));
+                }
+
+                images[i].Planes.CopyTo(buffer.AsSpan(i * planeLength, planeLength));
+            }
+
+            return Run(buffer.AsMemory(0, images.Count * planeLength), images.Count);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private float[][] Run(Memory<float> input, int count)
+    {
+        var size = Preparer.InputSize;
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [count, 3, size, size]);
+        using var outputs = _session.Run(_runOptions, [_inputName], [inputValue], _outputNames);
+
+        var vectors = new float[count][];
+        var dimension = _layerWidths.Sum();
+        for (var i = 0; i < count; i++)
+        {
+            vectors[i] = new float[dimension];
+        }
+
+        var offset = 0;
+        for (var layer = 0; layer < outputs.Count; layer++)
+        {
+            var width = _layerWidths[layer];
+            var shape = outputs[layer].GetTensorTypeAndShape().Shape;
+            var data = outputs[layer].GetTensorDataAsSpan<float>();
+            var perImage = data.Length / count;
+            var spatial = perImage / width;
+            for (var i = 0; i < count; i++)
+            {
+                var block = vectors[i].AsSpan(offset, width);
+                PoolChannels(data.Slice(i * perImage, perImage), spatial, block);
+                if (outputs.Count > 1)
+                {
+                    // Each layer contributes equally whatever the scale of its activations.
+                    VectorMath.NormalizeInPlace(block);
+                }
+            }
+
+            Debug.Assert(shape[0] == count, "The output batch must match the input batch.");
+            offset += width;
+        }
+
+        foreach (var vector in vectors)
+        {
+            VectorMath.NormalizeInPlace(vector);
+        }
+
+        return vectors;
+    }
+
+    /// <summary>Global average pooling of a channel-major [C, spatial] block into C values.</summary>
+    private static void PoolChannels(ReadOnlySpan<float> activations, int spatial, Span<float> pooled)
+    {
+        for (var c = 0; c < pooled.Length; c++)
+        {
+            pooled[c] = spatial == 1 ? activations[c] : TensorPrimitives.Sum(activations.Slice(c * spatial, spatial)) / spatial;
+        }
+    }
+
+    private int[] ProbeLayerWidths(int inputSize, string path)
+    {
+        try
+        {
+            var probe = new float[3 * inputSize * inputSize];
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(probe, [1, 3, inputSize, inputSize]);
+            using var outputs = _session.Run(_runOptions, [_inputName], [inputValue], _outputNames);
+            return outputs.Select(o =>
+            {
+                var shape = o.GetTensorTypeAndShape().Shape;
+                return shape.Length >= 2 ? (int)shape[1] : throw new ModelLoadException($"Output of {path} has shape [{string.Join(", ", shape)}]; expected [batch, channels, ...].");
+            }).ToArray();
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"{path} cannot run at {inputSize}×{inputSize} px: {e.Message}. Try an input size the model supports (ResNets need a multiple of 32).", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

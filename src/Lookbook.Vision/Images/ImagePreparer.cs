@@ -1,0 +1,105 @@
+using SkiaSharp;
+
+namespace Lookbook.Vision.Images;
+
+/// <summary>
+/// Encoded image → model input: decode, orientation, optional region, white background for
+/// transparency, resize and crop/pad to a square, then per-channel normalisation into planes.
+/// Thread-safe: it holds only immutable settings.
+/// </summary>
+public sealed class ImagePreparer
+{
+    private readonly PreprocessingOptions _options;
+    private readonly ImageLimits _limits;
+    private readonly float[] _mean;
+    private readonly float[] _inverseStd;
+
+    public ImagePreparer(PreprocessingOptions options, ImageLimits? limits = null)
+    {
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _options = options;
+        _limits = limits ?? ImageLimits.Default;
+        var planeOrder = options.ChannelOrder == ChannelOrder.Rgb ? new[] { 0, 1, 2 } : [2, 1, 0];
+        _mean = planeOrder.Select(c => options.MeanRgb[c]).ToArray();
+        _inverseStd = planeOrder.Select(c => 1f / options.StdRgb[c]).ToArray();
+        PlaneSource = planeOrder;
+    }
+
+    public int InputSize => _options.InputSize;
+
+    public ImageLimits Limits => _limits;
+
+    /// <summary>For each output plane, which RGBA byte feeds it (0 = R, 1 = G, 2 = B).</summary>
+    private int[] PlaneSource { get; }
+
+    /// <summary>Prepares an encoded image; throws <see cref="ImageRejectedException"/> for unusable files.</summary>
+    public PreparedImage Prepare(ReadOnlySpan<byte> encoded, NormalizedRect? region = null)
+    {
+        region?.Validate();
+        // Decoding at twice the input size keeps enough detail for a good downscale.
+        using var bitmap = ImageDecoder.Decode(encoded, _limits, minShortSide: 2 * _options.InputSize);
+        return Prepare(bitmap, region);
+    }
+
+    /// <summary>Prepares an already decoded, upright bitmap.</summary>
+    public PreparedImage Prepare(SKBitmap bitmap, NormalizedRect? region = null)
+    {
+        var size = _options.InputSize;
+        var source = region is { } r
+            ? SKRectI.Round(new SKRect(r.X * bitmap.Width, r.Y * bitmap.Height, (r.X + r.Width) * bitmap.Width, (r.Y + r.Height) * bitmap.Height))
+            : new SKRectI(0, 0, bitmap.Width, bitmap.Height);
+        source.Intersect(new SKRectI(0, 0, bitmap.Width, bitmap.Height));
+        if (source.Width < 1 || source.Height < 1)
+        {
+            throw new ArgumentException("The crop rectangle selects less than one pixel of the image.");
+        }
+
+        var prepared = new PreparedImage(size, bitmap.Width, bitmap.Height);
+        using var canvasBitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(canvasBitmap))
+        // A subset, not a source rectangle, so resampling never bleeds pixels from outside the region.
+        using (var whole = SKImage.FromBitmap(bitmap))
+        using (var image = source == new SKRectI(0, 0, bitmap.Width, bitmap.Height) ? whole : whole.Subset(source))
+        {
+            canvas.Clear(SKColors.White);
+            var destination = FitDestination(source.Width, source.Height, size, _options.ResizeMode);
+            var sampling = destination.Width >= source.Width
+                ? new SKSamplingOptions(SKCubicResampler.Mitchell)
+                : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+            canvas.DrawImage(image, destination, sampling);
+        }
+
+        WritePlanes(canvasBitmap.GetPixelSpan(), prepared.Planes, size * size);
+        return prepared;
+    }
+
+    private static SKRect FitDestination(float width, float height, int size, ResizeMode mode)
+    {
+        var scale = mode == ResizeMode.CenterCrop ? size / Math.Min(width, height) : size / Math.Max(width, height);
+        var w = width * scale;
+        var h = height * scale;
+        return SKRect.Create((size - w) / 2f, (size - h) / 2f, w, h);
+    }
+
+    private void WritePlanes(ReadOnlySpan<byte> rgba, Span<float> planes, int pixelCount)
+    {
+        var scale = _options.PixelScale;
+        for (var plane = 0; plane < 3; plane++)
+        {
+            var target = planes.Slice(plane * pixelCount, pixelCount);
+            var channel = PlaneSource[plane];
+            var mean = _mean[plane];
+            var inverseStd = _inverseStd[plane];
+            for (var i = 0; i < pixelCount; i++)
+            {
+                // The canvas is opaque (white background), so premultiplied bytes are the colour itself.
+                target[i] = ((rgba[(i * 4) + channel] * scale) - mean) * inverseStd;
+            }
+        }
+    }
+}
