@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Lookbook.Core.Evaluation;
+using Lookbook.Core.Search;
+using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Search;
+using Lookbook.Engine.Sources;
+using Lookbook.Storage;
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
+
+namespace Lookbook.Bench;
+
+/// <summary>The measurements. Each one uses the real model, the real database file and the shipped or Debian data.</summary>
+internal sealed class BenchSuite : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "lookbook-bench", Guid.NewGuid().ToString("N"));
+    private readonly OnnxImageEmbedder _embedder;
+
+    public BenchSuite(int inputSize)
+    {
+        Directory.CreateDirectory(_work);
+        _embedder = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = new PreprocessingOptions { InputSize = inputSize } });
+    }
+
+    public void Dispose()
+    {
+        _embedder.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private CatalogDatabase NewDatabase() => CatalogDatabase.Open(Path.Combine(_work, Guid.NewGuid().ToString("N") + ".db"));
+
+    /// <summary>Model-only throughput vs the whole import pipeline (PNG, hashing, decoding, pre-processing, inference, SQLite) per batch size.</summary>
+    public async Task EmbeddingThroughputAsync(BenchReport report, int count, int[] batchSizes, CancellationToken cancellationToken)
+    {
+        var sample = BenchEnvironment.Dataset(full: count > 3000);
+        var pngs = new FashionMnistSource(sample, "train", count).ReadEntries().Select(e => e.Item!.ImageBytes!).ToList();
+        var prepared = pngs.Select(p => _embedder.Preparer.Prepare(p)).ToList();
+        _embedder.Embed(prepared.Take(8).ToList()); // warm-up
+
+        foreach (var batch in batchSizes)
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var chunk in prepared.Chunk(batch))
+            {
+                _embedder.Embed(chunk);
+            }
+
+            report.Add("embedding", $"inference only, batch {batch}", prepared.Count / clock.Elapsed.TotalSeconds, "images/s");
+
+            var importer = new CatalogImporter(NewDatabase(), _embedder) { BatchSize = batch };
+            var result = await importer.ImportAsync(new FashionMnistSource(sample, "train", count), new ImportOptions(), cancellationToken: cancellationToken);
+            report.Add("embedding", $"import pipeline, batch {batch}", result.EmbeddedPerSecond, "images/s", $"{result.Embedded} images into SQLite");
+        }
+
+        prepared.ForEach(p => p.Dispose());
+    }
+
+    /// <summary>Exact search latency at several catalog sizes; beyond the real sample, real vectors are perturbed copies.</summary>
+    public async Task SearchLatencyAsync(BenchReport report, int[] catalogSizes, CancellationToken cancellationToken)
+    {
+        var database = NewDatabase();
+        var sample = BenchEnvironment.FindSample();
+        await new CatalogImporter(database, _embedder).ImportAsync(new FashionMnistSource(sample), new ImportOptions(), cancellationToken: cancellationToken);
+        var real = database.ReadVectors().ToList();
+        var queries = new FashionMnistSource(sample, "test", 200).ReadEntries().Select(e => e.Item!.ImageBytes!).ToList();
+        var queryVectors = queries.Select(q =>
+        {
+            using var p = _embedder.Preparer.Prepare(q);
+            return _embedder.Embed([p])[0];
+        }).ToList();
+
+        var random = new Random(42);
+        foreach (var size in catalogSizes)
+        {
+            var index = new ExactVectorIndex(_embedder.Profile.Dimension, size);
+            for (var i = 0; i < size; i++)
+            {
+                var source = real[i % real.Count].Vector;
+                var vector = i < real.Count ? source : Perturb(source, random, 0.15f);
+                index.Upsert($"p{i}", vector);
+            }
+
+            var latencies = new List<double>();
+            foreach (var query in queryVectors.Concat(queryVectors))
+            {
+                var clock = Stopwatch.StartNew();
+                index.Search(query, 10);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            latencies = latencies.Skip(queryVectors.Count).ToList(); // first pass is warm-up
+            report.Add("search", $"exact top-10 over {size:N0}, p50", Percentiles.Of(latencies, 50), "ms", "1 thread");
+            report.Add("search", $"exact top-10 over {size:N0}, p99", Percentiles.Of(latencies, 99), "ms");
+        }
+
+        var search = new CatalogSearch(database, _embedder);
+        var photoLatencies = new List<double>();
+        foreach (var query in queries.Concat(queries))
+        {
+            var clock = Stopwatch.StartNew();
+            search.SearchByPhoto(query, new SearchRequest(10));
+            photoLatencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        photoLatencies = photoLatencies.Skip(queries.Count).ToList();
+        report.Add("search", $"photo search (decode+embed+search) over {real.Count:N0}, p50", Percentiles.Of(photoLatencies, 50), "ms", "28x28 PNG");
+        report.Add("search", $"photo search over {real.Count:N0}, p99", Percentiles.Of(photoLatencies, 99), "ms");
+    }
+
+    /// <summary>Precision@10 of official test images against the training images as the catalog.</summary>
+    public async Task QualityAsync(BenchReport report, bool full, CancellationToken cancellationToken)
+    {
+        var dataset = BenchEnvironment.Dataset(full);
+        var database = NewDatabase();
+        var clock = Stopwatch.StartNew();
+        var imported = await new CatalogImporter(database, _embedder).ImportAsync(new FashionMnistSource(dataset), new ImportOptions(), cancellationToken: cancellationToken);
+        var search = new CatalogSearch(database, _embedder);
+        var queries = new FashionMnistSource(dataset, "test").ReadEntries().Select(e => e.Item!).ToList();
+        var precision = queries.Average(q => RetrievalMetrics.PrecisionAtK(
+            search.SearchByPhoto(q.ImageBytes, new SearchRequest(10)).Select(h => h.Product.Category).ToList(), q.Category, 10));
+        report.Add("quality", $"precision@10, {queries.Count:N0} test queries vs {imported.Counts.Added:N0} catalog", precision, "", $"{clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private static float[] Perturb(float[] source, Random random, float scale)
+    {
+        var vector = new float[source.Length];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = source[i] + (scale * (random.NextSingle() - 0.5f) / MathF.Sqrt(source.Length));
+        }
+
+        VectorMath.NormalizeInPlace(vector);
+        return vector;
+    }
+}

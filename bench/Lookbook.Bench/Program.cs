@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Lookbook.Bench;
+
+var images = new Option<int>("--images") { Description = "Images per throughput measurement.", DefaultValueFactory = _ => 2000 };
+var inputSize = new Option<int>("--input-size") { Description = "Model input size in pixels.", DefaultValueFactory = _ => 64 };
+var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measure.", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
+var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };
+var full = new Option<bool>("--full") { Description = "Measure quality on the full Fashion-MNIST (60,000 catalog, 10,000 queries; needs dataset-fashion-mnist)." };
+var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, quality.", AllowMultipleArgumentsPerToken = true };
+
+var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
+{
+    images, inputSize, batches, catalogSizes, full, json, only,
+};
+root.SetAction(async (result, cancellationToken) =>
+{
+    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "quality"];
+    var report = new BenchReport(BenchEnvironment.Machine, result.GetValue(inputSize));
+    using var suite = new BenchSuite(result.GetValue(inputSize));
+    if (parts.Contains("embedding"))
+    {
+        await suite.EmbeddingThroughputAsync(report, result.GetValue(images), result.GetValue(batches)!, cancellationToken);
+    }
+
+    if (parts.Contains("search"))
+    {
+        await suite.SearchLatencyAsync(report, result.GetValue(catalogSizes)!, cancellationToken);
+    }
+
+    if (parts.Contains("quality"))
+    {
+        await suite.QualityAsync(report, result.GetValue(full), cancellationToken);
+    }
+
+    report.Print();
+    if (result.GetValue(json) is { } path)
+    {
+        report.Save(path);
+    }
+
+    return 0;
+});
+return await root.Parse(args).InvokeAsync();

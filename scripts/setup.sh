@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what Lookbook's commands and tests need beyond the .NET SDK. Idempotent and quiet
+# when everything is there. Sourced by demo.sh and test.sh.
+set -euo pipefail
+
+need_apt=()
+# The full Fashion-MNIST (70,000 images) for benchmarks and the README figures; the demo and the
+# tests use the small sample shipped in samples/ and do not need it.
+if [ "${LOOKBOOK_FULL_DATASET:-0}" = 1 ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  need_apt+=(dataset-fashion-mnist)
+fi
+
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "Installing ${need_apt[*]} with apt-get..."
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Lookbook.Storage;
+using Lookbook.Testing;
+
+namespace Lookbook.Cli.Tests;
+
+/// <summary>The import survives a SIGKILL: a real `lookbook` process is killed mid-run and the rerun completes the catalog.</summary>
+public sealed class KillAndResumeTests
+{
+    [Fact]
+    public async Task Killing_an_import_and_running_it_again_completes_the_catalog_without_duplicates()
+    {
+        using var temp = new TempDirectory();
+        var db = temp.File("catalog.db");
+        var cli = typeof(LookbookCli).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", ["exec", cli, "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", "1500", "--db", db])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using (var process = Process.Start(start)!)
+        {
+            var clock = Stopwatch.StartNew();
+            var committed = 0;
+            while (committed < 200 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                await Task.Delay(50);
+                committed = File.Exists(db) ? CountVectors(db) : 0;
+            }
+
+            Assert.False(process.HasExited, "the import finished before it could be killed; give it more work");
+            process.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no finally blocks
+            await process.WaitForExitAsync();
+        }
+
+        var survived = CountVectors(db);
+        Assert.InRange(survived, 200, 1499);
+
+        var rerun = await CliRun.RunAsync("import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", "1500", "--json", "--db", db);
+
+        Assert.True(rerun.ExitCode == ExitCodes.Success, rerun.ToString());
+        Assert.Equal(survived, rerun.Json.GetProperty("unchanged").GetInt32());
+        Assert.Equal(1500 - survived, rerun.Json.GetProperty("added").GetInt32());
+        var stats = CatalogDatabase.Open(db).GetStats();
+        Assert.Equal((1500, 1500), (stats.Products, stats.Embedded));
+    }
+
+    private static int CountVectors(string db) => CatalogDatabase.Open(db).GetStats().Embedded;
+}
