@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Lookbook.Bench;
 
-var images = new Option<int>("--images") { Description = "Images per throughput measurement.", DefaultValueFactory = _ => 2000 };
+var images = new Option<int>("--images") { Description = "Images per throughput measurement.", DefaultValueFactory = _ => 1500 };
 var inputSize = new Option<int>("--input-size") { Description = "Model input size in pixels.", DefaultValueFactory = _ => 64 };
 var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measure.", DefaultValueFactory = _ => [1, 8, 32], AllowMultipleArgumentsPerToken = true };
 var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };

@@ -188,7 +188,7 @@ public sealed class CatalogImporter(CatalogDatabase database, IImageEmbedder emb
     /// <summary>Images per model call; set from <see cref="EmbeddingOptions.BatchSize"/> by the host.</summary>
     public int BatchSize { get; init; } = 32;
 
-    private static int ResolveWorkers(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
+    private static int ResolveWorkers(int configured) => configured > 0 ? configured : Math.Max(1, Environment.ProcessorCount - 1);
 
     private sealed record Job(SourceItem Item, string ImageHash, string MetadataHash, bool IsNew);
 

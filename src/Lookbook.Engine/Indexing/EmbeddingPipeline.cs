@@ -18,7 +18,7 @@ public sealed record EmbeddedImage<T>(T Tag, float[] Vector, ImageHeader Header)
 internal sealed class EmbeddingPipeline(IImageEmbedder embedder, int batchSize, int decodeWorkers)
 {
     /// <param name="jobs">Produced on a background thread, so a source may block on file I/O.</param>
-    /// <param name="commit">Called with each embedded batch on the pipeline's own thread, in order.</param>
+    /// <param name="commit">Called with each embedded batch, in order, on a commit task of its own.</param>
     /// <param name="reject">Called (from a worker) for each image that cannot be decoded.</param>
     public async Task RunAsync<T>(
         IEnumerable<PendingImage<T>> jobs,
@@ -76,6 +76,17 @@ internal sealed class EmbeddingPipeline(IImageEmbedder embedder, int batchSize, 
             t => prepared.Writer.Complete(t.Exception?.InnerException),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
+        // Commits run on their own task so the model never waits for SQLite.
+        var embedded = Channel.CreateBounded<IReadOnlyList<EmbeddedImage<T>>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var committing = Task.Run(async () =>
+        {
+            await foreach (var done in embedded.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                commit(done);
+            }
+        }, cancellationToken);
+        _ = committing.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
         var batch = new List<(T Tag, PreparedImage Image, ImageHeader Header)>(batchSize);
         try
         {
@@ -92,16 +103,23 @@ internal sealed class EmbeddingPipeline(IImageEmbedder embedder, int batchSize, 
                     continue;
                 }
 
-                EmbedAndCommit(batch, commit);
+                await embedded.Writer.WriteAsync(Embed(batch), cancellationToken).ConfigureAwait(false);
             }
 
             if (batch.Count > 0)
             {
-                EmbedAndCommit(batch, commit);
+                await embedded.Writer.WriteAsync(Embed(batch), cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.WhenAll(produce, decoding).ConfigureAwait(false);
+            embedded.Writer.Complete();
+            await Task.WhenAll(produce, decoding, committing).ConfigureAwait(false);
             await prepared.Reader.Completion.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (committing.IsFaulted)
+        {
+            // The cancellation came from a failed commit: report what failed, not the cancellation.
+            await committing.ConfigureAwait(false);
+            throw;
         }
         finally
         {
@@ -118,7 +136,7 @@ internal sealed class EmbeddingPipeline(IImageEmbedder embedder, int batchSize, 
         }
     }
 
-    private void EmbedAndCommit<T>(List<(T Tag, PreparedImage Image, ImageHeader Header)> batch, Action<IReadOnlyList<EmbeddedImage<T>>> commit)
+    private List<EmbeddedImage<T>> Embed<T>(List<(T Tag, PreparedImage Image, ImageHeader Header)> batch)
     {
         var vectors = embedder.Embed(batch.Select(b => b.Image).ToList());
         var embedded = batch.Select((b, i) => new EmbeddedImage<T>(b.Tag, vectors[i], b.Header)).ToList();
@@ -128,6 +146,6 @@ internal sealed class EmbeddingPipeline(IImageEmbedder embedder, int batchSize, 
         }
 
         batch.Clear();
-        commit(embedded);
+        return embedded;
     }
 }

@@ -54,6 +54,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
             IntraOpNumThreads = options.Threads,
             InterOpNumThreads = 1,
         };
+        // Idle intra-op threads would otherwise spin between runs and steal the cores that decode the next batch.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             _session = new InferenceSession(adapted, sessionOptions);

@@ -63,13 +63,17 @@ public sealed class ImagePreparer
         using var canvasBitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(canvasBitmap))
         // A subset, not a source rectangle, so resampling never bleeds pixels from outside the region.
-        using (var whole = SKImage.FromBitmap(bitmap))
+        // FromPixels wraps the bitmap's memory; FromBitmap would copy it.
+        using (var pixels = bitmap.PeekPixels())
+        using (var whole = SKImage.FromPixels(pixels))
         using (var image = source == new SKRectI(0, 0, bitmap.Width, bitmap.Height) ? whole : whole.Subset(source))
         {
             canvas.Clear(SKColors.White);
             var destination = FitDestination(source.Width, source.Height, size, _options.ResizeMode);
+            // Bilinear, as torchvision's Resize; mipmaps when shrinking so large photos are averaged, not aliased.
+            // (Mitchell cubic cost 3x the time for no retrieval gain on the 28-px sample.)
             var sampling = destination.Width >= source.Width
-                ? new SKSamplingOptions(SKCubicResampler.Mitchell)
+                ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)
                 : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
             canvas.DrawImage(image, destination, sampling);
         }
