@@ -263,9 +263,49 @@ public sealed class CatalogDatabase
     public StoredImage? GetImage(string productId)
     {
         using var connection = Connect();
-        return connection.QuerySingleOrDefault<StoredImage>(
-            "SELECT id AS ProductId, image_path AS Path, image_bytes AS Bytes, image_format AS Format FROM products WHERE id = @productId",
+        var row = connection.QuerySingleOrDefault<(string Id, string? Path, byte[]? Bytes, string Format, string Hash, long Width, long Height)>(
+            "SELECT id, image_path, image_bytes, image_format, image_hash, image_width, image_height FROM products WHERE id = @productId",
             new { productId });
+        return row.Id is null ? null : new StoredImage(row.Id, row.Path, row.Bytes, row.Format)
+        {
+            Hash = row.Hash,
+            Width = (int)row.Width,
+            Height = (int)row.Height,
+        };
+    }
+
+    /// <summary>
+    /// A page of products ordered by id, optionally of one category (case-insensitive) and containing
+    /// <paramref name="text"/> in the title or an attribute value.
+    /// </summary>
+    public ProductPage ListProducts(int offset, int limit, string? category = null, string? text = null)
+    {
+        using var connection = Connect();
+        var where = new List<string>();
+        if (category is not null)
+        {
+            where.Add("category = @category COLLATE NOCASE");
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            where.Add("(title LIKE @pattern ESCAPE '\\' OR attributes LIKE @pattern ESCAPE '\\')");
+        }
+
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        var parameters = new
+        {
+            category,
+            pattern = "%" + (text ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%",
+            offset,
+            limit,
+        };
+        var total = connection.ExecuteScalar<int>($"SELECT COUNT(*) FROM products {filter}", parameters);
+        var items = connection.Query<(string Id, string Title, string Category, string Attributes)>(
+                $"SELECT id, title, category, attributes FROM products {filter} ORDER BY id LIMIT @limit OFFSET @offset", parameters)
+            .Select(r => new Product(r.Id, r.Title, r.Category, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Attributes) ?? []))
+            .ToList();
+        return new ProductPage(items, total);
     }
 
     /// <summary>Images of products that have no vector yet (after a reset or an interrupted re-index).</summary>

@@ -34,7 +34,19 @@ public sealed record StoredEmbeddingProfile(string Fingerprint, string Descripti
 public sealed record StoredVector(string ProductId, string Category, float[] Vector);
 
 /// <summary>A product's image: either bytes kept in the database or a path to the original file.</summary>
-public sealed record StoredImage(string ProductId, string? Path, byte[]? Bytes, string Format);
+public sealed record StoredImage(string ProductId, string? Path, byte[]? Bytes, string Format)
+{
+    /// <summary>SHA-256 of the image bytes (hex); stable, so usable as an HTTP ETag.</summary>
+    public string Hash { get; init; } = "";
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+}
+
+/// <summary>One page of a product listing.</summary>
+/// <param name="Total">Products matching the filters, over all pages.</param>
+public sealed record ProductPage(IReadOnlyList<Core.Catalog.Product> Items, int Total);
 
 /// <summary>One item an import could not use, and why.</summary>
 public sealed record ImportIssue(string Item, string Problem, string Message);

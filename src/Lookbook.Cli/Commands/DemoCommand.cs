@@ -18,7 +18,12 @@ internal static class DemoCommand
 
     public static Command Create(GlobalOptions global)
     {
-        var command = new Command("demo", "Import the shipped sample catalog (3,000 Fashion-MNIST images) and search it by photo.");
+        var serve = new Option<bool>("--serve") { Description = "Then start the web app over the sample catalog." };
+        var urls = ServeCommand.Urls();
+        var command = new Command("demo", "Import the shipped sample catalog (3,000 Fashion-MNIST images), search it by photo, optionally serve it.")
+        {
+            serve, urls,
+        };
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
             var samples = Path.Combine(AppContext.BaseDirectory, "samples");
@@ -40,7 +45,9 @@ internal static class DemoCommand
 
             context.Out.WriteLine();
             context.Out.MarkupLine("Try your own: [bold]lookbook search PHOTO[/], [bold]lookbook similar fmnist-train-00000[/], [bold]lookbook stats[/].");
-            return ExitCodes.Success;
+            return result.GetValue(serve)
+                ? await ServeCommand.RunAsync(context, global.Overrides(result), result.GetValue(urls), cancellationToken).ConfigureAwait(false)
+                : ExitCodes.Success;
         });
         return command;
     }

@@ -25,6 +25,7 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
 {
     private readonly Lock _gate = new();
     private CatalogSnapshot? _snapshot;
+    private volatile bool _profileChecked;
 
     public CatalogSearch(CatalogDatabase database, IImageEmbedder embedder)
         : this(database, new Lazy<IImageEmbedder>(embedder))
@@ -39,7 +40,7 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
     {
         request.Validate();
         var model = embedder.Value;
-        database.EnsureEmbeddingProfile(model.Profile.ToStored());
+        EnsureProfile(model);
         var snapshot = Snapshot();
         using var prepared = model.Preparer.Prepare(photo, region);
         var vector = model.Embed([prepared])[0];
@@ -60,12 +61,40 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         return snapshot.Search(vector, request, excludeId: productId);
     }
 
+    /// <summary>
+    /// Loads the model and the snapshot now (a server calls this at start); returns the number of
+    /// searchable products. Throws <see cref="EmbeddingMismatchException"/> when the catalog was indexed
+    /// with another configuration.
+    /// </summary>
+    public int Warm()
+    {
+        EnsureProfile(embedder.Value);
+        try
+        {
+            return Snapshot().Count;
+        }
+        catch (CatalogEmptyException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Drops the cached snapshot so the next search sees the current catalog.</summary>
     public void Refresh()
     {
         lock (_gate)
         {
             _snapshot = null;
+            _profileChecked = false;
+        }
+    }
+
+    private void EnsureProfile(IImageEmbedder model)
+    {
+        if (!_profileChecked)
+        {
+            database.EnsureEmbeddingProfile(model.Profile.ToStored());
+            _profileChecked = true;
         }
     }
 

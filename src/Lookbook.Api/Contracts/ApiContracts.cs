@@ -1,0 +1,32 @@
+namespace Lookbook.Api.Contracts;
+
+/// <summary>A product as a card in a result grid.</summary>
+/// <param name="ImageUrl">Full-size image.</param>
+/// <param name="ThumbnailUrl">Small image for grids (cached by ETag, the image hash).</param>
+public sealed record ProductCard(string Id, string Title, string Category, string ImageUrl, string ThumbnailUrl);
+
+/// <summary>A product with its attributes.</summary>
+public sealed record ProductDetail(
+    string Id,
+    string Title,
+    string Category,
+    IReadOnlyDictionary<string, string> Attributes,
+    string ImageUrl,
+    string ThumbnailUrl,
+    int ImageWidth,
+    int ImageHeight);
+
+/// <summary>A product found by visual similarity.</summary>
+/// <param name="Similarity">Cosine similarity of the embeddings, 0..1 for these models.</param>
+public sealed record SearchResult(int Rank, double Similarity, ProductCard Product);
+
+/// <summary>The answer to a search.</summary>
+/// <param name="Model">Which embedding configuration compared the images.</param>
+/// <param name="TookMs">Server time spent, in milliseconds.</param>
+public sealed record SearchResponse(IReadOnlyList<SearchResult> Results, string Model, double TookMs);
+
+/// <summary>One page of products.</summary>
+public sealed record ProductListResponse(IReadOnlyList<ProductCard> Items, int Page, int PageSize, int Total);
+
+/// <summary>A category and how many products it has.</summary>
+public sealed record CategoryResponse(string Name, int Products);

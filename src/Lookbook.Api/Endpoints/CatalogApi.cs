@@ -1,0 +1,30 @@
+using Lookbook.Api.Contracts;
+using Lookbook.Api.Hosting;
+using Lookbook.Engine.Search;
+using Lookbook.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lookbook.Api.Endpoints;
+
+/// <summary>/api/categories and catalog maintenance.</summary>
+public static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/categories", ListCategories).WithTags("Catalog").WithName("ListCategories")
+            .WithSummary("Categories with their product counts");
+        app.MapPost("/api/catalog/reload", Reload).WithTags("Catalog").WithName("ReloadCatalog")
+            .WithSummary("Re-read the catalog after an import from the command line (needs the X-Api-Key header)")
+            .AddEndpointFilter<ApiKeyFilter>();
+        return app;
+    }
+
+    internal static Ok<List<CategoryResponse>> ListCategories(CatalogDatabase database) =>
+        TypedResults.Ok(database.GetStats().Categories.Select(c => new CategoryResponse(c.Category, c.Products)).ToList());
+
+    internal static NoContent Reload(CatalogSearch search)
+    {
+        search.Refresh();
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Lookbook.Api.Contracts;
+using Lookbook.Api.Hosting;
+using Lookbook.Core.Search;
+using Lookbook.Engine.Search;
+using Lookbook.Vision.Images;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using SearchResult = Lookbook.Api.Contracts.SearchResult;
+
+namespace Lookbook.Api.Endpoints;
+
+/// <summary>POST /api/search: the products that look like an uploaded photo.</summary>
+public static class SearchApi
+{
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/search", SearchByPhoto)
+            .WithName("SearchByPhoto")
+            .WithTags("Search")
+            .WithSummary("Find products that look like a photo")
+            .WithDescription("Upload the photo as multipart/form-data (file field 'image') or as a raw image/* body. " +
+                "JPEG, PNG, WebP, GIF and BMP are accepted. Optional crop=x,y,width,height (fractions) searches only that part of the photo.")
+            // Documented by a transformer rather than Accepts(): Accepts() makes routing itself refuse other
+            // content types, and the refusal would lack the problem details this endpoint gives.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = PhotoRequestBody();
+                return Task.CompletedTask;
+            })
+            .Produces<SearchResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    /// <param name="k">How many products to return (1-100, default 10).</param>
+    /// <param name="category">Only this category; omit or 'any' for all.</param>
+    /// <param name="attr">Attribute filters as key:value, repeatable (e.g. baseColour:Black).</param>
+    /// <param name="crop">Search only this part of the photo: x,y,width,height as fractions 0..1.</param>
+    internal static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByPhoto(
+        HttpRequest request,
+        [FromQuery] int? k,
+        [FromQuery] string? category,
+        [FromQuery] string[]? attr,
+        [FromQuery] string? crop,
+        CatalogSearch search,
+        IOptions<ApiOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var (searchRequest, region, errors) = SearchParameters.Parse(k, category, attr, crop);
+        if (searchRequest is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid search parameters");
+        }
+
+        var (photo, problem) = await PhotoUpload.ReadAsync(request, options.Value, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            // Header first: a decompression bomb is refused before any pixel is allocated.
+            ImageDecoder.ReadHeader(photo, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
+            var hits = search.SearchByPhoto(photo, searchRequest, region);
+            return TypedResults.Ok(ToResponse(hits, search.ModelDescription, clock));
+        }
+        catch (ImageRejectedException e)
+        {
+            return Problems.From(e);
+        }
+        catch (CatalogEmptyException e)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Catalog is empty", e.Message);
+        }
+    }
+
+    private static OpenApiRequestBody PhotoRequestBody()
+    {
+        var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+        return new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The photo: a multipart form with a file field 'image', or the image bytes with an image/* content type.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = new Dictionary<string, IOpenApiSchema> { [PhotoUpload.FieldName] = binary },
+                        Required = new HashSet<string> { PhotoUpload.FieldName },
+                    },
+                },
+                ["image/*"] = new() { Schema = binary },
+            },
+        };
+    }
+
+    internal static SearchResponse ToResponse(IReadOnlyList<SearchHit> hits, string model, Stopwatch clock) =>
+        new(hits.Select((h, i) => new SearchResult(i + 1, Math.Round(h.Similarity, 4), ProductLinks.Card(h.Product))).ToList(),
+            model, Math.Round(clock.Elapsed.TotalMilliseconds, 2));
+}

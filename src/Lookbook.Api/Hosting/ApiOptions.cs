@@ -1,0 +1,37 @@
+namespace Lookbook.Api.Hosting;
+
+/// <summary>The web server's limits and keys. Section <c>Lookbook:Api</c>; environment <c>Lookbook__Api__MaxUploadBytes</c>, ...</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Lookbook:Api";
+
+    /// <summary>Largest accepted photo upload; bigger requests get 413 before the body is buffered.</summary>
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest accepted photo in pixels, read from the image header before decoding.</summary>
+    public long MaxUploadPixels { get; set; } = 40_000_000;
+
+    /// <summary>Longest side of thumbnails in pixels.</summary>
+    public int ThumbnailSize { get; set; } = 256;
+
+    /// <summary>Key required in the X-Api-Key header by endpoints that change the catalog; none configured disables them.</summary>
+    public string? ApiKey { get; set; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxUploadBytes is < 1024 or > 1L << 31)
+        {
+            yield return $"Lookbook:Api:MaxUploadBytes must be between 1 KB and 2 GB; got {MaxUploadBytes}.";
+        }
+
+        if (MaxUploadPixels is < 1024 or > 1_000_000_000)
+        {
+            yield return $"Lookbook:Api:MaxUploadPixels must be between 1,024 and 1,000,000,000; got {MaxUploadPixels}.";
+        }
+
+        if (ThumbnailSize is < 16 or > 2048)
+        {
+            yield return $"Lookbook:Api:ThumbnailSize must be between 16 and 2048; got {ThumbnailSize}.";
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Lookbook.Api.Endpoints;
+using Lookbook.Engine;
+using Microsoft.Extensions.FileProviders;
+using Scalar.AspNetCore;
+
+namespace Lookbook.Api.Hosting;
+
+/// <summary>Builds the Lookbook web application: API, OpenAPI document and reference, the web page.</summary>
+public static class LookbookWebApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <param name="args">Command-line arguments (e.g. --urls).</param>
+    /// <param name="overrides">Configuration keys that win over files and environment (the CLI's options).</param>
+    public static WebApplication Create(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the program, wherever it is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.AddLookbookApi();
+        var app = builder.Build();
+        app.UseLookbookApi();
+        return app;
+    }
+
+    public static void AddLookbookApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLookbook(builder.Configuration);
+        builder.Services.AddOptions<ApiOptions>()
+            .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Lookbook:Api has invalid values (see the limits in ApiOptions).")
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Lookbook API";
+            document.Info.Description = "Visual fashion search: find catalog products that look like a photo.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddMemoryCache(options => options.SizeLimit = 64 * 1024 * 1024);
+        builder.Services.AddSingleton<CatalogWarmup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogWarmup>());
+        builder.Services.AddHealthChecks().AddCheck<CatalogWarmup>("catalog", tags: ["ready"]);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+    }
+
+    public static void UseLookbookApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        var page = new ManifestEmbeddedFileProvider(typeof(LookbookWebApp).Assembly, "web");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(options => options.WithTitle("Lookbook API"));
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+
+        app.MapSearchApi();
+        app.MapProductsApi();
+        app.MapCatalogApi();
+
+        // Shareable page URLs (/product/{id}) are routes of the single-page app.
+        app.MapFallback("/product/{**id}", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
+        app.MapFallback("/api/{**path}", () => Problems.Create(StatusCodes.Status404NotFound, "Unknown endpoint",
+            "No API endpoint at this address; the OpenAPI document is at /openapi/v1.json.")).ExcludeFromDescription();
+    }
+
+    private static async Task SendPage(HttpContext context, ManifestEmbeddedFileProvider page)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await using var stream = page.GetFileInfo("index.html").CreateReadStream();
+        await stream.CopyToAsync(context.Response.Body);
+    }
+}

@@ -1,0 +1,308 @@
+// Lookbook's page: choose a photo (drop, paste, pick), optionally drag a crop rectangle, search,
+// browse results, open a product and its similar products. No framework and no build step: the
+// server embeds this file as it is.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { file: null, crop: null, mode: "browse", page: 1 };
+
+// ---------- API ----------
+
+async function api(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) {
+    let problem = { title: `Error ${response.status}`, detail: response.statusText };
+    try { problem = await response.json(); } catch { /* not JSON */ }
+    const error = new Error(friendly(problem, response.status));
+    error.status = response.status;
+    throw error;
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+function friendly(problem, status) {
+  const detail = problem.detail || (problem.errors ? Object.values(problem.errors).flat().join(" ") : "");
+  switch (problem.title) {
+    case "Not an image":
+    case "Unsupported content type":
+      return "That file isn't a photo we can read. Please choose a JPEG, PNG, WebP, GIF or BMP image.";
+    case "Incomplete image":
+    case "Corrupt image":
+    case "Empty file":
+      return "That photo seems to be damaged or incomplete. Please try another one.";
+    case "Photo too large":
+    case "Image too large":
+      return `That photo is too large. ${detail}`;
+    default:
+      return status >= 500 ? `Something went wrong on our side (${problem.title}). Please try again.` : `${problem.title}: ${detail}`;
+  }
+}
+
+// ---------- rendering ----------
+
+function card(product, similarity) {
+  const item = document.createElement("li");
+  item.className = "card";
+  const link = document.createElement("a");
+  link.href = `/product/${encodeURIComponent(product.id)}`;
+  link.dataset.productId = product.id;
+  const image = document.createElement("img");
+  image.src = product.thumbnailUrl;
+  image.alt = `${product.title} (${product.category})`;
+  image.loading = "lazy";
+  image.addEventListener("load", () => crispIfSmall(image));
+  const info = document.createElement("div");
+  info.className = "info";
+  info.innerHTML = `<div class="title"></div><div class="category"></div>`;
+  info.querySelector(".title").textContent = product.title;
+  info.querySelector(".category").textContent = product.category;
+  if (similarity !== undefined) {
+    const score = document.createElement("span");
+    score.className = "similarity";
+    score.textContent = `${Math.round(similarity * 100)}% similar`;
+    info.appendChild(score);
+  }
+  link.append(image, info);
+  link.addEventListener("click", (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(link.pathname);
+  });
+  item.appendChild(link);
+  return item;
+}
+
+// Fashion-MNIST images are 28×28: scale them up with hard pixel edges instead of a blur.
+function crispIfSmall(image) {
+  if (image.naturalWidth && image.naturalWidth <= 96) image.classList.add("pixelated");
+}
+
+function showMessage(text) {
+  const message = $("message");
+  message.textContent = text || "";
+  message.hidden = !text;
+}
+
+function busy(section, on, text) {
+  section.setAttribute("aria-busy", on ? "true" : "false");
+  if (text !== undefined) section.querySelector(".status").textContent = text;
+}
+
+// ---------- catalog browsing ----------
+
+async function loadCategories() {
+  const categories = await api("/api/categories");
+  const select = $("category");
+  for (const category of categories) {
+    const option = document.createElement("option");
+    option.value = category.name;
+    option.textContent = `${category.name} (${category.products})`;
+    select.appendChild(option);
+  }
+}
+
+async function browse(append = false) {
+  state.mode = "browse";
+  const section = $("search-view");
+  const category = $("category").value;
+  busy(section, true, "Loading products…");
+  try {
+    const params = new URLSearchParams({ page: state.page, pageSize: 24 });
+    if (category) params.set("category", category);
+    const page = await api(`/api/products?${params}`);
+    const list = $("results");
+    if (!append) list.replaceChildren();
+    page.items.forEach((product) => list.appendChild(card(product)));
+    $("results-title").textContent = category ? `Catalog: ${category}` : "Catalog";
+    $("more").hidden = page.page * page.pageSize >= page.total;
+    busy(section, false, `${page.total} products`);
+  } catch (error) {
+    busy(section, false, "");
+    showMessage(error.message);
+  }
+}
+
+// ---------- photo search ----------
+
+function choose(file) {
+  if (!file) return;
+  showMessage("");
+  state.file = file;
+  state.crop = null;
+  $("crop-box").hidden = true;
+  $("clear-crop").hidden = true;
+  const preview = $("preview");
+  URL.revokeObjectURL(preview.src);
+  preview.src = URL.createObjectURL(file);
+  $("crop-stage").hidden = false;
+  $("drop-zone").hidden = true;
+  search();
+}
+
+async function search() {
+  if (!state.file) return;
+  state.mode = "search";
+  const section = $("search-view");
+  const button = $("search-button");
+  button.disabled = true;
+  showMessage("");
+  busy(section, true, "Searching…");
+  try {
+    const params = new URLSearchParams({ k: 24 });
+    const category = $("category").value;
+    if (category) params.set("category", category);
+    if (state.crop) params.set("crop", state.crop.map((v) => v.toFixed(4)).join(","));
+    const form = new FormData();
+    form.append("image", state.file, state.file.name || "photo");
+    const result = await api(`/api/search?${params}`, { method: "POST", body: form });
+    const list = $("results");
+    list.replaceChildren(...result.results.map((r) => card(r.product, r.similarity)));
+    $("results-title").textContent = "Products like your photo";
+    $("more").hidden = true;
+    busy(section, false, result.results.length ? `${result.results.length} products in ${Math.round(result.tookMs)} ms` : "No products match this filter.");
+  } catch (error) {
+    busy(section, false, "");
+    $("results").replaceChildren();
+    showMessage(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// Drag a rectangle over the preview; stored as fractions of the image.
+function setUpCrop() {
+  const frame = document.querySelector(".crop-frame");
+  const box = $("crop-box");
+  let start = null;
+  const point = (event) => {
+    const rect = $("preview").getBoundingClientRect();
+    return {
+      x: Math.min(Math.max((event.clientX - rect.left) / rect.width, 0), 1),
+      y: Math.min(Math.max((event.clientY - rect.top) / rect.height, 0), 1),
+    };
+  };
+  const draw = (a, b) => {
+    const [x, y, w, h] = [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.abs(a.x - b.x), Math.abs(a.y - b.y)];
+    Object.assign(box.style, { left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%` });
+    box.hidden = false;
+    return [x, y, w, h];
+  };
+  frame.addEventListener("pointerdown", (event) => {
+    start = point(event);
+    frame.setPointerCapture(event.pointerId);
+    event.preventDefault();
+  });
+  frame.addEventListener("pointermove", (event) => { if (start) draw(start, point(event)); });
+  frame.addEventListener("pointerup", (event) => {
+    if (!start) return;
+    const rect = draw(start, point(event));
+    start = null;
+    if (rect[2] < 0.05 || rect[3] < 0.05) { box.hidden = true; return; } // a click, not a drag
+    state.crop = rect;
+    $("clear-crop").hidden = false;
+    search();
+  });
+  $("clear-crop").addEventListener("click", () => {
+    state.crop = null;
+    box.hidden = true;
+    $("clear-crop").hidden = true;
+    search();
+  });
+}
+
+// ---------- product page ----------
+
+async function showProduct(id) {
+  $("search-view").hidden = true;
+  const view = $("product-view");
+  view.hidden = false;
+  try {
+    const product = await api(`/api/products/${encodeURIComponent(id)}`);
+    document.title = `${product.title} — Lookbook`;
+    $("product-title").textContent = product.title;
+    $("product-category").textContent = product.category;
+    const image = $("product-image");
+    image.onload = () => crispIfSmall(image);
+    image.src = product.imageUrl;
+    image.alt = `${product.title} (${product.category})`;
+    const rows = Object.entries(product.attributes).map(([key, value]) => {
+      const row = document.createElement("tr");
+      row.innerHTML = "<td></td><td></td>";
+      row.cells[0].textContent = key;
+      row.cells[1].textContent = value;
+      return row;
+    });
+    $("product-attributes").tBodies[0].replaceChildren(...rows);
+    busy(view, true, "Finding similar products…");
+    const similar = await api(`/api/products/${encodeURIComponent(id)}/similar?k=12`);
+    $("similar").replaceChildren(...similar.results.map((r) => card(r.product, r.similarity)));
+    busy(view, false, "");
+  } catch (error) {
+    busy(view, false, error.status === 404 ? "This product is no longer in the catalog." : error.message);
+    $("product-title").textContent = "Product not found";
+    $("similar").replaceChildren();
+  }
+}
+
+// ---------- routing ----------
+
+function navigate(path) {
+  history.pushState({}, "", path);
+  route();
+}
+
+function route() {
+  const match = location.pathname.match(/^\/product\/(.+)$/);
+  if (match) {
+    showProduct(decodeURIComponent(match[1]));
+    window.scrollTo(0, 0);
+  } else {
+    document.title = "Lookbook — find fashion by photo";
+    $("product-view").hidden = true;
+    $("search-view").hidden = false;
+  }
+}
+
+// ---------- wiring ----------
+
+function setUp() {
+  const zone = $("drop-zone");
+  const input = $("file-input");
+  zone.addEventListener("click", () => input.click());
+  zone.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
+  });
+  input.addEventListener("change", () => choose(input.files[0]));
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("dragging"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    choose(event.dataTransfer.files[0]);
+  });
+  document.addEventListener("paste", (event) => {
+    const file = [...(event.clipboardData?.files || [])].find((f) => f.type.startsWith("image/"));
+    if (file) { navigate("/"); choose(file); }
+  });
+  $("search-button").addEventListener("click", search);
+  $("new-photo").addEventListener("click", () => {
+    state.file = null;
+    $("crop-stage").hidden = true;
+    $("drop-zone").hidden = false;
+    input.value = "";
+    $("drop-zone").focus();
+  });
+  $("category").addEventListener("change", () => {
+    state.page = 1;
+    if (state.mode === "search") search(); else browse();
+  });
+  $("more").addEventListener("click", () => { state.page += 1; browse(true); });
+  $("back").addEventListener("click", (event) => { event.preventDefault(); navigate("/"); });
+  window.addEventListener("popstate", route);
+  setUpCrop();
+  loadCategories().catch((error) => showMessage(error.message));
+  browse();
+  route();
+}
+
+setUp();

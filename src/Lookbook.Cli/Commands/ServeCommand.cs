@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Lookbook.Api.Hosting;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary><c>lookbook serve</c>: the HTTP API and the web page over the catalog.</summary>
+internal static class ServeCommand
+{
+    public static Option<string> Urls() => new("--urls")
+    {
+        Description = $"Address(es) to listen on, separated by ';' (default {LookbookWebApp.DefaultUrl}; config urls / ASPNETCORE_URLS).",
+    };
+
+    public static Command Create(GlobalOptions global)
+    {
+        var urls = Urls();
+        var command = new Command("serve", "Serve the HTTP API (OpenAPI at /openapi/v1.json, reference at /scalar/v1) and the search page.") { urls };
+        command.SetAction(global, (result, context, cancellationToken) =>
+            RunAsync(context, global.Overrides(result), result.GetValue(urls), cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(CliContext context, Dictionary<string, string?> overrides, string? urls, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(urls))
+        {
+            overrides["urls"] = urls;
+        }
+
+        await using var app = LookbookWebApp.Create([], overrides);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var url in app.Urls)
+        {
+            context.Out.MarkupLine($"Lookbook is running at [bold link]{Markup.Escape(url)}[/] — API reference at {Markup.Escape(url)}/scalar/v1. Press Ctrl+C to stop.");
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: a normal way to stop a server.
+        }
+
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,54 @@
+using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Sources;
+using Lookbook.Storage;
+using Lookbook.Testing;
+using Lookbook.Vision.Embedding;
+using Microsoft.Data.Sqlite;
+using SkiaSharp;
+
+namespace Lookbook.Api.Tests;
+
+/// <summary>
+/// A catalog built once with the real model: 300 Fashion-MNIST sample products plus one large JPEG
+/// product photo. Tests that change the catalog take their own copy with <see cref="CopyDatabase"/>.
+/// </summary>
+public sealed class CatalogFixture : IAsyncLifetime
+{
+    public const string PhotoProductId = "coats/long-wool-coat";
+
+    public TempDirectory Temp { get; } = new();
+
+    public string Database => Temp.File("catalog.db");
+
+    public async Task InitializeAsync()
+    {
+        using var embedder = new OnnxImageEmbedder(new EmbeddingOptions());
+        var database = CatalogDatabase.Open(Database);
+        var importer = new CatalogImporter(database, embedder);
+        await importer.ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 300), new ImportOptions());
+        Temp.Write("shop/" + PhotoProductId + ".jpg", TestImages.Shape(SKColors.White, SKColors.SaddleBrown, 1000, 1500, 7, SKEncodedImageFormat.Jpeg));
+        await importer.ImportAsync(new FolderSource(Temp.File("shop")), new ImportOptions());
+        SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>A private copy of the catalog for a test that deletes or changes products.</summary>
+    public string CopyDatabase(TempDirectory target)
+    {
+        var path = target.File("catalog.db");
+        File.Copy(Database, path);
+        return path;
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Temp.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CatalogCollection : ICollectionFixture<CatalogFixture>
+{
+    public const string Name = "catalog";
+}
