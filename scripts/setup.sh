@@ -10,6 +10,11 @@ if [ "${LOOKBOOK_FULL_DATASET:-0}" = 1 ] && [ ! -f /usr/share/datasets/fashion-m
   need_apt+=(dataset-fashion-mnist)
 fi
 
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded at test time).
+if [ "${LOOKBOOK_SKIP_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
+  need_apt+=(chromium)
+fi
+
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "Installing ${need_apt[*]} with apt-get..."
   sudo_cmd=""

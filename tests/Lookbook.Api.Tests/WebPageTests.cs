@@ -1,0 +1,147 @@
+using Lookbook.Testing;
+using Microsoft.Playwright;
+
+namespace Lookbook.Api.Tests;
+
+/// <summary>The shopper's page in a real headless Chromium against a real server.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebPageTests(BrowserFixture browser)
+{
+    private static string Query(string name) => Path.Combine(RepositoryPaths.Queries, name);
+
+    private async Task<IPage> OpenAsync(string path = "/", int width = 1200)
+    {
+        var page = await browser.NewPageAsync(width);
+        await page.GotoAsync(browser.BaseUrl + path);
+        return page;
+    }
+
+    private static async Task<IReadOnlyList<string>> CardCategoriesAsync(IPage page, string list = "#results") =>
+        await page.Locator($"{list} .card .category").AllInnerTextsAsync();
+
+    [Fact]
+    public async Task Uploading_a_photo_shows_similar_products_with_their_similarity()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#file-input").SetInputFilesAsync(Query("sneaker.png"));
+
+        await page.Locator("#results .card .similarity").First.WaitForAsync();
+        var categories = await CardCategoriesAsync(page);
+        Assert.True(categories.Count(c => c == "Sneaker") > categories.Count / 2, string.Join(", ", categories));
+        Assert.Matches(@"^\d+% similar$", await page.Locator("#results .card .similarity").First.InnerTextAsync());
+        Assert.Equal("Products like your photo", await page.Locator("#results-title").InnerTextAsync());
+
+        // Every image has alt text; the 28-px catalog images are scaled up crisp, not blurred.
+        var images = page.Locator("#results .card img");
+        Assert.All(await images.EvaluateAllAsync<string[]>("imgs => imgs.map(i => i.alt)"), alt => Assert.False(string.IsNullOrWhiteSpace(alt)));
+        await page.WaitForFunctionAsync("() => document.querySelector('#results .card img').classList.contains('pixelated')");
+        Assert.Equal("pixelated", await images.First.EvaluateAsync<string>("i => getComputedStyle(i).imageRendering"));
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "results.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task The_category_filter_restricts_the_results()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#file-input").SetInputFilesAsync(Query("sneaker.png"));
+        await page.Locator("#results .card .similarity").First.WaitForAsync();
+
+        await page.Locator("#category").SelectOptionAsync("Bag");
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#results .card .category')].every(c => c.textContent === 'Bag')");
+
+        var categories = await CardCategoriesAsync(page);
+        Assert.NotEmpty(categories);
+        Assert.All(categories, c => Assert.Equal("Bag", c));
+    }
+
+    [Fact]
+    public async Task Opening_a_product_shows_it_with_its_similar_products_at_a_shareable_url()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#file-input").SetInputFilesAsync(Query("dress.png"));
+        var first = page.Locator("#results .card a").First;
+        await first.Locator(".similarity").WaitForAsync();
+        var id = await first.GetAttributeAsync("data-product-id");
+
+        await first.ClickAsync();
+
+        await page.Locator("#similar .card").First.WaitForAsync();
+        Assert.EndsWith($"/product/{id}", page.Url);
+        Assert.Equal(await page.Locator("#product-title").InnerTextAsync(), (await page.TitleAsync()).Split(" — ")[0]);
+        Assert.Equal(12, await page.Locator("#similar .card").CountAsync());
+
+        // The URL works on its own (shared link, reload).
+        var shared = await OpenAsync($"/product/{id}");
+        await shared.Locator("#similar .card").First.WaitForAsync();
+        Assert.False(string.IsNullOrEmpty(await shared.Locator("#product-title").InnerTextAsync()));
+        await shared.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "product.png"), FullPage = true });
+
+        await shared.GoBackAsync();
+        await page.Locator("#back").ClickAsync();
+        await page.Locator("#search-view").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_file_gets_a_friendly_message()
+    {
+        using var temp = new TempDirectory();
+        var notAPhoto = temp.Write("holiday.jpg", "these are my holiday notes, not a photo"u8.ToArray());
+        var page = await OpenAsync();
+
+        await page.Locator("#file-input").SetInputFilesAsync(notAPhoto);
+
+        var message = page.Locator("#message");
+        await message.WaitForAsync();
+        Assert.Contains("isn't a photo we can read", await message.InnerTextAsync());
+        Assert.Equal("alert", await message.GetAttributeAsync("role"));
+    }
+
+    [Fact]
+    public async Task Dragging_a_rectangle_searches_only_that_part_of_the_photo()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#file-input").SetInputFilesAsync(Query("coat.png"));
+        await page.Locator("#results .card .similarity").First.WaitForAsync();
+        var box = (await page.Locator("#preview").BoundingBoxAsync())!;
+
+        var cropped = page.WaitForRequestAsync(r => r.Url.Contains("/api/search") && r.Url.Contains("crop="));
+        await page.Mouse.MoveAsync(box.X + (box.Width * 0.1f), box.Y + (box.Height * 0.1f));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + (box.Width * 0.6f), box.Y + (box.Height * 0.7f), new MouseMoveOptions { Steps = 5 });
+        await page.Mouse.UpAsync();
+
+        var request = await cropped;
+        Assert.Matches(@"crop=0\.1\d*%2C0\.1\d*%2C0\.5\d*%2C0\.6\d*", request.Url);
+        Assert.True(await page.Locator("#crop-box").IsVisibleAsync());
+        Assert.True(await page.Locator("#clear-crop").IsVisibleAsync());
+    }
+
+    [Fact]
+    public async Task The_drop_zone_is_reachable_by_keyboard()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#drop-zone").FocusAsync();
+        var chooser = page.WaitForFileChooserAsync();
+
+        await page.Keyboard.PressAsync("Enter");
+
+        var fileChooser = await chooser;
+        await fileChooser.SetFilesAsync(Query("bag.png"));
+        await page.Locator("#results .card .similarity").First.WaitForAsync();
+        Assert.Contains("Bag", await CardCategoriesAsync(page));
+    }
+
+    [Fact]
+    public async Task The_page_fits_a_phone_screen()
+    {
+        var page = await OpenAsync(width: 390);
+        await page.Locator("#results .card").First.WaitForAsync();
+
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the page must not scroll sideways at phone width");
+        var columns = await page.Locator("#results").EvaluateAsync<int>("g => getComputedStyle(g).gridTemplateColumns.split(' ').length");
+        Assert.Equal(2, columns);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "phone.png") });
+    }
+}
