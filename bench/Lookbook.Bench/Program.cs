@@ -7,30 +7,39 @@ var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measu
 var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };
 var full = new Option<bool>("--full") { Description = "Measure quality on the full Fashion-MNIST (60,000 catalog, 10,000 queries; needs dataset-fashion-mnist)." };
 var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, quality.", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, quality, http (http is not in the default run).", AllowMultipleArgumentsPerToken = true };
+var url = new Option<string?>("--url") { Description = "http: a running Lookbook server to load; default: an in-process server over --db." };
+var database = new Option<string>("--db") { Description = "http: the catalog to serve (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
+var requests = new Option<int>("--requests") { Description = "http: requests per measurement.", DefaultValueFactory = _ => 200 };
+var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4], AllowMultipleArgumentsPerToken = true };
 
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
-    images, inputSize, batches, catalogSizes, full, json, only,
+    images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
     var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "quality"];
     var report = new BenchReport(BenchEnvironment.Machine, result.GetValue(inputSize));
-    using var suite = new BenchSuite(result.GetValue(inputSize));
+    using var suite = parts.Overlaps(["embedding", "search", "quality"]) ? new BenchSuite(result.GetValue(inputSize)) : null;
     if (parts.Contains("embedding"))
     {
-        await suite.EmbeddingThroughputAsync(report, result.GetValue(images), result.GetValue(batches)!, cancellationToken);
+        await suite!.EmbeddingThroughputAsync(report, result.GetValue(images), result.GetValue(batches)!, cancellationToken);
     }
 
     if (parts.Contains("search"))
     {
-        await suite.SearchLatencyAsync(report, result.GetValue(catalogSizes)!, cancellationToken);
+        await suite!.SearchLatencyAsync(report, result.GetValue(catalogSizes)!, cancellationToken);
     }
 
     if (parts.Contains("quality"))
     {
-        await suite.QualityAsync(report, result.GetValue(full), cancellationToken);
+        await suite!.QualityAsync(report, result.GetValue(full), cancellationToken);
+    }
+
+    if (parts.Contains("http"))
+    {
+        await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!, cancellationToken);
     }
 
     report.Print();

@@ -1,6 +1,8 @@
 using Lookbook.Api.Endpoints;
 using Lookbook.Engine;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace Lookbook.Api.Hosting;
@@ -43,6 +45,12 @@ public static class LookbookWebApp
             .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Lookbook:Api has invalid values (see the limits in ApiOptions).")
             .ValidateOnStart();
+        // Uploads up to the limit stay in memory: the default spills anything over 64 KB to a temp file.
+        builder.Services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((form, api) =>
+        {
+            form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead);
+            form.MultipartBodyLengthLimit = api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead;
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {

@@ -12,7 +12,7 @@ internal static class PhotoUpload
     public const string FieldName = "image";
 
     // Multipart framing (boundaries, part headers) on top of the file itself.
-    private const long MultipartOverhead = 64 * 1024;
+    public const long MultipartOverhead = 64 * 1024;
 
     public static async Task<(byte[]? Photo, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ internal static class ImportView
     {
         if (!context.Error.Profile.Capabilities.Interactive)
         {
-            return await work(new Progress<ImportProgress>(_ => { })).ConfigureAwait(false);
+            // Logs and pipes get a plain line every 10 seconds instead of a redrawn bar.
+            return await work(new PlainProgress(description, context.ErrorWriter, TimeSpan.FromSeconds(10))).ConfigureAwait(false);
         }
 
         ImportResult? result = null;
@@ -83,6 +84,31 @@ internal static class ImportView
     private sealed class InlineProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value) => report(value);
+    }
+
+    private sealed class PlainProgress(string description, TextWriter writer, TimeSpan every) : IProgress<ImportProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _last;
+
+        public void Report(ImportProgress value)
+        {
+            var now = _clock.Elapsed;
+            if (now - _last < every)
+            {
+                return;
+            }
+
+            _last = now;
+            var rate = value.Processed / now.TotalSeconds;
+            var line = value.Total is { } total && total > 0
+                ? $"{description}: {value.Processed:N0}/{total:N0} ({(double)value.Processed / total:P0}), {rate:N0}/s, about {TimeSpan.FromSeconds(Math.Max(0, (total - value.Processed) / Math.Max(rate, 1e-9))):hh\\:mm\\:ss} left"
+                : $"{description}: {value.Processed:N0}, {rate:N0}/s";
+            lock (writer)
+            {
+                writer.WriteLine(line);
+            }
+        }
     }
 
     private sealed class RateColumn : ProgressColumn

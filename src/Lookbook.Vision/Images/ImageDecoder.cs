@@ -101,9 +101,17 @@ public static class ImageDecoder
             return full;
         }
 
-        // The codec answers with the nearest size it supports (JPEG: 1/8 steps); accept it only if it
-        // keeps enough pixels, otherwise decode at full size and let the resampler do the work.
-        var scaled = codec.GetScaledDimensions((float)minShortSide / shortSide);
-        return Math.Min(scaled.Width, scaled.Height) >= minShortSide ? scaled : full;
+        // JPEG decodes at k/8 of its size for much less work; take the smallest such size that still
+        // has enough pixels (the codec answers other formats with their full size).
+        for (var eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (Math.Min(scaled.Width, scaled.Height) >= minShortSide)
+            {
+                return scaled;
+            }
+        }
+
+        return full;
     }
 }
