@@ -40,7 +40,7 @@ internal static class CommandRunner
                 Fail(context, e.Message);
                 return ExitCodes.NotFound;
             }
-            catch (Exception e) when (e is ModelLoadException or ImageRejectedException or CatalogEmptyException or InvalidDataException or IOException)
+            catch (Exception e) when (e is ModelLoadException or ImageRejectedException or CatalogEmptyException or InvalidDataException or IOException or InvalidOperationException)
             {
                 Fail(context, e.Message);
                 return ExitCodes.Failure;

@@ -1,4 +1,5 @@
 using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Learning;
 using Lookbook.Engine.Search;
 using Lookbook.Storage;
 using Lookbook.Vision.Embedding;
@@ -39,9 +40,12 @@ public static class LookbookServices
         {
             BatchSize = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.BatchSize,
         });
+        services.AddOptions<SearchSettings>().Bind(configuration.GetSection(SearchSettings.SectionName));
         services.AddSingleton(sp => new CatalogSearch(
             sp.GetRequiredService<CatalogDatabase>(),
-            new Lazy<IImageEmbedder>(sp.GetRequiredService<IImageEmbedder>)));
+            new Lazy<IImageEmbedder>(sp.GetRequiredService<IImageEmbedder>),
+            sp.GetRequiredService<IOptions<SearchSettings>>().Value));
+        services.AddTransient(sp => new HeadTrainer(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>()));
         return services;
     }
 

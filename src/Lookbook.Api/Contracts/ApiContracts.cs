@@ -20,10 +20,21 @@ public sealed record ProductDetail(
 /// <param name="Similarity">Cosine similarity of the embeddings, 0..1 for these models.</param>
 public sealed record SearchResult(int Rank, double Similarity, ProductCard Product);
 
+/// <summary>The category the trained head sees in the photo.</summary>
+/// <param name="Confidence">Its probability, 0..1.</param>
+public sealed record PredictionResponse(string Category, double Confidence);
+
 /// <summary>The answer to a search.</summary>
+/// <param name="Prediction">What the photo shows, when a classification head is trained.</param>
+/// <param name="NoGoodMatch">True when even the best product is a poor match; results are then empty.</param>
 /// <param name="Model">Which embedding configuration compared the images.</param>
 /// <param name="TookMs">Server time spent, in milliseconds.</param>
-public sealed record SearchResponse(IReadOnlyList<SearchResult> Results, string Model, double TookMs);
+public sealed record SearchResponse(
+    IReadOnlyList<SearchResult> Results,
+    PredictionResponse? Prediction,
+    bool NoGoodMatch,
+    string Model,
+    double TookMs);
 
 /// <summary>One page of products.</summary>
 public sealed record ProductListResponse(IReadOnlyList<ProductCard> Items, int Page, int PageSize, int Total);

@@ -40,7 +40,7 @@ public static class SearchApi
     }
 
     /// <param name="k">How many products to return (1-100, default 10).</param>
-    /// <param name="category">Only this category; omit or 'any' for all.</param>
+    /// <param name="category">Only this category; omit to let the predicted category steer ranking, or 'any' for plain similarity.</param>
     /// <param name="attr">Attribute filters as key:value, repeatable (e.g. baseColour:Black).</param>
     /// <param name="crop">Search only this part of the photo: x,y,width,height as fractions 0..1.</param>
     internal static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByPhoto(
@@ -70,8 +70,8 @@ public static class SearchApi
         {
             // Header first: a decompression bomb is refused before any pixel is allocated.
             ImageDecoder.ReadHeader(photo, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
-            var hits = search.SearchByPhoto(photo, searchRequest, region);
-            return TypedResults.Ok(ToResponse(hits, search.ModelDescription, clock));
+            var result = search.SearchByPhoto(photo, searchRequest, region);
+            return TypedResults.Ok(ToResponse(result.Hits, search.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
         }
         catch (ImageRejectedException e)
         {
@@ -106,7 +106,9 @@ public static class SearchApi
         };
     }
 
-    internal static SearchResponse ToResponse(IReadOnlyList<SearchHit> hits, string model, Stopwatch clock) =>
+    internal static SearchResponse ToResponse(
+        IReadOnlyList<SearchHit> hits, string model, Stopwatch clock, CategoryPrediction? prediction = null, bool noGoodMatch = false) =>
         new(hits.Select((h, i) => new SearchResult(i + 1, Math.Round(h.Similarity, 4), ProductLinks.Card(h.Product))).ToList(),
-            model, Math.Round(clock.Elapsed.TotalMilliseconds, 2));
+            prediction is null ? null : new PredictionResponse(prediction.Category, Math.Round(prediction.Confidence, 4)),
+            noGoodMatch, model, Math.Round(clock.Elapsed.TotalMilliseconds, 2));
 }

@@ -54,7 +54,7 @@ internal static class SearchParameters
             }
         }
 
-        var request = new SearchRequest(count, string.IsNullOrWhiteSpace(category) || category == "any" ? null : category, filters);
+        var request = new SearchRequest(count, string.IsNullOrWhiteSpace(category) ? null : category, filters);
         return errors.Count == 0 ? (request, region, errors) : (null, null, errors);
     }
 }

@@ -39,8 +39,8 @@ internal static class DemoCommand
                 context.Out.WriteLine();
                 var file = new FileInfo(Path.Combine(samples, "queries", query));
                 var request = new SearchRequest(K: 5);
-                var hits = SearchCommand.Run(context, file, request);
-                SearchResultView.Write(context, $"samples/queries/{query}", request, search.ModelDescription, hits, json: false);
+                var found = SearchCommand.Run(context, file, request);
+                SearchResultView.Write(context, $"samples/queries/{query}", request, search.ModelDescription, found.Hits, json: false, found);
             }
 
             context.Out.WriteLine();

@@ -17,14 +17,14 @@ internal static class SearchCommand
         {
             var file = result.GetValue(photo)!;
             var request = options.ToRequest(result);
-            var hits = Run(context, file, request);
-            SearchResultView.Write(context, file.Name, request, context.Get<CatalogSearch>().ModelDescription, hits, result.GetValue(options.Json));
+            var found = Run(context, file, request);
+            SearchResultView.Write(context, file.Name, request, context.Get<CatalogSearch>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
 
-    internal static IReadOnlyList<Core.Search.SearchHit> Run(CliContext context, FileInfo file, Core.Search.SearchRequest request)
+    internal static PhotoSearchResult Run(CliContext context, FileInfo file, Core.Search.SearchRequest request)
     {
         if (!file.Exists)
         {

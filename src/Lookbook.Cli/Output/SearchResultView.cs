@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lookbook.Core.Search;
+using Lookbook.Engine.Search;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Output;
@@ -9,15 +10,30 @@ internal static class SearchResultView
 {
     public sealed record JsonHit(int Rank, string Id, string Title, string Category, double Similarity, IReadOnlyDictionary<string, string> Attributes);
 
-    public sealed record JsonResults(string Query, int K, string? Category, string Model, IReadOnlyList<JsonHit> Results);
+    public sealed record JsonPrediction(string Category, double Confidence);
 
-    public static void Write(CliContext context, string query, SearchRequest request, string model, IReadOnlyList<SearchHit> hits, bool json)
+    public sealed record JsonResults(string Query, int K, string? Category, JsonPrediction? Prediction, bool? NoGoodMatch, string Model, IReadOnlyList<JsonHit> Results);
+
+    public static void Write(CliContext context, string query, SearchRequest request, string model, IReadOnlyList<SearchHit> hits, bool json, PhotoSearchResult? photo = null)
     {
         if (json)
         {
             Json.Write(context.Out.Profile.Out.Writer, new JsonResults(
-                query, request.K, request.Category, model,
+                query, request.K, request.Category,
+                photo?.Prediction is { } p ? new JsonPrediction(p.Category, Math.Round(p.Confidence, 4)) : null,
+                photo?.NoGoodMatch, model,
                 hits.Select((h, i) => new JsonHit(i + 1, h.Product.Id, h.Product.Title, h.Product.Category, Math.Round(h.Similarity, 4), h.Product.Attributes)).ToList()));
+            return;
+        }
+
+        if (photo?.Prediction is { } prediction)
+        {
+            context.Out.MarkupLine($"The photo looks like: [bold]{Markup.Escape(prediction.Category)}[/] ({prediction.Confidence:P0} confident)");
+        }
+
+        if (photo?.NoGoodMatch == true)
+        {
+            context.Out.MarkupLine($"[yellow]No good match in the catalog[/] (best similarity {photo.BestSimilarity:P1} is below what catalog photos reach).");
             return;
         }
 

@@ -23,16 +23,31 @@ public sealed class CatalogSnapshot
 
     public Product? Find(string productId) => _products.GetValueOrDefault(productId);
 
-    /// <summary>Products most similar to <paramref name="query"/> (an L2-normalised vector), best first.</summary>
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchRequest request, string? excludeId = null)
+    /// <summary>
+    /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
+    /// <paramref name="categoryBonus"/> (e.g. the predicted probability of each category) and a positive
+    /// <paramref name="boost"/>, ranking adds boost × bonus(product's category); see <see cref="BoostedRanking"/>.
+    /// </summary>
+    public IReadOnlyList<SearchHit> Search(
+        ReadOnlySpan<float> query,
+        SearchRequest request,
+        string? excludeId = null,
+        Func<string, float>? categoryBonus = null,
+        float boost = 0,
+        string? restrictToCategory = null)
     {
         request.Validate();
-        var filterless = request.Category is null && request.Attributes is null && excludeId is null;
+        var filterless = request.CategoryFilter is null && request.Attributes is null && excludeId is null && restrictToCategory is null;
         Func<string, bool>? filter = filterless
             ? null
-            : id => id != excludeId && _products.TryGetValue(id, out var p) && request.Accepts(p);
-        return _index.Search(query, request.K, filter)
-            .Select(hit => new SearchHit(_products[hit.Key], hit.Similarity))
-            .ToList();
+            : id => id != excludeId && _products.TryGetValue(id, out var p) && request.Accepts(p)
+                && (restrictToCategory is null || string.Equals(p.Category, restrictToCategory, StringComparison.Ordinal));
+        var hits = categoryBonus is null
+            ? _index.Search(query, request.K, filter)
+            : BoostedRanking.Rank(_index, query, request.K, id => categoryBonus(_products[id].Category), boost, filter);
+        return hits.Select(hit => new SearchHit(_products[hit.Key], hit.Similarity)).ToList();
     }
+
+    /// <summary>The similarity of the single nearest product, ignoring every filter (0 for an empty catalog).</summary>
+    public float BestSimilarity(ReadOnlySpan<float> query) => _index.Search(query, 1) is [var best] ? best.Similarity : 0f;
 }

@@ -8,6 +8,15 @@ namespace Lookbook.Core.Search;
 /// <param name="Attributes">Only products whose attributes have these values (case-insensitive).</param>
 public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnlyDictionary<string, string>? Attributes = null)
 {
+    /// <summary>The category value that means "any, and do not steer by the predicted category either".</summary>
+    public const string AnyCategory = "any";
+
+    /// <summary>True when the caller asked for any category explicitly.</summary>
+    public bool IsAnyCategory => string.Equals(Category, AnyCategory, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The category to filter on, if one was named.</summary>
+    public string? CategoryFilter => IsAnyCategory || string.IsNullOrWhiteSpace(Category) ? null : Category;
+
     /// <summary>Throws <see cref="ArgumentException"/> with a readable message for unusable values.</summary>
     public void Validate()
     {
@@ -18,7 +27,7 @@ public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnl
     }
 
     internal bool Accepts(Product product) =>
-        (Category is null || string.Equals(product.Category, Category, StringComparison.OrdinalIgnoreCase))
+        (CategoryFilter is null || string.Equals(product.Category, CategoryFilter, StringComparison.OrdinalIgnoreCase))
         && (Attributes is null || Attributes.All(a =>
             product.Attributes.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.OrdinalIgnoreCase)));
 }

@@ -1,3 +1,4 @@
+using Lookbook.Core.Learning;
 using Lookbook.Core.Search;
 using Lookbook.Engine.Indexing;
 using Lookbook.Storage;
@@ -17,48 +18,86 @@ public sealed class ProductNotFoundException(string productId)
     public string ProductId { get; } = productId;
 }
 
+/// <summary>What the trained head thinks the photo shows.</summary>
+public sealed record CategoryPrediction(string Category, float Confidence);
+
+/// <summary>
+/// The answer to a photo search. <see cref="NoGoodMatch"/> is set (and <see cref="Hits"/> empty) when even
+/// the best match is below the similarity that 99% of genuine catalog photos reach.
+/// </summary>
+public sealed record PhotoSearchResult(IReadOnlyList<SearchHit> Hits, CategoryPrediction? Prediction, bool NoGoodMatch, float BestSimilarity);
+
 /// <summary>
 /// Answers "which products look like this?" for a photo or a catalog product. The in-memory snapshot
-/// is loaded on first use and shared; <see cref="Refresh"/> reloads it after the catalog changes.
+/// (and the trained head, when there is one for the catalog's model) is loaded on first use and shared;
+/// <see cref="Refresh"/> reloads both after the catalog changes.
 /// </summary>
-public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder> embedder)
+public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder> embedder, SearchSettings? settings = null)
 {
     private readonly Lock _gate = new();
-    private CatalogSnapshot? _snapshot;
+    private readonly SearchSettings _settings = settings ?? new SearchSettings();
+    private State? _state;
     private volatile bool _profileChecked;
 
-    public CatalogSearch(CatalogDatabase database, IImageEmbedder embedder)
-        : this(database, new Lazy<IImageEmbedder>(embedder))
+    public CatalogSearch(CatalogDatabase database, IImageEmbedder embedder, SearchSettings? settings = null)
+        : this(database, new Lazy<IImageEmbedder>(embedder), settings)
     {
     }
 
     /// <summary>The stored model description (search by product needs no model).</summary>
     public string ModelDescription => database.GetEmbeddingProfile()?.Description ?? "none";
 
+    /// <summary>The trained head in use, or null (none trained, or trained for another model).</summary>
+    public TrainedHead? Head => Load().Head;
+
     /// <summary>Products that look like the photo, optionally only the given region of it.</summary>
-    public IReadOnlyList<SearchHit> SearchByPhoto(ReadOnlySpan<byte> photo, SearchRequest request, NormalizedRect? region = null)
+    public PhotoSearchResult SearchByPhoto(ReadOnlySpan<byte> photo, SearchRequest request, NormalizedRect? region = null)
     {
         request.Validate();
         var model = embedder.Value;
         EnsureProfile(model);
-        var snapshot = Snapshot();
+        var state = Load();
         using var prepared = model.Preparer.Prepare(photo, region);
         var vector = model.Embed([prepared])[0];
-        return snapshot.Search(vector, request);
+        if (state.Head is not { } trained)
+        {
+            return new PhotoSearchResult(state.Snapshot.Search(vector, request), null, false, state.Snapshot.BestSimilarity(vector));
+        }
+
+        var head = trained.Head;
+        var probabilities = head.Predict(vector);
+        var best = Array.IndexOf(probabilities, probabilities.Max());
+        var prediction = new CategoryPrediction(head.Classes[best], probabilities[best]);
+        var query = trained.RetrievalSpace == RetrievalSpace.Hidden ? head.Embed(vector) : vector;
+        var bestSimilarity = state.Snapshot.BestSimilarity(query);
+        if (bestSimilarity < trained.NoMatchThreshold)
+        {
+            return new PhotoSearchResult([], prediction, true, bestSimilarity);
+        }
+
+        // An explicit category, or "any", overrides the prediction.
+        var steer = request.CategoryFilter is null && !request.IsAnyCategory;
+        var hits = steer && _settings.PredictedCategory == PredictedCategoryUse.Restrict
+            ? state.Snapshot.Search(query, request, restrictToCategory: prediction.Category)
+            : steer && _settings.PredictedCategory == PredictedCategoryUse.Boost
+                ? state.Snapshot.Search(query, request, categoryBonus: c => state.ProbabilityOf(probabilities, c), boost: trained.CategoryBoost)
+                : state.Snapshot.Search(query, request);
+        return new PhotoSearchResult(hits, prediction, false, bestSimilarity);
     }
 
     /// <summary>Products that look like a catalog product (the product itself is left out).</summary>
     public IReadOnlyList<SearchHit> SimilarTo(string productId, SearchRequest request)
     {
         request.Validate();
-        var snapshot = Snapshot();
-        if (snapshot.Find(productId) is null)
+        var state = Load();
+        if (state.Snapshot.Find(productId) is null)
         {
             throw new ProductNotFoundException(productId);
         }
 
         var vector = database.GetVector(productId) ?? throw new ProductNotFoundException(productId);
-        return snapshot.Search(vector, request, excludeId: productId);
+        var query = state.Head is { RetrievalSpace: RetrievalSpace.Hidden } trained ? trained.Head.Embed(vector) : vector;
+        return state.Snapshot.Search(query, request, excludeId: productId);
     }
 
     /// <summary>
@@ -71,7 +110,7 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         EnsureProfile(embedder.Value);
         try
         {
-            return Snapshot().Count;
+            return Load().Snapshot.Count;
         }
         catch (CatalogEmptyException)
         {
@@ -79,12 +118,12 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         }
     }
 
-    /// <summary>Drops the cached snapshot so the next search sees the current catalog.</summary>
+    /// <summary>Drops the cached snapshot and head so the next search sees the current catalog.</summary>
     public void Refresh()
     {
         lock (_gate)
         {
-            _snapshot = null;
+            _state = null;
             _profileChecked = false;
         }
     }
@@ -98,18 +137,46 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         }
     }
 
-    private CatalogSnapshot Snapshot()
+    private State Load()
     {
         lock (_gate)
         {
-            if (_snapshot is null)
+            if (_state is not null)
             {
-                var profile = database.GetEmbeddingProfile();
-                var snapshot = profile is null ? null : SnapshotLoader.Load(database, profile.Dimension);
-                _snapshot = snapshot is { Count: > 0 } ? snapshot : throw new CatalogEmptyException(database.Path);
+                return _state;
             }
 
-            return _snapshot;
+            var profile = database.GetEmbeddingProfile() ?? throw new CatalogEmptyException(database.Path);
+            var head = TrainedHead.Load(TrainedHead.PathFor(database.Path));
+            if (head is not null && (head.EmbeddingFingerprint != profile.Fingerprint || head.Head.InputSize != profile.Dimension))
+            {
+                head = null; // trained for another model: `lookbook train` again
+            }
+
+            var snapshot = head is { RetrievalSpace: RetrievalSpace.Hidden }
+                ? SnapshotLoader.Load(database, profile.Dimension, v => head.Head.Embed(v), head.Head.HiddenSize)
+                : SnapshotLoader.Load(database, profile.Dimension);
+            if (snapshot.Count == 0)
+            {
+                throw new CatalogEmptyException(database.Path);
+            }
+
+            _state = new State(snapshot, head);
+            return _state;
         }
+    }
+
+    private sealed class State(CatalogSnapshot snapshot, TrainedHead? head)
+    {
+        private readonly Dictionary<string, int> _classIndex = head is null
+            ? []
+            : head.Head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+
+        public CatalogSnapshot Snapshot { get; } = snapshot;
+
+        public TrainedHead? Head { get; } = head;
+
+        public float ProbabilityOf(float[] probabilities, string category) =>
+            _classIndex.TryGetValue(category, out var c) ? probabilities[c] : 0f;
     }
 }

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Lookbook.Cli.Output;
+using Lookbook.Core.Learning;
+using Lookbook.Engine.Learning;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary><c>lookbook train</c>: the classification head on the frozen embeddings.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var copies = new Option<int>("--augment") { Description = "Augmented copies of each training image (flip, rotation, crop/zoom, brightness/contrast, noise).", DefaultValueFactory = _ => 1 };
+        var validation = new Option<double>("--validation") { Description = "Share of each category held out for early stopping and calibration.", DefaultValueFactory = _ => 0.1 };
+        var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => 256 };
+        var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => 60 };
+        var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => 0.3f };
+        var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => 42 };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var command = new Command("train", "Train fully connected layers on the frozen ResNet features to classify products; search then uses them.")
+        {
+            copies, validation, hidden, epochs, dropout, seed, json,
+        };
+        command.SetAction(global, async (result, context, cancellationToken) =>
+        {
+            var request = new HeadTrainingRequest(
+                result.GetValue(copies),
+                result.GetValue(validation),
+                Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)));
+            var asJson = result.GetValue(json);
+            var progress = new InlineProgress<string>(line =>
+            {
+                if (!asJson)
+                {
+                    context.Error.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+                }
+            });
+            var trained = await context.Get<HeadTrainer>().TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            var m = trained.Metrics;
+            if (asJson)
+            {
+                Json.Write(context.Out.Profile.Out.Writer, new
+                {
+                    file = TrainedHead.PathFor(context.Get<Storage.CatalogDatabase>().Path),
+                    classes = trained.Head.Classes,
+                    trained.RetrievalSpace,
+                    trained.NoMatchThreshold,
+                    trained.CategoryBoost,
+                    metrics = m,
+                });
+                return ExitCodes.Success;
+            }
+
+            context.Out.MarkupLine($"Trained on {m.TrainingExamples:N0} examples ({m.AugmentedCopies} augmented cop{(m.AugmentedCopies == 1 ? "y" : "ies")} per image), best epoch {m.BestEpoch}, {m.TrainingSeconds:F0} s.");
+            context.Out.MarkupLine($"Validation ({m.ValidationExamples:N0} held-out products): accuracy [bold]{m.ValidationAccuracy:P2}[/], macro F1 [bold]{m.ValidationMacroF1:P2}[/].");
+            context.Out.MarkupLine($"Retrieval mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3} → search uses [bold]{trained.RetrievalSpace}[/].");
+            context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}. Saved {Markup.Escape(TrainedHead.PathFor(context.Get<Storage.CatalogDatabase>().Path))}.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
