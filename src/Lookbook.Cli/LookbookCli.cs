@@ -18,6 +18,7 @@ public static class LookbookCli
         root.Subcommands.Add(SimilarCommand.Create(global));
         root.Subcommands.Add(StatsCommand.Create(global));
         root.Subcommands.Add(TrainCommand.Create(global));
+        root.Subcommands.Add(EvaluateCommand.Create(global));
         root.Subcommands.Add(ServeCommand.Create(global));
         return root;
     }

@@ -1,3 +1,4 @@
+using Lookbook.Engine.Evaluation;
 using Lookbook.Engine.Indexing;
 using Lookbook.Engine.Learning;
 using Lookbook.Engine.Search;
@@ -45,6 +46,8 @@ public static class LookbookServices
             sp.GetRequiredService<CatalogDatabase>(),
             new Lazy<IImageEmbedder>(sp.GetRequiredService<IImageEmbedder>),
             sp.GetRequiredService<IOptions<SearchSettings>>().Value));
+        services.AddTransient(sp => new CatalogEvaluator(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>(),
+            sp.GetRequiredService<CatalogSearch>(), sp.GetRequiredService<IOptions<SearchSettings>>().Value));
         services.AddTransient(sp => new HeadTrainer(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>()));
         return services;
     }

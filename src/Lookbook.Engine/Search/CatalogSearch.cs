@@ -58,31 +58,18 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         EnsureProfile(model);
         var state = Load();
         using var prepared = model.Preparer.Prepare(photo, region);
-        var vector = model.Embed([prepared])[0];
-        if (state.Head is not { } trained)
-        {
-            return new PhotoSearchResult(state.Snapshot.Search(vector, request), null, false, state.Snapshot.BestSimilarity(vector));
-        }
+        return HeadSearch.Run(state.Snapshot, state.Head, _settings.PredictedCategory, model.Embed([prepared])[0], request);
+    }
 
-        var head = trained.Head;
-        var probabilities = head.Predict(vector);
-        var best = Array.IndexOf(probabilities, probabilities.Max());
-        var prediction = new CategoryPrediction(head.Classes[best], probabilities[best]);
-        var query = trained.RetrievalSpace == RetrievalSpace.Hidden ? head.Embed(vector) : vector;
-        var bestSimilarity = state.Snapshot.BestSimilarity(query);
-        if (bestSimilarity < trained.NoMatchThreshold)
-        {
-            return new PhotoSearchResult([], prediction, true, bestSimilarity);
-        }
-
-        // An explicit category, or "any", overrides the prediction.
-        var steer = request.CategoryFilter is null && !request.IsAnyCategory;
-        var hits = steer && _settings.PredictedCategory == PredictedCategoryUse.Restrict
-            ? state.Snapshot.Search(query, request, restrictToCategory: prediction.Category)
-            : steer && _settings.PredictedCategory == PredictedCategoryUse.Boost
-                ? state.Snapshot.Search(query, request, categoryBonus: c => state.ProbabilityOf(probabilities, c), boost: trained.CategoryBoost)
-                : state.Snapshot.Search(query, request);
-        return new PhotoSearchResult(hits, prediction, false, bestSimilarity);
+    /// <summary>
+    /// Search with an already embedded photo (evaluation); <paramref name="applyNoMatch"/> false ranks
+    /// even photos below the no-good-match threshold.
+    /// </summary>
+    public PhotoSearchResult SearchByVector(float[] vector, SearchRequest request, bool applyNoMatch = true)
+    {
+        request.Validate();
+        var state = Load();
+        return HeadSearch.Run(state.Snapshot, state.Head, _settings.PredictedCategory, vector, request, applyNoMatch);
     }
 
     /// <summary>Products that look like a catalog product (the product itself is left out).</summary>
@@ -166,17 +153,5 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         }
     }
 
-    private sealed class State(CatalogSnapshot snapshot, TrainedHead? head)
-    {
-        private readonly Dictionary<string, int> _classIndex = head is null
-            ? []
-            : head.Head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-
-        public CatalogSnapshot Snapshot { get; } = snapshot;
-
-        public TrainedHead? Head { get; } = head;
-
-        public float ProbabilityOf(float[] probabilities, string category) =>
-            _classIndex.TryGetValue(category, out var c) ? probabilities[c] : 0f;
-    }
+    private sealed record State(CatalogSnapshot Snapshot, TrainedHead? Head);
 }

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Lookbook.Cli.Output;
+using Lookbook.Engine.Evaluation;
+using Lookbook.Engine.Sources;
+using Lookbook.Storage;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary><c>lookbook evaluate</c>: classification and retrieval quality on held-out data, with an HTML report.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var queries = new Option<DirectoryInfo?>("--queries")
+        {
+            Description = "Fashion-MNIST IDX folder whose images are the queries (e.g. /usr/share/datasets/fashion-mnist); default: a held-out split of the catalog.",
+        };
+        var split = new Option<string>("--split") { Description = "With --queries: train or test.", DefaultValueFactory = _ => "test" };
+        var limit = new Option<int>("--limit") { Description = "With --queries: only the first N images (0: all)." };
+        var holdout = new Option<double>("--holdout") { Description = "Without --queries: share of each category held out as queries.", DefaultValueFactory = _ => 0.2 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the held-out split.", DefaultValueFactory = _ => 42 };
+        var report = new Option<string?>("--report") { Description = "Where to write the HTML report (default: beside the catalog, served by `lookbook serve` at /report)." };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var command = new Command("evaluate", "Measure accuracy, precision, recall, F1, the confusion matrix and retrieval P@k, R@k, mAP@k, NDCG@k.")
+        {
+            queries, split, limit, holdout, seed, report, json,
+        };
+        command.SetAction(global, (result, context, cancellationToken) =>
+        {
+            var evaluator = context.Get<CatalogEvaluator>();
+            var asJson = result.GetValue(json);
+            var progress = new InlineProgress<string>(line =>
+            {
+                if (!asJson)
+                {
+                    context.Error.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+                }
+            });
+            var evaluation = result.GetValue(queries) is { } folder
+                ? evaluator.EvaluateQueries(new FashionMnistSource(folder.FullName, result.GetValue(split)!, result.GetValue(limit)), progress, cancellationToken)
+                : evaluator.EvaluateHoldout(result.GetValue(holdout), result.GetValue(seed), progress, cancellationToken);
+            var path = Path.GetFullPath(result.GetValue(report) ?? ReportFiles.HtmlFor(context.Get<CatalogDatabase>().Path));
+            File.WriteAllText(path, HtmlReport.Render(evaluation));
+            if (asJson)
+            {
+                Json.Write(context.Out.Profile.Out.Writer, evaluation);
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            Print(context, evaluation);
+            context.Out.MarkupLine($"Report: [bold]{Markup.Escape(path)}[/]");
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static void Print(CliContext context, EvaluationReport e)
+    {
+        context.Out.MarkupLine(Markup.Escape(e.Setup));
+        if (e.Classification is { } c)
+        {
+            context.Out.MarkupLine($"Classification: accuracy [bold]{c.Accuracy:F4}[/], macro precision {c.MacroPrecision:F4}, macro recall {c.MacroRecall:F4}, macro F1 [bold]{c.MacroF1:F4}[/]");
+            var perClass = new Table().Border(TableBorder.Rounded).AddColumn("Class").AddColumn(new TableColumn("Precision").RightAligned())
+                .AddColumn(new TableColumn("Recall").RightAligned()).AddColumn(new TableColumn("F1").RightAligned()).AddColumn(new TableColumn("Support").RightAligned());
+            foreach (var s in c.PerClass)
+            {
+                perClass.AddRow(Markup.Escape(s.Class), $"{s.Precision:F3}", $"{s.Recall:F3}", $"{s.F1:F3}", $"{s.Support:N0}");
+            }
+
+            context.Out.Write(perClass);
+        }
+        else
+        {
+            context.Out.MarkupLine("[yellow]No classification head: run `lookbook train` to evaluate classification.[/]");
+        }
+
+        var retrieval = new Table().Border(TableBorder.Rounded).AddColumn("k").AddColumn(new TableColumn("Precision@k").RightAligned())
+            .AddColumn(new TableColumn("Recall@k").RightAligned()).AddColumn(new TableColumn("mAP@k").RightAligned()).AddColumn(new TableColumn("NDCG@k").RightAligned());
+        foreach (var r in e.Retrieval)
+        {
+            retrieval.AddRow($"{r.K}", $"{r.PrecisionAtK:F4}", $"{r.RecallAtK:F4}", $"{r.MapAtK:F4}", $"{r.NdcgAtK:F4}");
+        }
+
+        context.Out.Write(retrieval);
+        context.Out.MarkupLine($"Timings: {e.Timings.TotalSeconds:F1} s in all, {e.Timings.EmbedMsPerQuery:F2} ms embedding and {e.Timings.SearchMsPerQuery:F2} ms search per query.");
+    }
+}
