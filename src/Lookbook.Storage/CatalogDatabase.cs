@@ -46,6 +46,19 @@ public sealed class CatalogDatabase
         return database;
     }
 
+    /// <summary>
+    /// A consistent copy of the whole catalog at <paramref name="path"/>, taken with SQLite's backup API
+    /// (copying the file alone could miss commits still in the write-ahead log).
+    /// </summary>
+    public CatalogDatabase CopyTo(string path)
+    {
+        var target = Open(path);
+        using var source = Connect();
+        using var destination = target.Connect();
+        source.BackupDatabase(destination);
+        return target;
+    }
+
     internal SqliteConnection Connect()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -55,7 +55,7 @@ public sealed class FashionMnistTests(EmbedderFixture model, ITestOutputHelper o
         var queries = new FashionMnistSource(RepositoryPaths.SampleCatalog, "test", limit: 300).ReadEntries().Select(e => e.Item!).ToList();
         var precision = queries.Average(q =>
         {
-            var hits = search.SearchByPhoto(q.ImageBytes, new SearchRequest(10));
+            var hits = search.SearchByPhoto(q.ImageBytes, new SearchRequest(10)).Hits;
             return RetrievalMetrics.PrecisionAtK(hits.Select(h => h.Product.Category).ToList(), q.Category, 10);
         });
 
@@ -82,7 +82,7 @@ public sealed class FashionMnistTests(EmbedderFixture model, ITestOutputHelper o
 
         Assert.Equal(40, reindexed.Embedded);
         Assert.Equal(wider.Profile.Fingerprint, database.GetEmbeddingProfile()!.Fingerprint);
-        var hits = new CatalogSearch(database, wider).SearchByPhoto(File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, "bag.png")), new SearchRequest(3));
+        var hits = new CatalogSearch(database, wider).SearchByPhoto(File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, "bag.png")), new SearchRequest(3)).Hits;
         Assert.Equal(3, hits.Count);
     }
 }

@@ -1,5 +1,6 @@
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
+using Lookbook.Engine.Evaluation;
 using Lookbook.Engine.Search;
 using Lookbook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,6 +14,8 @@ public static class CatalogApi
     {
         app.MapGet("/api/categories", ListCategories).WithTags("Catalog").WithName("ListCategories")
             .WithSummary("Categories with their product counts");
+        app.MapGet("/report", EvaluationReport).WithTags("Catalog").WithName("EvaluationReport")
+            .WithSummary("The latest evaluation report (HTML), written by `lookbook evaluate`");
         app.MapPost("/api/catalog/reload", Reload).WithTags("Catalog").WithName("ReloadCatalog")
             .WithSummary("Re-read the catalog after an import from the command line (needs the X-Api-Key header)")
             .AddEndpointFilter<ApiKeyFilter>();
@@ -21,6 +24,14 @@ public static class CatalogApi
 
     internal static Ok<List<CategoryResponse>> ListCategories(CatalogDatabase database) =>
         TypedResults.Ok(database.GetStats().Categories.Select(c => new CategoryResponse(c.Category, c.Products)).ToList());
+
+    internal static Results<ContentHttpResult, ProblemHttpResult> EvaluationReport(CatalogDatabase database)
+    {
+        var path = ReportFiles.HtmlFor(database.Path);
+        return File.Exists(path)
+            ? TypedResults.Content(File.ReadAllText(path), "text/html; charset=utf-8")
+            : Problems.Create(StatusCodes.Status404NotFound, "No evaluation yet", "Run `lookbook evaluate` to measure the catalog; its report then appears here.");
+    }
 
     internal static NoContent Reload(CatalogSearch search)
     {

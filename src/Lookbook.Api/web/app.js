@@ -155,18 +155,34 @@ async function search() {
     const form = new FormData();
     form.append("image", state.file, state.file.name || "photo");
     const result = await api(`/api/search?${params}`, { method: "POST", body: form });
+    showPrediction(result.prediction);
     const list = $("results");
     list.replaceChildren(...result.results.map((r) => card(r.product, r.similarity)));
     $("results-title").textContent = "Products like your photo";
     $("more").hidden = true;
-    busy(section, false, result.results.length ? `${result.results.length} products in ${Math.round(result.tookMs)} ms` : "No products match this filter.");
+    if (result.noGoodMatch) {
+      const note = document.createElement("li");
+      note.className = "no-match";
+      note.textContent = "No good match: nothing in the catalog looks enough like this photo. Try another photo, or crop to the garment.";
+      list.replaceChildren(note);
+    }
+    busy(section, false, result.noGoodMatch ? "" : result.results.length ? `${result.results.length} products in ${Math.round(result.tookMs)} ms` : "No products match this filter.");
   } catch (error) {
     busy(section, false, "");
     $("results").replaceChildren();
+    showPrediction(null);
     showMessage(error.message);
   } finally {
     button.disabled = false;
   }
+}
+
+function showPrediction(prediction) {
+  const line = $("prediction");
+  line.hidden = !prediction;
+  if (!prediction) return;
+  line.replaceChildren("This looks like ", Object.assign(document.createElement("strong"), { textContent: prediction.category }),
+    ` (${Math.round(prediction.confidence * 100)}% sure)`);
 }
 
 // Drag a rectangle over the preview; stored as fractions of the image.

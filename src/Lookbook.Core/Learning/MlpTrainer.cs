@@ -45,7 +45,7 @@ public static class MlpTrainer
         for (var epoch = 1; epoch <= options.MaxEpochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            new Random(HashCode.Combine(options.Seed, epoch)).Shuffle(order);
+            new Random(Seeds.Mix(options.Seed, epoch)).Shuffle(order);
             double trainLoss = 0;
             foreach (var batch in order.Chunk(options.BatchSize))
             {
@@ -139,7 +139,7 @@ public static class MlpTrainer
             for (var n = slice; n < batch.Length; n += slices)
             {
                 var example = batch[n];
-                var random = new Random(HashCode.Combine(options.Seed, epoch, example));
+                var random = new Random(Seeds.Mix(options.Seed, epoch, example));
                 TensorPrimitives.Subtract(features[example], mean, standardised);
                 TensorPrimitives.Multiply(standardised, scale, standardised);
                 for (var j = 0; j < state.Hidden; j++)

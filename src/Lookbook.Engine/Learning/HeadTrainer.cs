@@ -126,7 +126,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     private async Task<List<StoredVector>> EmbedAugmentedAsync(
         IReadOnlyList<StoredVector> items, int copies, AugmentationOptions augmentation, int seed, CancellationToken cancellationToken)
     {
-        var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: HashCode.Combine(seed, index, copy)))).ToList();
+        var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy)))).ToList();
         var results = new List<StoredVector>(jobs.Count);
         foreach (var batch in jobs.Chunk(EmbedBatch))
         {

@@ -1,0 +1,160 @@
+using Lookbook.Core.Learning;
+using Lookbook.Core.Search;
+using Lookbook.Engine.Evaluation;
+using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Learning;
+using Lookbook.Engine.Search;
+using Lookbook.Engine.Sources;
+using Lookbook.Storage;
+using Lookbook.Testing;
+using SkiaSharp;
+
+namespace Lookbook.Engine.Tests;
+
+/// <summary>A head trained on 1,000 sample products, shared by the tests that read it.</summary>
+public sealed class TrainedCatalogFixture : IAsyncLifetime
+{
+    public TempDirectory Temp { get; } = new();
+
+    public CatalogDatabase Database { get; private set; } = null!;
+
+    public TrainedHead Head { get; private set; } = null!;
+
+    public Vision.Embedding.OnnxImageEmbedder Embedder { get; } = new(new Vision.Embedding.EmbeddingOptions());
+
+    public static HeadTrainingRequest Request => new(AugmentedCopies: 1, Options: new TrainingOptions(MaxEpochs: 25));
+
+    public async Task InitializeAsync()
+    {
+        Database = CatalogDatabase.Open(Temp.File("catalog.db"));
+        await new CatalogImporter(Database, Embedder).ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 1000), new ImportOptions());
+        Head = await new HeadTrainer(Database, Embedder).TrainAsync(Request);
+    }
+
+    public Task DisposeAsync()
+    {
+        Embedder.Dispose();
+        Temp.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(ModelCollection.Name)]
+public sealed class LearningTests(TrainedCatalogFixture catalog) : IClassFixture<TrainedCatalogFixture>
+{
+    private static byte[] Query(string name) => File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, name));
+
+    [Fact]
+    public void Training_on_a_small_labelled_sample_beats_chance_clearly_and_is_saved()
+    {
+        var metrics = catalog.Head.Metrics;
+
+        Assert.True(metrics.ValidationAccuracy > 0.7, $"validation accuracy {metrics.ValidationAccuracy:P1}; chance is 10%");
+        Assert.True(metrics.ValidationMacroF1 > 0.65);
+        Assert.Equal(10, catalog.Head.Head.Classes.Count);
+        Assert.True(metrics.TrainingExamples > 1500, "originals plus one augmented copy each");
+        Assert.InRange(catalog.Head.NoMatchThreshold, 0.3f, 0.999f);
+        Assert.True(File.Exists(TrainedHead.PathFor(catalog.Database.Path)));
+        Assert.Equal(catalog.Embedder.Profile.Fingerprint, catalog.Head.EmbeddingFingerprint);
+    }
+
+    [Fact]
+    public async Task Training_again_with_the_same_seed_gives_the_same_head()
+    {
+        using var temp = new TempDirectory();
+        var copy = catalog.Database.CopyTo(temp.File("copy.db"));
+
+        var again = await new HeadTrainer(copy, catalog.Embedder).TrainAsync(TrainedCatalogFixture.Request);
+
+        float[] probe = catalog.Database.ReadVectors().First().Vector;
+        Assert.Equal(catalog.Head.Head.Predict(probe), again.Head.Predict(probe));
+        Assert.Equal(catalog.Head.Metrics.ValidationAccuracy, again.Metrics.ValidationAccuracy);
+    }
+
+    [Fact]
+    public void A_photo_search_answers_with_the_predicted_category_and_boosts_it()
+    {
+        var search = new CatalogSearch(catalog.Database, catalog.Embedder);
+
+        var result = search.SearchByPhoto(Query("trouser.png"), new SearchRequest(10));
+
+        Assert.Equal("Trouser", result.Prediction!.Category);
+        Assert.InRange(result.Prediction.Confidence, 0.5f, 1f);
+        Assert.False(result.NoGoodMatch);
+        Assert.All(result.Hits, h => Assert.Equal("Trouser", h.Product.Category));
+    }
+
+    [Fact]
+    public void Restrict_returns_only_the_predicted_category_and_an_explicit_category_overrides_it()
+    {
+        var restrict = new CatalogSearch(catalog.Database, catalog.Embedder, new SearchSettings { PredictedCategory = PredictedCategoryUse.Restrict });
+
+        var restricted = restrict.SearchByPhoto(Query("sandal.png"), new SearchRequest(30));
+        Assert.All(restricted.Hits, h => Assert.Equal(restricted.Prediction!.Category, h.Product.Category));
+
+        var overridden = restrict.SearchByPhoto(Query("sandal.png"), new SearchRequest(5, Category: "Bag"));
+        Assert.All(overridden.Hits, h => Assert.Equal("Bag", h.Product.Category));
+    }
+
+    [Fact]
+    public void A_photo_unlike_the_catalog_gets_no_good_match_instead_of_noise()
+    {
+        var search = new CatalogSearch(catalog.Database, catalog.Embedder);
+        var greenSquare = TestImages.Solid(SKColors.Green, 64, 64);
+
+        var result = search.SearchByPhoto(greenSquare, new SearchRequest(10));
+
+        Assert.True(result.NoGoodMatch, $"best similarity {result.BestSimilarity} vs threshold {catalog.Head.NoMatchThreshold}");
+        Assert.Empty(result.Hits);
+    }
+
+    [Fact]
+    public void A_head_trained_for_another_model_is_ignored()
+    {
+        using var temp = new TempDirectory();
+        catalog.Database.CopyTo(temp.File("copy.db"));
+        var stale = catalog.Head with { EmbeddingFingerprint = "0000000000000000" };
+        stale.Save(TrainedHead.PathFor(temp.File("copy.db")));
+
+        var result = new CatalogSearch(CatalogDatabase.Open(temp.File("copy.db")), catalog.Embedder).SearchByPhoto(Query("bag.png"), new SearchRequest(3));
+
+        Assert.Null(result.Prediction);
+        Assert.Equal(3, result.Hits.Count);
+    }
+
+    [Fact]
+    public void Evaluation_on_official_test_images_reports_classification_and_retrieval()
+    {
+        var search = new CatalogSearch(catalog.Database, catalog.Embedder);
+        var evaluator = new CatalogEvaluator(catalog.Database, catalog.Embedder, search, new SearchSettings());
+
+        var report = evaluator.EvaluateQueries(new FashionMnistSource(RepositoryPaths.SampleCatalog, "test", 200));
+
+        Assert.Equal(200, report.Queries);
+        Assert.Equal(1000, report.GallerySize);
+        Assert.True(report.Classification!.Accuracy > 0.7);
+        Assert.Equal([1, 5, 10, 20], report.Retrieval.Select(r => r.K));
+        var at10 = report.Retrieval.Single(r => r.K == 10);
+        Assert.InRange(at10.MapAtK, 0.6, 1.0);
+        Assert.InRange(at10.RecallAtK, 0.001, 0.2); // ~100 relevant per class: 10 found at most
+        Assert.True(report.Timings.EmbedMsPerQuery > 0);
+
+        var html = HtmlReport.Render(report);
+        Assert.Contains("Confusion matrix", html);
+        Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1);
+    }
+
+    [Fact]
+    public void Holdout_evaluation_trains_its_own_head_and_leaves_the_saved_one_alone()
+    {
+        var before = File.GetLastWriteTimeUtc(TrainedHead.PathFor(catalog.Database.Path));
+        var search = new CatalogSearch(catalog.Database, catalog.Embedder);
+
+        var report = new CatalogEvaluator(catalog.Database, catalog.Embedder, search, new SearchSettings()).EvaluateHoldout(0.2, 42);
+
+        Assert.InRange(report.Queries, 190, 210); // 20% of each category, rounded per category
+        Assert.Equal(1000 - report.Queries, report.GallerySize);
+        Assert.True(report.Classification!.Accuracy > 0.6);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(TrainedHead.PathFor(catalog.Database.Path)));
+    }
+}
