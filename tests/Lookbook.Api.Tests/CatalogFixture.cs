@@ -1,4 +1,8 @@
+using Lookbook.Core.Learning;
+using Lookbook.Engine.Evaluation;
 using Lookbook.Engine.Indexing;
+using Lookbook.Engine.Learning;
+using Lookbook.Engine.Search;
 using Lookbook.Engine.Sources;
 using Lookbook.Storage;
 using Lookbook.Testing;
@@ -28,6 +32,13 @@ public sealed class CatalogFixture : IAsyncLifetime
         await importer.ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 300), new ImportOptions());
         Temp.Write("shop/" + PhotoProductId + ".jpg", TestImages.Shape(SKColors.White, SKColors.SaddleBrown, 1000, 1500, 7, SKEncodedImageFormat.Jpeg));
         await importer.ImportAsync(new FolderSource(Temp.File("shop")), new ImportOptions());
+
+        // A trained head (predictions, boost, no-good-match) and an evaluation report, as after
+        // `lookbook train` and `lookbook evaluate`.
+        await new HeadTrainer(database, embedder).TrainAsync(new HeadTrainingRequest(AugmentedCopies: 0, Options: new TrainingOptions(MaxEpochs: 20)));
+        var search = new CatalogSearch(database, embedder);
+        var report = new CatalogEvaluator(database, embedder, search, new SearchSettings()).EvaluateHoldout(0.2, 42);
+        File.WriteAllText(ReportFiles.HtmlFor(Database), HtmlReport.Render(report));
         SqliteConnection.ClearAllPools();
     }
 

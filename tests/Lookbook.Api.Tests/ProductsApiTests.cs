@@ -151,6 +151,14 @@ public sealed class ProductsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task The_evaluation_report_is_served()
+    {
+        var response = await _client.GetAsync("/report");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Lookbook evaluation", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Unknown_api_addresses_are_404_problems() =>
         await (await _client.GetAsync("/api/nothing-here")).AssertProblem(404, "Unknown endpoint");
 }

@@ -44,6 +44,19 @@ public sealed class SearchApiTests : IDisposable
         var product = results[0].GetProperty("product");
         Assert.Equal($"/api/products/{product.GetProperty("id").GetString()}/thumbnail", product.GetProperty("thumbnailUrl").GetString());
         Assert.Contains("resnet18", body.GetProperty("model").GetString());
+        Assert.Equal("Sneaker", body.GetProperty("prediction").GetProperty("category").GetString());
+        Assert.InRange(body.GetProperty("prediction").GetProperty("confidence").GetDouble(), 0.3, 1.0);
+        Assert.False(body.GetProperty("noGoodMatch").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_photo_unlike_the_catalog_is_answered_with_no_good_match()
+    {
+        var response = await _client.PostAsync("/api/search", ApiTestHelpers.Photo(TestImages.Solid(SKColors.Green, 64, 64)));
+
+        var body = await response.Json();
+        Assert.True(body.GetProperty("noGoodMatch").GetBoolean());
+        Assert.Equal(0, body.GetProperty("results").GetArrayLength());
     }
 
     [Fact]

@@ -37,7 +37,22 @@ public sealed class WebPageTests(BrowserFixture browser)
         await page.WaitForFunctionAsync("() => document.querySelector('#results .card img').classList.contains('pixelated')");
         Assert.Equal("pixelated", await images.First.EvaluateAsync<string>("i => getComputedStyle(i).imageRendering"));
 
+        Assert.Contains("Sneaker", await page.Locator("#prediction").InnerTextAsync());
+
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "results.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task The_evaluation_report_renders_with_its_plots()
+    {
+        var page = await OpenAsync();
+        await page.Locator("nav a", new() { HasText = "Evaluation" }).ClickAsync();
+
+        await page.Locator("h1", new() { HasText = "Lookbook evaluation" }).WaitForAsync();
+        var plots = page.Locator("img[src^='data:image/png']");
+        Assert.Equal(3, await plots.CountAsync());
+        Assert.All(await plots.EvaluateAllAsync<int[]>("imgs => imgs.map(i => i.naturalWidth)"), width => Assert.True(width >= 400));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "report.png"), FullPage = true });
     }
 
     [Fact]
