@@ -130,7 +130,7 @@ internal sealed class BenchSuite : IDisposable
         var search = new CatalogSearch(database, _embedder);
         var queries = new FashionMnistSource(dataset, "test").ReadEntries().Select(e => e.Item!).ToList();
         var precision = queries.Average(q => RetrievalMetrics.PrecisionAtK(
-            search.SearchByPhoto(q.ImageBytes, new SearchRequest(10)).Select(h => h.Product.Category).ToList(), q.Category, 10));
+            search.SearchByPhoto(q.ImageBytes, new SearchRequest(10)).Hits.Select(h => h.Product.Category).ToList(), q.Category, 10));
         report.Add("quality", $"precision@10, {queries.Count:N0} test queries vs {imported.Counts.Added:N0} catalog", precision, "", $"{clock.Elapsed.TotalSeconds:F0} s");
     }
 
