@@ -49,7 +49,8 @@ internal sealed class GlobalOptions
     /// <summary>The configuration keys the given options set.</summary>
     public Dictionary<string, string?> Overrides(ParseResult result)
     {
-        var overrides = new Dictionary<string, string?>();
+        // The web host logs at Information by default; the CLI stays quiet unless asked.
+        var overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = result.GetValue(Verbose) ? "Information" : "Warning" };
         if (result.GetValue(Database) is { } database)
         {
             overrides["Lookbook:Storage:DatabasePath"] = database;
