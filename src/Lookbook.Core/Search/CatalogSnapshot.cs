@@ -23,6 +23,12 @@ public sealed class CatalogSnapshot
 
     public Product? Find(string productId) => _products.GetValueOrDefault(productId);
 
+    /// <summary>The indexed vector of a product (in the snapshot's space), or null.</summary>
+    public float[]? VectorOf(string productId) => _index.Get(productId);
+
+    /// <summary>Every product, for callers that rank without a query (e.g. cold-start lists).</summary>
+    public IEnumerable<Product> Products => _products.Values;
+
     /// <summary>
     /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
     /// <paramref name="categoryBonus"/> (e.g. the predicted probability of each category) and a positive
@@ -34,14 +40,16 @@ public sealed class CatalogSnapshot
         string? excludeId = null,
         Func<string, float>? categoryBonus = null,
         float boost = 0,
-        string? restrictToCategory = null)
+        string? restrictToCategory = null,
+        Func<Product, bool>? where = null)
     {
         request.Validate();
-        var filterless = request.CategoryFilter is null && request.Attributes is null && excludeId is null && restrictToCategory is null;
+        var filterless = request.CategoryFilter is null && request.Attributes is null && excludeId is null && restrictToCategory is null && where is null;
         Func<string, bool>? filter = filterless
             ? null
             : id => id != excludeId && _products.TryGetValue(id, out var p) && request.Accepts(p)
-                && (restrictToCategory is null || string.Equals(p.Category, restrictToCategory, StringComparison.Ordinal));
+                && (restrictToCategory is null || string.Equals(p.Category, restrictToCategory, StringComparison.Ordinal))
+                && (where is null || where(p));
         var hits = categoryBonus is null
             ? _index.Search(query, request.K, filter)
             : BoostedRanking.Rank(_index, query, request.K, id => categoryBonus(_products[id].Category), boost, filter);

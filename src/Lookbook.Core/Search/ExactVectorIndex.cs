@@ -44,6 +44,9 @@ public sealed class ExactVectorIndex : IVectorIndex
         vector.CopyTo(_rows.AsSpan(row * Dimension, Dimension));
     }
 
+    public float[]? Get(string key) =>
+        _rowOfKey.TryGetValue(key, out var row) ? _rows.AsSpan(row * Dimension, Dimension).ToArray() : null;
+
     public bool Remove(string key)
     {
         if (!_rowOfKey.Remove(key, out var row))

@@ -15,6 +15,9 @@ public interface IVectorIndex
     /// <summary>Adds the vector for <paramref name="key"/>, replacing any previous one.</summary>
     void Upsert(string key, ReadOnlySpan<float> vector);
 
+    /// <summary>A copy of the vector stored for <paramref name="key"/>, or null.</summary>
+    float[]? Get(string key);
+
     /// <summary>Removes <paramref name="key"/>; returns false when it was not there.</summary>
     bool Remove(string key);
 
