@@ -17,6 +17,7 @@ public static class LookbookCli
         root.Subcommands.Add(SearchCommand.Create(global));
         root.Subcommands.Add(SimilarCommand.Create(global));
         root.Subcommands.Add(StatsCommand.Create(global));
+        root.Subcommands.Add(RecommendCommand.Create(global));
         root.Subcommands.Add(TrainCommand.Create(global));
         root.Subcommands.Add(EvaluateCommand.Create(global));
         root.Subcommands.Add(ServeCommand.Create(global));

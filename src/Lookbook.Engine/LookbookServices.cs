@@ -1,6 +1,7 @@
 using Lookbook.Engine.Evaluation;
 using Lookbook.Engine.Indexing;
 using Lookbook.Engine.Learning;
+using Lookbook.Engine.Personalization;
 using Lookbook.Engine.Search;
 using Lookbook.Storage;
 using Lookbook.Vision.Embedding;
@@ -48,6 +49,10 @@ public static class LookbookServices
             sp.GetRequiredService<IOptions<SearchSettings>>().Value));
         services.AddTransient(sp => new CatalogEvaluator(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>(),
             sp.GetRequiredService<CatalogSearch>(), sp.GetRequiredService<IOptions<SearchSettings>>().Value));
+        services.AddOptions<PersonalizationSettings>().Bind(configuration.GetSection(PersonalizationSettings.SectionName));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ShopperService(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<CatalogSearch>(),
+            sp.GetRequiredService<IOptions<PersonalizationSettings>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddTransient(sp => new HeadTrainer(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>()));
         return services;
     }

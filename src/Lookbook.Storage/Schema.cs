@@ -6,7 +6,7 @@ namespace Lookbook.Storage;
 /// <summary>Creates and upgrades the database schema, tracked with SQLite's user_version.</summary>
 internal static class Schema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string Version1 = """
         CREATE TABLE meta (
@@ -54,6 +54,26 @@ internal static class Schema
         );
         """;
 
+    // Shoppers and what they did. Events keep the product id without a foreign key: history outlives
+    // a product that leaves the catalog (recommendations skip it).
+    private const string Version2 = """
+        CREATE TABLE users (
+            id          TEXT PRIMARY KEY,
+            token_hash  TEXT NOT NULL UNIQUE,         -- SHA-256 of the secret token; the token itself is never stored
+            created_at  TEXT NOT NULL,
+            preferences TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE events (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            product_id TEXT NOT NULL,
+            kind       TEXT NOT NULL,                 -- view | like | dislike | cart | purchase
+            at         TEXT NOT NULL
+        );
+        CREATE INDEX events_user ON events(user_id, at);
+        CREATE INDEX events_product ON events(product_id);
+        """;
+
     public static void Migrate(SqliteConnection connection)
     {
         var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
@@ -63,11 +83,12 @@ internal static class Schema
                 $"The database {connection.DataSource} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
         }
 
-        if (version < 1)
+        string[] steps = [Version1, Version2];
+        for (var step = (int)version; step < CurrentVersion; step++)
         {
             using var transaction = connection.BeginTransaction();
-            connection.Execute(Version1, transaction: transaction);
-            connection.Execute($"PRAGMA user_version = {CurrentVersion};", transaction: transaction);
+            connection.Execute(steps[step], transaction: transaction);
+            connection.Execute($"PRAGMA user_version = {step + 1};", transaction: transaction);
             transaction.Commit();
         }
     }

@@ -41,3 +41,20 @@ public sealed record ProductListResponse(IReadOnlyList<ProductCard> Items, int P
 
 /// <summary>A category and how many products it has.</summary>
 public sealed record CategoryResponse(string Name, int Products);
+
+/// <summary>A new shopper profile. The token is shown once; keep it (browsers get it as a cookie).</summary>
+public sealed record ProfileResponse(string UserId, string Token);
+
+/// <summary>An event to record: kind is view, like, dislike, cart or purchase.</summary>
+public sealed record EventRequest(string ProductId, string Kind);
+
+/// <summary>One event of the shopper's history.</summary>
+public sealed record HistoryItem(long Id, string Kind, DateTimeOffset At, string ProductId, ProductCard? Product);
+
+/// <summary>The shopper's history, newest first.</summary>
+public sealed record HistoryResponse(string UserId, IReadOnlyList<HistoryItem> Events);
+
+/// <summary>A product recommended to the shopper and why.</summary>
+public sealed record RecommendationItem(int Rank, double Score, string Explanation, ProductCard Product);
+
+public sealed record RecommendationsResponse(IReadOnlyList<RecommendationItem> Results, bool Personalized);

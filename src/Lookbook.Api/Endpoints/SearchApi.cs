@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
 using Lookbook.Core.Search;
+using Lookbook.Engine.Personalization;
 using Lookbook.Engine.Search;
 using Lookbook.Vision.Images;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -50,6 +51,7 @@ public static class SearchApi
         [FromQuery] string[]? attr,
         [FromQuery] string? crop,
         CatalogSearch search,
+        ShopperService shoppers,
         IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
     {
@@ -70,7 +72,9 @@ public static class SearchApi
         {
             // Header first: a decompression bomb is refused before any pixel is allocated.
             ImageDecoder.ReadHeader(photo, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
-            var result = search.SearchByPhoto(photo, searchRequest, region);
+            // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
+            var shopper = request.HttpContext.CurrentShopper(shoppers) is { } userId ? shoppers.Profile(userId) : null;
+            var result = search.SearchByPhoto(photo, searchRequest, region, shopper, shoppers.PhotoSearchWeight);
             return TypedResults.Ok(ToResponse(result.Hits, search.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
         }
         catch (ImageRejectedException e)

@@ -82,9 +82,11 @@ public static class LookbookWebApp
         app.MapSearchApi();
         app.MapProductsApi();
         app.MapCatalogApi();
+        app.MapShopperApi();
 
         // Shareable page URLs (/product/{id}) are routes of the single-page app.
         app.MapFallback("/product/{**id}", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
+        app.MapGet("/history", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
         app.MapFallback("/api/{**path}", () => Problems.Create(StatusCodes.Status404NotFound, "Unknown endpoint",
             "No API endpoint at this address; the OpenAPI document is at /openapi/v1.json.")).ExcludeFromDescription();
     }

@@ -1,4 +1,5 @@
 using Lookbook.Core.Learning;
+using Lookbook.Core.Personalization;
 using Lookbook.Core.Search;
 using Lookbook.Engine.Indexing;
 using Lookbook.Storage;
@@ -50,16 +51,44 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
     /// <summary>The trained head in use, or null (none trained, or trained for another model).</summary>
     public TrainedHead? Head => Load().Head;
 
-    /// <summary>Products that look like the photo, optionally only the given region of it.</summary>
-    public PhotoSearchResult SearchByPhoto(ReadOnlySpan<byte> photo, SearchRequest request, NormalizedRect? region = null)
+    /// <summary>
+    /// Products that look like the photo, optionally only the given region of it. With a shopper's
+    /// <paramref name="shopper"/> profile, the visually similar candidates are re-ranked by similarity +
+    /// <paramref name="personalWeight"/> × the shopper's affinity for each.
+    /// </summary>
+    public PhotoSearchResult SearchByPhoto(
+        ReadOnlySpan<byte> photo, SearchRequest request, NormalizedRect? region = null, InterestProfile? shopper = null, float personalWeight = 0)
     {
         request.Validate();
         var model = embedder.Value;
         EnsureProfile(model);
         var state = Load();
         using var prepared = model.Preparer.Prepare(photo, region);
-        return HeadSearch.Run(state.Snapshot, state.Head, _settings.PredictedCategory, model.Embed([prepared])[0], request);
+        var vector = model.Embed([prepared])[0];
+        if (shopper is null || personalWeight <= 0)
+        {
+            return HeadSearch.Run(state.Snapshot, state.Head, _settings.PredictedCategory, vector, request);
+        }
+
+        var wide = HeadSearch.Run(state.Snapshot, state.Head, _settings.PredictedCategory, vector, request with { K = Math.Min(1000, request.K * 5) });
+        var reranked = wide.Hits
+            .Select((hit, rank) => (Hit: hit, Rank: rank, Score: hit.Similarity + (personalWeight * Affinity(state, shopper, hit.Product.Id))))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Rank)
+            .Take(request.K)
+            .Select(x => x.Hit)
+            .ToList();
+        return wide with { Hits = reranked };
     }
+
+    /// <summary>A recommender over the current catalog.</summary>
+    public Recommender Recommender(PersonalizationOptions options) => new(Load().Snapshot, options);
+
+    /// <summary>A shopper's interests, in the space the catalog is searched in.</summary>
+    public InterestProfile InterestProfileOf(IReadOnlyList<Interaction> history, PersonalizationOptions options, DateTimeOffset now) =>
+        InterestProfile.Build(history, Load().Snapshot.VectorOf, options, now);
+
+    private static float Affinity(State state, InterestProfile shopper, string productId) =>
+        state.Snapshot.VectorOf(productId) is { } vector ? shopper.Affinity(vector, 0.5f) : 0f;
 
     /// <summary>
     /// Search with an already embedded photo (evaluation); <paramref name="applyNoMatch"/> false ranks

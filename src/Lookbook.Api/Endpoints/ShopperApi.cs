@@ -1,0 +1,107 @@
+using Lookbook.Api.Contracts;
+using Lookbook.Api.Hosting;
+using Lookbook.Core.Personalization;
+using Lookbook.Engine.Personalization;
+using Lookbook.Engine.Search;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Lookbook.Api.Endpoints;
+
+/// <summary>/api/profile and /api/me: a shopper's profile, history and recommendations.</summary>
+public static class ShopperApi
+{
+    public static IEndpointRouteBuilder MapShopperApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/profile", CreateProfile).WithTags("Shopper").WithName("CreateProfile")
+            .WithSummary("Create a shopper profile (no password): returns its token and sets it as a cookie").DisableAntiforgery();
+        var me = app.MapGroup("/api/me").WithTags("Shopper");
+        me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first");
+        me.MapPost("/events", RecordEvent).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery();
+        me.MapDelete("/history", ClearHistory).WithName("ClearHistory").WithSummary("Delete the shopper's whole history");
+        me.MapGet("/recommendations", Recommend).WithName("Recommend").WithSummary("Products for this shopper, with explanations");
+        return app;
+    }
+
+    internal static Created<ProfileResponse> CreateProfile(HttpContext context, ShopperService shoppers)
+    {
+        var created = shoppers.CreateShopper();
+        context.IssueCookie(created.Token);
+        return TypedResults.Created("/api/me/history", new ProfileResponse(created.UserId, created.Token));
+    }
+
+    internal static Results<Ok<HistoryResponse>, ProblemHttpResult> GetHistory(HttpContext context, ShopperService shoppers)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        var events = shoppers.History(userId)
+            .Select(e => new HistoryItem(e.Id, e.Kind.ToString().ToLowerInvariant(), e.At, e.ProductId, e.Product is null ? null : ProductLinks.Card(e.Product)))
+            .ToList();
+        return TypedResults.Ok(new HistoryResponse(userId, events));
+    }
+
+    internal static Results<Created, ValidationProblem, ProblemHttpResult> RecordEvent(HttpContext context, ShopperService shoppers, [FromBody] EventRequest? body)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        if (body is null || string.IsNullOrWhiteSpace(body.ProductId) || !ShopperService.TryParseKind(body.Kind, out var kind))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["kind"] = ["Send {\"productId\": \"...\", \"kind\": \"view|like|dislike|cart|purchase\"}."] },
+                title: "Invalid event");
+        }
+
+        try
+        {
+            shoppers.Record(userId, body.ProductId, kind);
+            return TypedResults.Created();
+        }
+        catch (ProductNotFoundException)
+        {
+            return Problems.ProductNotFound(body.ProductId);
+        }
+    }
+
+    internal static Results<NoContent, ProblemHttpResult> ClearHistory(HttpContext context, ShopperService shoppers)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        shoppers.ClearHistory(userId);
+        return TypedResults.NoContent();
+    }
+
+    /// <param name="k">How many products (1-100, default 12).</param>
+    /// <param name="category">Only these categories (repeatable): the shopper's preference.</param>
+    internal static Results<Ok<RecommendationsResponse>, ValidationProblem> Recommend(
+        HttpContext context, ShopperService shoppers, CatalogSearch search, [FromQuery] int? k, [FromQuery] string[]? category)
+    {
+        var count = k ?? 12;
+        if (count is < 1 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["k"] = [$"k must be between 1 and 100; got {count}."] });
+        }
+
+        var preferences = category is { Length: > 0 } ? new ShopperPreferences(new HashSet<string>(category, StringComparer.OrdinalIgnoreCase)) : null;
+        var userId = context.CurrentShopper(shoppers);
+        // Anonymous visitors get the cold-start list: popular products across categories.
+        var recommendations = userId is null
+            ? search.Recommender(new PersonalizationOptions()).Recommend([], count, DateTimeOffset.UtcNow, preferences)
+            : shoppers.Recommend(userId, count, preferences);
+        return TypedResults.Ok(new RecommendationsResponse(
+            recommendations.Select((r, i) => new RecommendationItem(i + 1, Math.Round(r.Score, 4), r.Explanation, ProductLinks.Card(r.Product))).ToList(),
+            userId is not null));
+    }
+
+    private static ProblemHttpResult NotSignedIn() =>
+        Problems.Create(StatusCodes.Status401Unauthorized, "No shopper profile",
+            $"Create one with POST /api/profile, then send its token as the {ShopperIdentity.CookieName} cookie or the {ShopperIdentity.HeaderName} header.");
+}

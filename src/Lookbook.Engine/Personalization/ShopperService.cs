@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lookbook.Core.Catalog;
+using Lookbook.Core.Personalization;
+using Lookbook.Engine.Search;
+using Lookbook.Storage;
+
+namespace Lookbook.Engine.Personalization;
+
+/// <summary>A new shopper: the id, and the secret token that alone gives access to their history.</summary>
+public sealed record ShopperToken(string UserId, string Token);
+
+/// <summary>One event of a shopper's history, with the product when it is still in the catalog.</summary>
+public sealed record HistoryEntry(long Id, string ProductId, Product? Product, InteractionKind Kind, DateTimeOffset At);
+
+/// <summary>A shopper id that does not exist.</summary>
+public sealed class UnknownShopperException(string userId) : Exception($"No shopper with id '{userId}'.");
+
+/// <summary>
+/// Shoppers without passwords: a profile is a random id plus an unguessable token (only its SHA-256 is
+/// stored), histories of events, and recommendations built from them.
+/// </summary>
+public sealed class ShopperService(CatalogDatabase database, CatalogSearch search, PersonalizationSettings settings, TimeProvider clock)
+{
+    public ShopperToken CreateShopper()
+    {
+        var userId = "u-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        database.CreateUser(userId, Hash(token));
+        return new ShopperToken(userId, token);
+    }
+
+    /// <summary>The shopper a token belongs to, or null for a missing or unknown token.</summary>
+    public string? Authenticate(string? token) => string.IsNullOrWhiteSpace(token) || token.Length > 200 ? null : database.FindUserByTokenHash(Hash(token));
+
+    public static bool TryParseKind(string? value, out InteractionKind kind) =>
+        Enum.TryParse(value, ignoreCase: true, out kind) && Enum.IsDefined(kind);
+
+    /// <summary>Records an event; the product must exist.</summary>
+    public void Record(string userId, string productId, InteractionKind kind)
+    {
+        if (database.GetProduct(productId) is null)
+        {
+            throw new ProductNotFoundException(productId);
+        }
+
+        database.AddEvent(userId, productId, kind.ToString().ToLowerInvariant(), clock.GetUtcNow());
+    }
+
+    public IReadOnlyList<HistoryEntry> History(string userId)
+    {
+        var events = database.GetEvents(userId);
+        var products = database.GetProducts(events.Select(e => e.ProductId).Distinct().ToList()).ToDictionary(p => p.Id);
+        return events.Select(e => new HistoryEntry(e.Id, e.ProductId, products.GetValueOrDefault(e.ProductId), Parse(e.Kind), e.At)).Reverse().ToList();
+    }
+
+    public int ClearHistory(string userId) => database.ClearEvents(userId);
+
+    public IReadOnlyList<Recommendation> Recommend(string userId, int k, ShopperPreferences? preferences = null)
+    {
+        if (!database.UserExists(userId))
+        {
+            throw new UnknownShopperException(userId);
+        }
+
+        return search.Recommender(settings.ToOptions()).Recommend(Interactions(userId), k, clock.GetUtcNow(), preferences, database.Popularity());
+    }
+
+    /// <summary>The shopper's interests for re-ranking their photo searches; null when they have no usable history.</summary>
+    public InterestProfile? Profile(string userId)
+    {
+        var history = Interactions(userId);
+        if (history.Count == 0 || settings.PhotoSearchWeight <= 0)
+        {
+            return null;
+        }
+
+        var profile = search.InterestProfileOf(history, settings.ToOptions(), clock.GetUtcNow());
+        return profile.IsEmpty ? null : profile;
+    }
+
+    public float PhotoSearchWeight => settings.PhotoSearchWeight;
+
+    private List<Interaction> Interactions(string userId) =>
+        database.GetEvents(userId).Select(e => new Interaction(e.ProductId, Parse(e.Kind), e.At)).ToList();
+
+    private static InteractionKind Parse(string kind) => TryParseKind(kind, out var parsed) ? parsed : InteractionKind.View;
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

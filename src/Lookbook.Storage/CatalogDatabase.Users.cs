@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+
+namespace Lookbook.Storage;
+
+/// <summary>A shopper's event as stored.</summary>
+public sealed record StoredEvent(long Id, string ProductId, string Kind, DateTimeOffset At);
+
+/// <summary>Shoppers, their preferences and their events.</summary>
+public sealed partial class CatalogDatabase
+{
+    public void CreateUser(string userId, string tokenHash)
+    {
+        using var connection = Connect();
+        connection.Execute("INSERT INTO users(id, token_hash, created_at) VALUES (@userId, @tokenHash, @now)",
+            new { userId, tokenHash, now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>The user holding the token with this hash, or null.</summary>
+    public string? FindUserByTokenHash(string tokenHash)
+    {
+        using var connection = Connect();
+        return connection.QuerySingleOrDefault<string>("SELECT id FROM users WHERE token_hash = @tokenHash", new { tokenHash });
+    }
+
+    public bool UserExists(string userId)
+    {
+        using var connection = Connect();
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE id = @userId", new { userId }) > 0;
+    }
+
+    public void AddEvent(string userId, string productId, string kind, DateTimeOffset at)
+    {
+        using var connection = Connect();
+        connection.Execute("INSERT INTO events(user_id, product_id, kind, at) VALUES (@userId, @productId, @kind, @at)",
+            new { userId, productId, kind, at = at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>A user's events, oldest first.</summary>
+    public IReadOnlyList<StoredEvent> GetEvents(string userId)
+    {
+        using var connection = Connect();
+        return connection.Query<(long Id, string ProductId, string Kind, string At)>(
+                "SELECT id, product_id, kind, at FROM events WHERE user_id = @userId ORDER BY at, id", new { userId })
+            .Select(r => new StoredEvent(r.Id, r.ProductId, r.Kind, DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+
+    /// <summary>Deletes every event of the user (really: the rows are gone); returns how many.</summary>
+    public int ClearEvents(string userId)
+    {
+        using var connection = Connect();
+        return connection.Execute("DELETE FROM events WHERE user_id = @userId", new { userId });
+    }
+
+    public IReadOnlyDictionary<string, string> GetPreferences(string userId)
+    {
+        using var connection = Connect();
+        var json = connection.QuerySingleOrDefault<string>("SELECT preferences FROM users WHERE id = @userId", new { userId });
+        return json is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+    }
+
+    public void SetPreferences(string userId, IReadOnlyDictionary<string, string> preferences)
+    {
+        using var connection = Connect();
+        connection.Execute("UPDATE users SET preferences = @json WHERE id = @userId", new { userId, json = JsonSerializer.Serialize(preferences) });
+    }
+
+    /// <summary>How often each product was engaged with across all shoppers: purchases 4, carts 3, likes 2, views 1.</summary>
+    public IReadOnlyDictionary<string, int> Popularity()
+    {
+        using var connection = Connect();
+        return connection.Query<(string ProductId, long Score)>(
+                """
+                SELECT product_id, SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END)
+                FROM events GROUP BY product_id
+                """)
+            .Where(r => r.Score > 0)
+            .ToDictionary(r => r.ProductId, r => (int)r.Score, StringComparer.Ordinal);
+    }
+}
