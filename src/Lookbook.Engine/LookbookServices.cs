@@ -53,6 +53,7 @@ public static class LookbookServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ShopperService(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<CatalogSearch>(),
             sp.GetRequiredService<IOptions<PersonalizationSettings>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddTransient(sp => new PersonalizationEvaluator(sp.GetRequiredService<CatalogSearch>()));
         services.AddTransient(sp => new HeadTrainer(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>()));
         return services;
     }

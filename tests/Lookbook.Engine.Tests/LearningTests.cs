@@ -40,7 +40,7 @@ public sealed class TrainedCatalogFixture : IAsyncLifetime
 }
 
 [Collection(ModelCollection.Name)]
-public sealed class LearningTests(TrainedCatalogFixture catalog) : IClassFixture<TrainedCatalogFixture>
+public sealed class LearningTests(TrainedCatalogFixture catalog)
 {
     private static byte[] Query(string name) => File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, name));
 
@@ -156,5 +156,25 @@ public sealed class LearningTests(TrainedCatalogFixture catalog) : IClassFixture
         Assert.Equal(1000 - report.Queries, report.GallerySize);
         Assert.True(report.Classification!.Accuracy > 0.6);
         Assert.Equal(before, File.GetLastWriteTimeUtc(TrainedHead.PathFor(catalog.Database.Path)));
+    }
+}
+
+[Collection(ModelCollection.Name)]
+public sealed class PersonalizationEvaluationTests(TrainedCatalogFixture catalog)
+{
+    [Fact]
+    public void Simulated_shoppers_are_served_far_better_than_by_popularity_and_lambda_trades_relevance_for_variety()
+    {
+        var report = new PersonalizationEvaluator(new CatalogSearch(catalog.Database, catalog.Embedder)).Evaluate(users: 120, seed: 3);
+
+        var lookbook = report.Results[0];
+        var popular = report.Results.Single(r => r.Name == "most popular");
+        var random = report.Results.Single(r => r.Name == "random");
+        Assert.True(lookbook.HitRateAt10 >= 2 * popular.HitRateAt10 && lookbook.HitRateAt10 > random.HitRateAt10 && lookbook.HitRateAt10 > 0.05,
+            $"hit-rate@10 {lookbook.HitRateAt10:F3} vs popular {popular.HitRateAt10:F3}, random {random.HitRateAt10:F3}");
+        var relevanceOnly = report.DiversitySweep[0];
+        var mostVaried = report.DiversitySweep[^1];
+        Assert.True(mostVaried.IntraListDiversity > relevanceOnly.IntraListDiversity);
+        Assert.True(mostVaried.HitRateAt10 <= relevanceOnly.HitRateAt10);
     }
 }

@@ -11,7 +11,7 @@ public sealed class EmbedderFixture : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class ModelCollection : ICollectionFixture<EmbedderFixture>
+public sealed class ModelCollection : ICollectionFixture<EmbedderFixture>, ICollectionFixture<TrainedCatalogFixture>
 {
     public const string Name = "model";
 }

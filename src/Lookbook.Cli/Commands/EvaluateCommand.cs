@@ -22,14 +22,31 @@ internal static class EvaluateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split.", DefaultValueFactory = _ => 42 };
         var report = new Option<string?>("--report") { Description = "Where to write the HTML report (default: beside the catalog, served by `lookbook serve` at /report)." };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var personalization = new Option<bool>("--personalization") { Description = "Evaluate recommendations instead, with simulated shoppers (hit-rate@10, NDCG@10, coverage, diversity; baselines and a λ sweep)." };
+        var users = new Option<int>("--users") { Description = "With --personalization: how many shoppers to simulate.", DefaultValueFactory = _ => 300 };
         var command = new Command("evaluate", "Measure accuracy, precision, recall, F1, the confusion matrix and retrieval P@k, R@k, mAP@k, NDCG@k.")
         {
-            queries, split, limit, holdout, seed, report, json,
+            queries, split, limit, holdout, seed, report, json, personalization, users,
         };
         command.SetAction(global, (result, context, cancellationToken) =>
         {
-            var evaluator = context.Get<CatalogEvaluator>();
             var asJson = result.GetValue(json);
+            if (result.GetValue(personalization))
+            {
+                var personal = context.Get<PersonalizationEvaluator>().Evaluate(result.GetValue(users), result.GetValue(seed));
+                if (asJson)
+                {
+                    Json.Write(context.Out.Profile.Out.Writer, personal);
+                }
+                else
+                {
+                    PrintPersonalization(context, personal);
+                }
+
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            var evaluator = context.Get<CatalogEvaluator>();
             var progress = new InlineProgress<string>(line =>
             {
                 if (!asJson)
@@ -53,6 +70,22 @@ internal static class EvaluateCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    private static void PrintPersonalization(CliContext context, PersonalizationReport report)
+    {
+        context.Out.MarkupLine($"{report.Users} simulated shoppers, {report.CatalogSize:N0} products; the last interaction of each is held out.");
+        foreach (var (title, rows) in new[] { ("Recommenders", report.Results), ("Diversity sweep (MMR λ)", report.DiversitySweep) })
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("").AddColumn(new TableColumn("hit-rate@10").RightAligned())
+                .AddColumn(new TableColumn("NDCG@10").RightAligned()).AddColumn(new TableColumn("coverage").RightAligned()).AddColumn(new TableColumn("intra-list diversity").RightAligned());
+            foreach (var r in rows)
+            {
+                table.AddRow(Markup.Escape(r.Name), $"{r.HitRateAt10:F3}", $"{r.NdcgAt10:F3}", $"{r.Coverage:P1}", $"{r.IntraListDiversity:F3}");
+            }
+
+            context.Out.Write(table);
+        }
     }
 
     private static void Print(CliContext context, EvaluationReport e)

@@ -80,6 +80,9 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         return wide with { Hits = reranked };
     }
 
+    /// <summary>The current in-memory catalog (loaded on first use).</summary>
+    public CatalogSnapshot Snapshot() => Load().Snapshot;
+
     /// <summary>A recommender over the current catalog.</summary>
     public Recommender Recommender(PersonalizationOptions options) => new(Load().Snapshot, options);
 

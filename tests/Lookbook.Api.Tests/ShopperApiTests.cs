@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using Lookbook.Testing;
+
+namespace Lookbook.Api.Tests;
+
+[Collection(CatalogCollection.Name)]
+public sealed class ShopperApiTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly LookbookFactory _factory;
+
+    public ShopperApiTests(CatalogFixture catalog) => _factory = new LookbookFactory(catalog.CopyDatabase(_temp));
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        _temp.Dispose();
+    }
+
+    /// <summary>A client that, like a browser, keeps the profile cookie.</summary>
+    private async Task<(HttpClient Client, string Token)> NewShopperAsync()
+    {
+        var client = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var response = await client.PostAsync("/api/profile", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("lookbook_shopper=", StringComparison.Ordinal) && c.Contains("httponly"));
+        var token = (await response.Json()).GetProperty("token").GetString()!;
+        Assert.True(token.Length >= 40, "tokens must be unguessable");
+        return (client, token);
+    }
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, string productId, string kind) =>
+        client.PostAsJsonAsync("/api/me/events", new { productId, kind });
+
+    [Fact]
+    public async Task Events_are_recorded_and_read_back_newest_first()
+    {
+        var (client, _) = await NewShopperAsync();
+
+        Assert.Equal(HttpStatusCode.Created, (await Send(client, "fmnist-train-00001", "view")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Send(client, "fmnist-train-00001", "LIKE")).StatusCode);
+
+        var history = await (await client.GetAsync("/api/me/history")).Json();
+        var events = history.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["like", "view"], events.Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal("T-shirt/top", events[0].GetProperty("product").GetProperty("category").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_events_are_refused()
+    {
+        var (client, _) = await NewShopperAsync();
+
+        await (await Send(client, "fmnist-train-00001", "adore")).AssertProblem(400, "Invalid event");
+        await (await Send(client, "no-such-product", "like")).AssertProblem(404, "Unknown product");
+    }
+
+    [Fact]
+    public async Task Without_a_token_there_is_no_history_to_read_or_change()
+    {
+        using var anonymous = _factory.CreateClient();
+
+        await (await anonymous.GetAsync("/api/me/history")).AssertProblem(401, "No shopper profile");
+        await (await Send(anonymous, "fmnist-train-00001", "like")).AssertProblem(401, "No shopper profile");
+        await (await anonymous.DeleteAsync("/api/me/history")).AssertProblem(401, "No shopper profile");
+        var forged = new HttpRequestMessage(HttpMethod.Get, "/api/me/history");
+        forged.Headers.Add("X-Shopper-Token", "guessed-token");
+        await (await anonymous.SendAsync(forged)).AssertProblem(401, "No shopper profile");
+    }
+
+    [Fact]
+    public async Task Shopper_B_can_neither_read_nor_change_shopper_As_history()
+    {
+        var (a, _) = await NewShopperAsync();
+        var (b, _) = await NewShopperAsync();
+        await Send(a, "fmnist-train-00003", "purchase");
+
+        var seenByB = await (await b.GetAsync("/api/me/history")).Json();
+        Assert.Equal(0, seenByB.GetProperty("events").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NoContent, (await b.DeleteAsync("/api/me/history")).StatusCode);
+
+        var seenByA = await (await a.GetAsync("/api/me/history")).Json();
+        Assert.Equal(1, seenByA.GetProperty("events").GetArrayLength());
+        Assert.NotEqual(seenByA.GetProperty("userId").GetString(), seenByB.GetProperty("userId").GetString());
+    }
+
+    [Fact]
+    public async Task Clearing_the_history_really_deletes_it()
+    {
+        var (client, token) = await NewShopperAsync();
+        await Send(client, "fmnist-train-00005", "like");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me/history")).StatusCode);
+
+        using var api = _factory.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/me/history");
+        request.Headers.Add("X-Shopper-Token", token); // the header works as well as the cookie
+        Assert.Equal(0, (await (await api.SendAsync(request)).Json()).GetProperty("events").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Recommendations_follow_the_history_and_say_why()
+    {
+        var (client, _) = await NewShopperAsync();
+        var bags = (await (await client.GetAsync("/api/products?category=Bag&pageSize=3")).Json()).GetProperty("items").EnumerateArray()
+            .Select(p => p.GetProperty("id").GetString()!).ToList();
+        foreach (var bag in bags)
+        {
+            await Send(client, bag, "like");
+        }
+
+        var response = await (await client.GetAsync("/api/me/recommendations?k=6")).Json();
+
+        Assert.True(response.GetProperty("personalized").GetBoolean());
+        var results = response.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(6, results.Count);
+        Assert.True(results.Count(r => r.GetProperty("product").GetProperty("category").GetString() == "Bag") >= 4);
+        Assert.All(results, r => Assert.StartsWith("like the", r.GetProperty("explanation").GetString()));
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_get_a_varied_cold_start_list()
+    {
+        using var anonymous = _factory.CreateClient();
+
+        var response = await (await anonymous.GetAsync("/api/me/recommendations?k=10")).Json();
+
+        Assert.False(response.GetProperty("personalized").GetBoolean());
+        var categories = response.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("product").GetProperty("category").GetString()).ToList();
+        Assert.Equal(10, categories.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_shoppers_history_re_ranks_their_photo_searches()
+    {
+        var (client, _) = await NewShopperAsync();
+        using var anonymous = _factory.CreateClient();
+        var photo = File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, "shirt.png"));
+        var plain = await (await anonymous.PostAsync("/api/search?k=10", ApiTestHelpers.Photo(photo))).Json();
+        var plainIds = plain.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("product").GetProperty("id").GetString()).ToList();
+        // Likes the last of the plain results and its neighbours: they should climb.
+        var liked = plainIds[^1]!;
+        await Send(client, liked, "purchase");
+        await Send(client, liked, "like");
+
+        var personal = await (await client.PostAsync("/api/search?k=10", ApiTestHelpers.Photo(photo))).Json();
+        var personalIds = personal.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("product").GetProperty("id").GetString()).ToList();
+
+        Assert.NotEqual(plainIds, personalIds);
+    }
+}
