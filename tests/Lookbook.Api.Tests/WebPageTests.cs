@@ -148,6 +148,42 @@ public sealed class WebPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Liking_products_turns_popular_picks_into_recommendations_for_this_shopper()
+    {
+        var page = await OpenAsync();
+        await page.Locator("#for-you-list .card").First.WaitForAsync();
+        Assert.Equal("Popular picks", await page.Locator("#for-you-title").InnerTextAsync());
+
+        var liked = page.Locator("#results .card").First;
+        var category = await liked.Locator(".category").InnerTextAsync();
+        await liked.Locator("button.like").ClickAsync();
+
+        await page.Locator("#for-you-title", new() { HasTextString = "For you" }).WaitForAsync();
+        var reasons = await page.Locator("#for-you-list .card .why").AllInnerTextsAsync();
+        Assert.Contains(reasons, r => r == $"like the {category} you liked today");
+        Assert.Equal("true", await liked.Locator("button.like").GetAttributeAsync("aria-pressed"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "for-you.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Viewed_products_appear_in_the_history_and_clearing_it_deletes_them()
+    {
+        var page = await OpenAsync("/product/fmnist-train-00002");
+        await page.Locator("#similar .card").First.WaitForAsync();
+
+        await page.Locator("#history-link").ClickAsync();
+        await page.Locator("#history-list .card").First.WaitForAsync();
+        Assert.Contains("view", await page.Locator("#history-list .card .why").First.InnerTextAsync());
+        Assert.EndsWith("/history", page.Url);
+
+        await page.Locator("#clear-history").ClickAsync();
+        await page.Locator("#history-status", new() { HasTextString = "Nothing yet" }).WaitForAsync();
+        Assert.Equal(0, await page.Locator("#history-list .card").CountAsync());
+        var stored = await page.EvaluateAsync<int>("async () => (await (await fetch('/api/me/history')).json()).events.length");
+        Assert.Equal(0, stored);
+    }
+
+    [Fact]
     public async Task The_page_fits_a_phone_screen()
     {
         var page = await OpenAsync(width: 390);

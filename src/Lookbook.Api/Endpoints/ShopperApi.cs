@@ -98,7 +98,7 @@ public static class ShopperApi
             : shoppers.Recommend(userId, count, preferences);
         return TypedResults.Ok(new RecommendationsResponse(
             recommendations.Select((r, i) => new RecommendationItem(i + 1, Math.Round(r.Score, 4), r.Explanation, ProductLinks.Card(r.Product))).ToList(),
-            userId is not null));
+            userId is not null && shoppers.HasHistory(userId)));
     }
 
     private static ProblemHttpResult NotSignedIn() =>

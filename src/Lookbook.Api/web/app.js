@@ -17,7 +17,8 @@ async function api(url, options) {
     error.status = response.status;
     throw error;
   }
-  return response.status === 204 ? null : response.json();
+  const text = await response.text(); // 201 and 204 answers have no body
+  return text ? JSON.parse(text) : null;
 }
 
 function friendly(problem, status) {
@@ -40,7 +41,7 @@ function friendly(problem, status) {
 
 // ---------- rendering ----------
 
-function card(product, similarity) {
+function card(product, similarity, why) {
   const item = document.createElement("li");
   item.className = "card";
   const link = document.createElement("a");
@@ -62,14 +63,74 @@ function card(product, similarity) {
     score.textContent = `${Math.round(similarity * 100)}% similar`;
     info.appendChild(score);
   }
+  if (why) {
+    const reason = document.createElement("div");
+    reason.className = "why";
+    reason.textContent = why;
+    info.appendChild(reason);
+  }
   link.append(image, info);
   link.addEventListener("click", (event) => {
     if (event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     navigate(link.pathname);
   });
-  item.appendChild(link);
+  item.append(link, feedbackButtons(product));
   return item;
+}
+
+// ---------- the shopper's profile ----------
+
+// A profile per browser, no password: the server keeps a token in an HttpOnly cookie.
+async function ensureProfile() {
+  const response = await fetch("/api/me/history");
+  if (response.status === 401) await fetch("/api/profile", { method: "POST" });
+}
+
+async function record(productId, kind) {
+  await api("/api/me/events", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ productId, kind }) });
+}
+
+function feedbackButtons(product) {
+  const row = document.createElement("div");
+  row.className = "feedback";
+  for (const [kind, label, text] of [["like", `Like ${product.title}`, "♥"], ["dislike", `Not for me: ${product.title}`, "✕"]]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = `secondary ${kind}`;
+    button.textContent = text;
+    button.setAttribute("aria-label", label);
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", async () => {
+      try {
+        await record(product.id, kind);
+        button.setAttribute("aria-pressed", "true");
+        loadForYou();
+      } catch (error) { showMessage(error.message); }
+    });
+    row.appendChild(button);
+  }
+  return row;
+}
+
+async function loadForYou() {
+  try {
+    const response = await api("/api/me/recommendations?k=8");
+    $("for-you-title").textContent = response.personalized ? "For you" : "Popular picks";
+    $("for-you-list").replaceChildren(...response.results.map((r) => card(r.product, undefined, r.explanation)));
+    $("for-you").hidden = response.results.length === 0;
+  } catch { $("for-you").hidden = true; }
+}
+
+async function showHistory() {
+  const view = $("history-view");
+  try {
+    const history = await api("/api/me/history");
+    $("history-list").replaceChildren(...history.events.filter((e) => e.product).map((e) => card(e.product, undefined, `${e.kind} · ${new Date(e.at).toLocaleString()}`)));
+    busy(view, false, history.events.length ? `${history.events.length} events` : "Nothing yet: browse and like some products.");
+  } catch (error) {
+    busy(view, false, error.message);
+  }
 }
 
 // Fashion-MNIST images are 28×28: scale them up with hard pixel edges instead of a blur.
@@ -249,6 +310,11 @@ async function showProduct(id) {
       return row;
     });
     $("product-attributes").tBodies[0].replaceChildren(...rows);
+    record(product.id, "view").catch(() => {});
+    for (const [button, kind] of [["product-like", "like"], ["product-dislike", "dislike"], ["product-cart", "cart"]]) {
+      $(button).setAttribute("aria-pressed", "false");
+      $(button).onclick = async () => { await record(product.id, kind); $(button).setAttribute("aria-pressed", "true"); };
+    }
     busy(view, true, "Finding similar products…");
     const similar = await api(`/api/products/${encodeURIComponent(id)}/similar?k=12`);
     $("similar").replaceChildren(...similar.results.map((r) => card(r.product, r.similarity)));
@@ -269,13 +335,21 @@ function navigate(path) {
 
 function route() {
   const match = location.pathname.match(/^\/product\/(.+)$/);
+  $("history-view").hidden = true;
   if (match) {
     showProduct(decodeURIComponent(match[1]));
     window.scrollTo(0, 0);
+  } else if (location.pathname === "/history") {
+    document.title = "My history — Lookbook";
+    $("product-view").hidden = true;
+    $("search-view").hidden = true;
+    $("history-view").hidden = false;
+    showHistory();
   } else {
     document.title = "Lookbook — find fashion by photo";
     $("product-view").hidden = true;
     $("search-view").hidden = false;
+    loadForYou();
   }
 }
 
@@ -314,11 +388,17 @@ function setUp() {
   });
   $("more").addEventListener("click", () => { state.page += 1; browse(true); });
   $("back").addEventListener("click", (event) => { event.preventDefault(); navigate("/"); });
+  $("history-link").addEventListener("click", (event) => { event.preventDefault(); navigate("/history"); });
+  $("clear-history").addEventListener("click", async () => {
+    await api("/api/me/history", { method: "DELETE" });
+    showHistory();
+    loadForYou();
+  });
   window.addEventListener("popstate", route);
   setUpCrop();
   loadCategories().catch((error) => showMessage(error.message));
   browse();
-  route();
+  ensureProfile().finally(route);
 }
 
 setUp();

@@ -22,7 +22,8 @@ public sealed record InterestProfile(
     /// <summary>
     /// Builds the profile: event weights by kind and recency summed per product; positive products
     /// grouped greedily (heaviest first) into at most <see cref="PersonalizationOptions.MaxInterests"/>
-    /// interests by cosine similarity; purchased and disliked products excluded from recommendations.
+    /// interests by cosine similarity; products the shopper liked, carted, bought or disliked are excluded
+    /// from recommendations (merely viewed ones may come back).
     /// </summary>
     public static InterestProfile Build(IReadOnlyList<Interaction> history, Func<string, float[]?> vectorOf, PersonalizationOptions options, DateTimeOffset now)
     {
@@ -31,7 +32,8 @@ public sealed record InterestProfile(
         foreach (var e in history)
         {
             weights[e.ProductId] = weights.GetValueOrDefault(e.ProductId) + options.Weight(e.Kind, now - e.At);
-            if (e.Kind is InteractionKind.Purchase or InteractionKind.Dislike)
+            // Only plain views may come back: a shopper has already acted on what they liked, carted, bought or rejected.
+            if (e.Kind is not InteractionKind.View)
             {
                 excluded.Add(e.ProductId);
             }

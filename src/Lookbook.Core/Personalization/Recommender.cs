@@ -6,8 +6,8 @@ namespace Lookbook.Core.Personalization;
 /// <summary>
 /// Recommendations from a shopper's history: candidates near each of their interests, scored by
 /// affinity (best interest match minus closeness to dislikes), picked by maximal marginal relevance so
-/// the list is varied, with each interest guaranteed a share of the slots. Purchased and disliked
-/// products are never recommended. A shopper without history gets popular products, varied across
+/// the list is varied, with each interest guaranteed a share of the slots. Products already liked,
+/// carted, purchased or disliked are never recommended. A shopper without history gets popular products, varied across
 /// categories. Thread-safe.
 /// </summary>
 public sealed class Recommender(CatalogSnapshot snapshot, PersonalizationOptions options)

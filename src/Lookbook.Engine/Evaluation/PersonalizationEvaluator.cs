@@ -47,8 +47,8 @@ public sealed class PersonalizationEvaluator(CatalogSearch search)
         var results = new List<RecommenderScores>
         {
             Score("Lookbook (history, multi-interest, MMR λ=0.7)", shoppers, snapshot, s => Recommend(snapshot, s, 0.7f)),
-            Score("most popular", shoppers, snapshot, s => popular.Where(id => !s.Purchased.Contains(id)).Take(K).ToList()),
-            Score("random", shoppers, snapshot, s => products.OrderBy(_ => random.Next()).Take(K).Select(p => p.Id).ToList()),
+            Score("most popular", shoppers, snapshot, s => popular.Where(id => !s.Acted.Contains(id)).Take(K).ToList()),
+            Score("random", shoppers, snapshot, s => products.Where(p => !s.Acted.Contains(p.Id)).OrderBy(_ => random.Next()).Take(K).Select(p => p.Id).ToList()),
         };
         var sweep = SweepLambdas
             .Select(lambda => Score($"λ = {lambda:0.0}", shoppers, snapshot, s => Recommend(snapshot, s, lambda)))
@@ -100,14 +100,15 @@ public sealed class PersonalizationEvaluator(CatalogSearch search)
         // Hold out the last product the shopper engaged with that they had not bought before.
         var target = events[^1];
         var history = events.Take(events.Count - 1).ToList();
-        var purchased = history.Where(e => e.Kind == InteractionKind.Purchase).Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal);
-        if (purchased.Contains(target.ProductId))
+        // Products the shopper already acted on are not recommended by anyone (the same rule as Lookbook's).
+        var acted = history.Where(e => e.Kind != InteractionKind.View).Select(e => e.ProductId).ToHashSet(StringComparer.Ordinal);
+        if (acted.Contains(target.ProductId))
         {
-            history = [];
+            history = []; // the held-out product could not be recommended: not a fair test, leave the shopper out
         }
 
-        return new SimulatedShopper(history, target.ProductId, purchased, target.At);
+        return new SimulatedShopper(history, target.ProductId, acted, target.At);
     }
 
-    private sealed record SimulatedShopper(List<Interaction> History, string Target, HashSet<string> Purchased, DateTimeOffset Now);
+    private sealed record SimulatedShopper(List<Interaction> History, string Target, HashSet<string> Acted, DateTimeOffset Now);
 }

@@ -56,6 +56,9 @@ public sealed class ShopperService(CatalogDatabase database, CatalogSearch searc
 
     public int ClearHistory(string userId) => database.ClearEvents(userId);
 
+    /// <summary>True when the shopper has events to personalise with.</summary>
+    public bool HasHistory(string userId) => database.GetEvents(userId).Count > 0;
+
     public IReadOnlyList<Recommendation> Recommend(string userId, int k, ShopperPreferences? preferences = null)
     {
         if (!database.UserExists(userId))
