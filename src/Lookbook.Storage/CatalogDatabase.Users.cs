@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 
 namespace Lookbook.Storage;
@@ -54,17 +53,17 @@ public sealed partial class CatalogDatabase
         return connection.Execute("DELETE FROM events WHERE user_id = @userId", new { userId });
     }
 
-    public IReadOnlyDictionary<string, string> GetPreferences(string userId)
+    /// <summary>The shopper's preferences as the JSON the service stored, or null.</summary>
+    public string? GetPreferencesJson(string userId)
     {
         using var connection = Connect();
-        var json = connection.QuerySingleOrDefault<string>("SELECT preferences FROM users WHERE id = @userId", new { userId });
-        return json is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+        return connection.QuerySingleOrDefault<string>("SELECT preferences FROM users WHERE id = @userId", new { userId });
     }
 
-    public void SetPreferences(string userId, IReadOnlyDictionary<string, string> preferences)
+    public void SetPreferencesJson(string userId, string json)
     {
         using var connection = Connect();
-        connection.Execute("UPDATE users SET preferences = @json WHERE id = @userId", new { userId, json = JsonSerializer.Serialize(preferences) });
+        connection.Execute("UPDATE users SET preferences = @json WHERE id = @userId", new { userId, json });
     }
 
     /// <summary>How often each product was engaged with across all shoppers: purchases 4, carts 3, likes 2, views 1.</summary>

@@ -120,6 +120,21 @@ public sealed class ShopperApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Stored_preferences_filter_recommendations()
+    {
+        var (client, _) = await NewShopperAsync();
+        await Send(client, "fmnist-train-00001", "like");
+
+        var saved = await client.PutAsJsonAsync("/api/me/preferences", new { categories = new[] { "Dress", "Coat" } });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal(2, (await saved.Json()).GetProperty("categories").GetArrayLength());
+
+        var results = (await (await client.GetAsync("/api/me/recommendations?k=8")).Json()).GetProperty("results").EnumerateArray().ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.Contains(r.GetProperty("product").GetProperty("category").GetString(), new[] { "Dress", "Coat" }));
+    }
+
+    [Fact]
     public async Task Anonymous_visitors_get_a_varied_cold_start_list()
     {
         using var anonymous = _factory.CreateClient();

@@ -58,3 +58,6 @@ public sealed record HistoryResponse(string UserId, IReadOnlyList<HistoryItem> E
 public sealed record RecommendationItem(int Rank, double Score, string Explanation, ProductCard Product);
 
 public sealed record RecommendationsResponse(IReadOnlyList<RecommendationItem> Results, bool Personalized);
+
+/// <summary>What the shopper wants to see: only these categories and attribute values (empty: everything).</summary>
+public sealed record PreferencesBody(IReadOnlyList<string>? Categories, IReadOnlyDictionary<string, string>? Attributes);

@@ -19,6 +19,8 @@ public static class ShopperApi
         me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first");
         me.MapPost("/events", RecordEvent).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery();
         me.MapDelete("/history", ClearHistory).WithName("ClearHistory").WithSummary("Delete the shopper's whole history");
+        me.MapGet("/preferences", GetPreferences).WithName("GetPreferences").WithSummary("The shopper's category and attribute preferences");
+        me.MapPut("/preferences", SetPreferences).WithName("SetPreferences").WithSummary("Limit recommendations to categories and attribute values").DisableAntiforgery();
         me.MapGet("/recommendations", Recommend).WithName("Recommend").WithSummary("Products for this shopper, with explanations");
         return app;
     }
@@ -99,6 +101,28 @@ public static class ShopperApi
         return TypedResults.Ok(new RecommendationsResponse(
             recommendations.Select((r, i) => new RecommendationItem(i + 1, Math.Round(r.Score, 4), r.Explanation, ProductLinks.Card(r.Product))).ToList(),
             userId is not null && shoppers.HasHistory(userId)));
+    }
+
+    internal static Results<Ok<PreferencesBody>, ProblemHttpResult> GetPreferences(HttpContext context, ShopperService shoppers)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        var preferences = shoppers.GetPreferences(userId);
+        return TypedResults.Ok(new PreferencesBody([.. preferences.Categories ?? new HashSet<string>()], preferences.Attributes ?? new Dictionary<string, string>()));
+    }
+
+    internal static Results<Ok<PreferencesBody>, ProblemHttpResult> SetPreferences(HttpContext context, ShopperService shoppers, [FromBody] PreferencesBody body)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        shoppers.SetPreferences(userId, body.Categories, body.Attributes);
+        return GetPreferences(context, shoppers);
     }
 
     private static ProblemHttpResult NotSignedIn() =>

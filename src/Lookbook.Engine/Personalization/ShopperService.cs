@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Lookbook.Core.Catalog;
 using Lookbook.Core.Personalization;
 using Lookbook.Engine.Search;
@@ -56,6 +57,22 @@ public sealed class ShopperService(CatalogDatabase database, CatalogSearch searc
 
     public int ClearHistory(string userId) => database.ClearEvents(userId);
 
+    /// <summary>The categories and attribute values the shopper wants recommendations limited to.</summary>
+    public ShopperPreferences GetPreferences(string userId)
+    {
+        var stored = database.GetPreferencesJson(userId) is { } json ? JsonSerializer.Deserialize<StoredPreferences>(json, Json) : null;
+        return new ShopperPreferences(
+            stored?.Categories is { Length: > 0 } categories ? new HashSet<string>(categories, StringComparer.OrdinalIgnoreCase) : null,
+            stored?.Attributes is { Count: > 0 } attributes ? attributes : null);
+    }
+
+    public void SetPreferences(string userId, IReadOnlyCollection<string>? categories, IReadOnlyDictionary<string, string>? attributes) =>
+        database.SetPreferencesJson(userId, JsonSerializer.Serialize(new StoredPreferences([.. categories ?? []], attributes?.ToDictionary() ?? []), Json));
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed record StoredPreferences(string[]? Categories, Dictionary<string, string>? Attributes);
+
     /// <summary>True when the shopper has events to personalise with.</summary>
     public bool HasHistory(string userId) => database.GetEvents(userId).Count > 0;
 
@@ -66,7 +83,8 @@ public sealed class ShopperService(CatalogDatabase database, CatalogSearch searc
             throw new UnknownShopperException(userId);
         }
 
-        return search.Recommender(settings.ToOptions()).Recommend(Interactions(userId), k, clock.GetUtcNow(), preferences, database.Popularity());
+        // Explicit preferences for this request win over the stored ones.
+        return search.Recommender(settings.ToOptions()).Recommend(Interactions(userId), k, clock.GetUtcNow(), preferences ?? GetPreferences(userId), database.Popularity());
     }
 
     /// <summary>The shopper's interests for re-ranking their photo searches; null when they have no usable history.</summary>
