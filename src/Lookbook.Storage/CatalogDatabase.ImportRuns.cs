@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
-using Lookbook.Core.Catalog;
-using Lookbook.Core.Search;
-using Microsoft.Data.Sqlite;
 
 namespace Lookbook.Storage;
 
