@@ -84,7 +84,7 @@ public static class ShopperApi
     /// <param name="k">How many products (1-100, default 12).</param>
     /// <param name="category">Only these categories (repeatable): the shopper's preference.</param>
     internal static Results<Ok<RecommendationsResponse>, ValidationProblem> Recommend(
-        HttpContext context, ShopperService shoppers, CatalogSearch search, [FromQuery] int? k, [FromQuery] string[]? category)
+        HttpContext context, ShopperService shoppers, [FromQuery] int? k, [FromQuery] string[]? category)
     {
         var count = k ?? 12;
         if (count is < 1 or > 100)
@@ -96,7 +96,7 @@ public static class ShopperApi
         var userId = context.CurrentShopper(shoppers);
         // Anonymous visitors get the cold-start list: popular products across categories.
         var recommendations = userId is null
-            ? search.Recommender(new PersonalizationOptions()).Recommend([], count, DateTimeOffset.UtcNow, preferences)
+            ? shoppers.ColdStart(count, preferences)
             : shoppers.Recommend(userId, count, preferences);
         return TypedResults.Ok(new RecommendationsResponse(
             recommendations.Select((r, i) => new RecommendationItem(i + 1, Math.Round(r.Score, 4), r.Explanation, ProductLinks.Card(r.Product))).ToList(),

@@ -32,7 +32,7 @@ internal static class RecommendCommand
             try
             {
                 recommendations = userId is null
-                    ? context.Get<CatalogSearch>().Recommender(new PersonalizationOptions()).Recommend([], count, DateTimeOffset.UtcNow, preferences)
+                    ? context.Get<ShopperService>().ColdStart(count, preferences)
                     : context.Get<ShopperService>().Recommend(userId, count, preferences);
             }
             catch (UnknownShopperException e)

@@ -87,6 +87,10 @@ public sealed class ShopperService(CatalogDatabase database, CatalogSearch searc
         return search.Recommender(settings.ToOptions()).Recommend(Interactions(userId), k, clock.GetUtcNow(), preferences ?? GetPreferences(userId), database.Popularity());
     }
 
+    /// <summary>What a shopper without history sees: popular products (by everyone's events), varied across categories.</summary>
+    public IReadOnlyList<Recommendation> ColdStart(int k, ShopperPreferences? preferences = null) =>
+        search.Recommender(settings.ToOptions()).Recommend([], k, clock.GetUtcNow(), preferences, database.Popularity());
+
     /// <summary>The shopper's interests for re-ranking their photo searches; null when they have no usable history.</summary>
     public InterestProfile? Profile(string userId)
     {
