@@ -136,7 +136,9 @@ public sealed class WebPageTests(BrowserFixture browser)
     public async Task The_drop_zone_is_reachable_by_keyboard()
     {
         var page = await OpenAsync();
+        await page.Locator("#for-you-list .card").First.WaitForAsync(); // the page has finished setting up
         await page.Locator("#drop-zone").FocusAsync();
+        Assert.Equal("drop-zone", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         var chooser = page.WaitForFileChooserAsync();
 
         await page.Keyboard.PressAsync("Enter");
