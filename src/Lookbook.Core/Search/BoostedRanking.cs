@@ -19,12 +19,19 @@ public static class BoostedRanking
             return index.Search(query, k, filter);
         }
 
-        return index.Search(query, Math.Max(100, k * CandidatesPerResult), filter)
+        return Rescore(index.Search(query, CandidateCount(k), filter), k, bonus, weight);
+    }
+
+    /// <summary>How many nearest candidates to re-score for <paramref name="k"/> results.</summary>
+    public static int CandidateCount(int k) => Math.Max(100, k * CandidatesPerResult);
+
+    /// <summary>Re-scores candidates (best first by similarity) and keeps the best <paramref name="k"/>.</summary>
+    public static IReadOnlyList<VectorHit> Rescore(IReadOnlyList<VectorHit> candidates, int k, Func<string, float> bonus, float weight) =>
+        candidates
             .Select((hit, rank) => (Hit: hit, Rank: rank, Score: hit.Similarity + (weight * bonus(hit.Key))))
             .OrderByDescending(x => x.Score)
             .ThenBy(x => x.Rank)
             .Take(k)
             .Select(x => x.Hit)
             .ToList();
-    }
 }

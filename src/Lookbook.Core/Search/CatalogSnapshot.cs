@@ -56,6 +56,21 @@ public sealed class CatalogSnapshot
         return hits.Select(hit => new SearchHit(_products[hit.Key], hit.Similarity)).ToList();
     }
 
+    /// <summary>The <paramref name="n"/> nearest products, unfiltered, best first.</summary>
+    public IReadOnlyList<VectorHit> Nearest(ReadOnlySpan<float> query, int n) => _index.Search(query, n);
+
+    /// <summary>
+    /// Results from candidates already found by <see cref="Nearest"/>: the first k, or, with a positive
+    /// <paramref name="boost"/>, the best k after re-scoring by category bonus (see <see cref="BoostedRanking"/>).
+    /// </summary>
+    public IReadOnlyList<SearchHit> FromCandidates(IReadOnlyList<VectorHit> candidates, int k, Func<string, float>? categoryBonus = null, float boost = 0)
+    {
+        var ranked = categoryBonus is null || boost <= 0
+            ? candidates.Take(k)
+            : BoostedRanking.Rescore(candidates, k, id => categoryBonus(_products[id].Category), boost);
+        return ranked.Select(hit => new SearchHit(_products[hit.Key], hit.Similarity)).ToList();
+    }
+
     /// <summary>The similarity of the single nearest product, ignoring every filter (0 for an empty catalog).</summary>
     public float BestSimilarity(ReadOnlySpan<float> query) => _index.Search(query, 1) is [var best] ? best.Similarity : 0f;
 }

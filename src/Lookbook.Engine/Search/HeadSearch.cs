@@ -13,9 +13,13 @@ public static class HeadSearch
     public static PhotoSearchResult Run(
         CatalogSnapshot snapshot, TrainedHead? trained, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
     {
+        var filtered = request.CategoryFilter is not null || request.Attributes is not null;
         if (trained is null)
         {
-            return new PhotoSearchResult(snapshot.Search(vector, request), null, false, snapshot.BestSimilarity(vector));
+            var plain = snapshot.Search(vector, request);
+            // Unfiltered, the first result is the nearest product: no second scan for it.
+            var nearest = !filtered ? (plain.Count > 0 ? plain[0].Similarity : 0f) : snapshot.BestSimilarity(vector);
+            return new PhotoSearchResult(plain, null, false, nearest);
         }
 
         var head = trained.Head;
@@ -23,20 +27,33 @@ public static class HeadSearch
         var best = Array.IndexOf(probabilities, probabilities.Max());
         var prediction = new CategoryPrediction(head.Classes[best], probabilities[best]);
         var query = trained.RetrievalSpace == RetrievalSpace.Hidden ? head.Embed(vector) : vector;
+
+        // An explicit category, or "any", overrides the prediction.
+        var steer = request.CategoryFilter is null && !request.IsAnyCategory;
+        var restrict = steer && use == PredictedCategoryUse.Restrict;
+        var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoost : 0f;
+        var classIndex = head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        float Bonus(string category) => classIndex.TryGetValue(category, out var i) ? probabilities[i] : 0f;
+
+        if (!filtered && !restrict)
+        {
+            // One scan serves both the no-good-match check and the ranking (the hot path).
+            var candidates = snapshot.Nearest(query, boost > 0 ? BoostedRanking.CandidateCount(request.K) : request.K);
+            var nearest = candidates.Count > 0 ? candidates[0].Similarity : 0f;
+            return applyNoMatch && nearest < trained.NoMatchThreshold
+                ? new PhotoSearchResult([], prediction, true, nearest)
+                : new PhotoSearchResult(snapshot.FromCandidates(candidates, request.K, Bonus, boost), prediction, false, nearest);
+        }
+
         var bestSimilarity = snapshot.BestSimilarity(query);
         if (applyNoMatch && bestSimilarity < trained.NoMatchThreshold)
         {
             return new PhotoSearchResult([], prediction, true, bestSimilarity);
         }
 
-        // An explicit category, or "any", overrides the prediction.
-        var steer = request.CategoryFilter is null && !request.IsAnyCategory;
-        var classIndex = head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        var hits = steer && use == PredictedCategoryUse.Restrict
+        var hits = restrict
             ? snapshot.Search(query, request, restrictToCategory: prediction.Category)
-            : steer && use == PredictedCategoryUse.Boost
-                ? snapshot.Search(query, request, categoryBonus: c => classIndex.TryGetValue(c, out var i) ? probabilities[i] : 0f, boost: trained.CategoryBoost)
-                : snapshot.Search(query, request);
+            : snapshot.Search(query, request, categoryBonus: boost > 0 ? Bonus : null, boost: boost);
         return new PhotoSearchResult(hits, prediction, false, bestSimilarity);
     }
 }
