@@ -47,13 +47,7 @@ internal static class EvaluateCommand
             }
 
             var evaluator = context.Get<CatalogEvaluator>();
-            var progress = new InlineProgress<string>(line =>
-            {
-                if (!asJson)
-                {
-                    context.Error.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
-                }
-            });
+            var progress = StatusLines.For(context, asJson);
             var evaluation = result.GetValue(queries) is { } folder
                 ? evaluator.EvaluateQueries(new FashionMnistSource(folder.FullName, result.GetValue(split)!, result.GetValue(limit)), progress, cancellationToken)
                 : evaluator.EvaluateHoldout(result.GetValue(holdout), result.GetValue(seed), progress, cancellationToken);

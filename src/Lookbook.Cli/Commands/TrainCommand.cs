@@ -29,13 +29,7 @@ internal static class TrainCommand
                 result.GetValue(validation),
                 Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)));
             var asJson = result.GetValue(json);
-            var progress = new InlineProgress<string>(line =>
-            {
-                if (!asJson)
-                {
-                    context.Error.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
-                }
-            });
+            var progress = StatusLines.For(context, asJson);
             var trained = await context.Get<HeadTrainer>().TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
             var m = trained.Metrics;
             if (asJson)
@@ -60,10 +54,4 @@ internal static class TrainCommand
         });
         return command;
     }
-}
-
-/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

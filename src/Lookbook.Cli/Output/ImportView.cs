@@ -27,7 +27,7 @@ internal static class ImportView
             {
                 var task = progress.AddTask(Markup.Escape(description), maxValue: 1);
                 task.IsIndeterminate = true;
-                result = await work(new InlineProgress(p =>
+                result = await work(new InlineProgress<ImportProgress>(p =>
                 {
                     if (p.Total is { } total && total > 0)
                     {
@@ -78,12 +78,6 @@ internal static class ImportView
         {
             context.Out.MarkupLine($"[yellow]… and {result.Issues.Count - IssuesShown} more (use --json for the full list).[/]");
         }
-    }
-
-    /// <summary>Reports on the calling thread; <see cref="Progress{T}"/> would post to the thread pool and reorder updates.</summary>
-    private sealed class InlineProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
     }
 
     private sealed class PlainProgress(string description, TextWriter writer, TimeSpan every) : IProgress<ImportProgress>
