@@ -134,6 +134,21 @@ internal sealed class BenchSuite : IDisposable
         report.Add("quality", $"precision@10, {queries.Count:N0} test queries vs {imported.Counts.Added:N0} catalog", precision, "", $"{clock.Elapsed.TotalSeconds:F0} s");
     }
 
+    /// <summary>Real embeddings: those of <paramref name="databasePath"/> when it exists (e.g. all 70,000 Fashion-MNIST images), else of the shipped sample.</summary>
+    public static async Task<IReadOnlyList<StoredVector>> RealVectorsAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        if (File.Exists(databasePath))
+        {
+            var existing = CatalogDatabase.Open(databasePath);
+            return existing.ReadVectors().ToList();
+        }
+
+        using var suite = new BenchSuite(64);
+        var database = suite.NewDatabase();
+        await new CatalogImporter(database, suite._embedder).ImportAsync(new FashionMnistSource(BenchEnvironment.FindSample()), new ImportOptions(), cancellationToken: cancellationToken);
+        return database.ReadVectors().ToList();
+    }
+
     private static float[] Perturb(float[] source, Random random, float scale)
     {
         var vector = new float[source.Length];

@@ -11,11 +11,13 @@ var only = new Option<string[]>("--only") { Description = "Run only these parts:
 var url = new Option<string?>("--url") { Description = "http: a running Lookbook server to load; default: an in-process server over --db." };
 var database = new Option<string>("--db") { Description = "http: the catalog to serve (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
 var requests = new Option<int>("--requests") { Description = "http: requests per measurement.", DefaultValueFactory = _ => 200 };
+var vectorSizes = new Option<int[]>("--vectors") { Description = "vectors: catalog sizes for exact vs approximate search (real vectors, blended beyond the catalog).", DefaultValueFactory = _ => [100_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
+var queryCount = new Option<int>("--queries") { Description = "vectors: queries per measurement.", DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4], AllowMultipleArgumentsPerToken = true };
 
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
-    images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency,
+    images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -35,6 +37,12 @@ root.SetAction(async (result, cancellationToken) =>
     if (parts.Contains("quality"))
     {
         await suite!.QualityAsync(report, result.GetValue(full), cancellationToken);
+    }
+
+    if (parts.Contains("vectors"))
+    {
+        var real = await BenchSuite.RealVectorsAsync(result.GetValue(database)!, cancellationToken);
+        VectorSearchBench.Run(report, real, result.GetValue(vectorSizes)!, result.GetValue(queryCount), new Lookbook.Ann.HnswOptions(), peers: null);
     }
 
     if (parts.Contains("http"))

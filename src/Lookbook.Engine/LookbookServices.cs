@@ -43,10 +43,15 @@ public static class LookbookServices
             BatchSize = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.BatchSize,
         });
         services.AddOptions<SearchSettings>().Bind(configuration.GetSection(SearchSettings.SectionName));
+        services.AddOptions<IndexSettings>()
+            .Bind(configuration.GetSection(IndexSettings.SectionName))
+            .Validate(o => !o.Validate().Any(), "Lookbook:Index has invalid settings.")
+            .ValidateOnStart();
         services.AddSingleton(sp => new CatalogSearch(
             sp.GetRequiredService<CatalogDatabase>(),
             new Lazy<IImageEmbedder>(sp.GetRequiredService<IImageEmbedder>),
-            sp.GetRequiredService<IOptions<SearchSettings>>().Value));
+            sp.GetRequiredService<IOptions<SearchSettings>>().Value,
+            sp.GetRequiredService<IOptions<IndexSettings>>().Value));
         services.AddTransient(sp => new CatalogEvaluator(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>(),
             sp.GetRequiredService<CatalogSearch>(), sp.GetRequiredService<IOptions<SearchSettings>>().Value));
         services.AddOptions<PersonalizationSettings>().Bind(configuration.GetSection(PersonalizationSettings.SectionName));

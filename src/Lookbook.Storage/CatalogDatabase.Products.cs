@@ -39,6 +39,7 @@ public sealed partial class CatalogDatabase
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var revision = items.Any(i => i.Vector is not null) ? NextRevision(connection, transaction) : 0;
         foreach (var (product, vector) in items)
         {
             // An upsert, not INSERT OR REPLACE: a replace deletes the row first and would cascade to its vector.
@@ -65,7 +66,7 @@ public sealed partial class CatalogDatabase
                 transaction);
             if (vector is not null)
             {
-                UpsertVector(connection, transaction, product.Id, vector);
+                UpsertVector(connection, transaction, product.Id, vector, revision);
             }
         }
 
@@ -99,19 +100,57 @@ public sealed partial class CatalogDatabase
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
+        var revision = NextRevision(connection, transaction);
         foreach (var (id, vector) in vectors)
         {
-            UpsertVector(connection, transaction, id, vector);
+            UpsertVector(connection, transaction, id, vector, revision);
         }
 
         transaction.Commit();
     }
 
-    private static void UpsertVector(SqliteConnection connection, SqliteTransaction transaction, string id, float[] vector) =>
+    private static void UpsertVector(SqliteConnection connection, SqliteTransaction transaction, string id, float[] vector, long revision) =>
         connection.Execute(
-            "INSERT INTO embeddings(product_id, vector) VALUES (@id, @vector) ON CONFLICT(product_id) DO UPDATE SET vector = excluded.vector",
-            new { id, vector = VectorMath.ToBytes(vector) },
+            """
+            INSERT INTO embeddings(product_id, vector, revision) VALUES (@id, @vector, @revision)
+            ON CONFLICT(product_id) DO UPDATE SET vector = excluded.vector, revision = excluded.revision
+            """,
+            new { id, vector = VectorMath.ToBytes(vector), revision },
             transaction);
+
+    /// <summary>Bumps and returns the vector revision (never reset, not even by <see cref="ResetEmbeddings"/>).</summary>
+    private static long NextRevision(SqliteConnection connection, SqliteTransaction transaction) =>
+        connection.ExecuteScalar<long>(
+            """
+            INSERT INTO meta(key, value) VALUES ('embedding.revision', '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+            RETURNING CAST(value AS INTEGER)
+            """,
+            transaction: transaction);
+
+    /// <summary>The revision of the latest vector write (0 before any).</summary>
+    public long GetEmbeddingRevision()
+    {
+        using var connection = Connect();
+        return connection.ExecuteScalar<long?>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'embedding.revision'") ?? 0;
+    }
+
+    /// <summary>Vectors written after <paramref name="revision"/> (new or re-embedded products).</summary>
+    public IEnumerable<StoredVector> ReadVectorsChangedSince(long revision) => ReadVectorsWhere("e.revision > @revision", new { revision });
+
+    /// <summary>How many products have a vector.</summary>
+    public int CountVectors()
+    {
+        using var connection = Connect();
+        return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM embeddings");
+    }
+
+    /// <summary>Ids of every product that has a vector.</summary>
+    public HashSet<string> ReadEmbeddedIds()
+    {
+        using var connection = Connect();
+        return connection.Query<string>("SELECT product_id FROM embeddings").ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>Deletes products (and, by cascade, their vectors); returns how many existed.</summary>
     public int DeleteProducts(IReadOnlyCollection<string> ids)
@@ -229,11 +268,14 @@ public sealed partial class CatalogDatabase
     }
 
     /// <summary>Streams every vector with its product's category (to build a search index).</summary>
-    public IEnumerable<StoredVector> ReadVectors()
+    public IEnumerable<StoredVector> ReadVectors() => ReadVectorsWhere("1 = 1", null);
+
+    private IEnumerable<StoredVector> ReadVectorsWhere(string condition, object? parameters)
     {
         using var connection = Connect();
         foreach (var row in connection.Query<(string Id, string Category, byte[] Vector)>(
-                     "SELECT p.id, p.category, e.vector FROM embeddings e JOIN products p ON p.id = e.product_id ORDER BY p.rowid",
+                     $"SELECT p.id, p.category, e.vector FROM embeddings e JOIN products p ON p.id = e.product_id WHERE {condition} ORDER BY p.rowid",
+                     parameters,
                      buffered: false))
         {
             yield return new StoredVector(row.Id, row.Category, VectorMath.FromBytes(row.Vector));

@@ -6,7 +6,7 @@ namespace Lookbook.Storage;
 /// <summary>Creates and upgrades the database schema, tracked with SQLite's user_version.</summary>
 internal static class Schema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     private const string Version1 = """
         CREATE TABLE meta (
@@ -74,6 +74,13 @@ internal static class Schema
         CREATE INDEX events_product ON events(product_id);
         """;
 
+    // Every write of vectors bumps meta 'embedding.revision' and stamps the rows, so an approximate index saved
+    // beside the database knows which vectors it has not seen (see ReadVectorsChangedSince).
+    private const string Version3 = """
+        ALTER TABLE embeddings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX embeddings_revision ON embeddings(revision);
+        """;
+
     public static void Migrate(SqliteConnection connection)
     {
         var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
@@ -83,7 +90,7 @@ internal static class Schema
                 $"The database {connection.DataSource} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
         }
 
-        string[] steps = [Version1, Version2];
+        string[] steps = [Version1, Version2, Version3];
         for (var step = (int)version; step < CurrentVersion; step++)
         {
             using var transaction = connection.BeginTransaction();

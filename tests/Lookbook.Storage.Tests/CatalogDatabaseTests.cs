@@ -33,6 +33,27 @@ public sealed class CatalogDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Every_vector_write_has_a_revision_that_tells_what_changed_since()
+    {
+        var database = Open();
+        Assert.Equal(0, database.GetEmbeddingRevision());
+        database.SaveProducts([(Product("p1"), new[] { 1f, 0f, 0f }), (Product("p2"), new[] { 0f, 1f, 0f })]);
+        var afterFirst = database.GetEmbeddingRevision();
+
+        database.SaveProducts([(Product("p3"), new[] { 0f, 0f, 1f }), (Product("p1", title: "Crimson dress"), null)]);
+        database.SaveVectors([("p2", new[] { 0f, 0.6f, 0.8f })]);
+        database.ResetEmbeddings(ProfileA);
+        var afterReset = database.GetEmbeddingRevision();
+        database.SaveVectors([("p1", new[] { 1f, 0f, 0f })]);
+
+        Assert.Equal(1, afterFirst);
+        Assert.Equal(3, afterReset); // a reset never lowers it: a saved index must not mistake new vectors for old
+        Assert.Equal(["p1"], database.ReadVectorsChangedSince(afterReset).Select(v => v.ProductId));
+        Assert.Equal(["p1"], database.ReadEmbeddedIds());
+        Assert.Equal(1, database.CountVectors());
+    }
+
+    [Fact]
     public void Updating_a_product_without_a_new_vector_keeps_its_vector()
     {
         var database = Open();

@@ -11,13 +11,17 @@ public sealed class CatalogSnapshot
     private readonly Dictionary<string, Product> _products;
     private readonly IVectorIndex _index;
 
-    public CatalogSnapshot(IEnumerable<Product> products, IVectorIndex index)
+    public CatalogSnapshot(IEnumerable<Product> products, IVectorIndex index, bool isApproximate = false)
     {
         _products = products.ToDictionary(p => p.Id, StringComparer.Ordinal);
         _index = index;
+        IsApproximate = isApproximate;
     }
 
     public int Count => _index.Count;
+
+    /// <summary>Whether searches go through an approximate index (recall slightly below 1) rather than an exact scan.</summary>
+    public bool IsApproximate { get; }
 
     public int Dimension => _index.Dimension;
 

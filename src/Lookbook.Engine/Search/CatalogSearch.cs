@@ -33,20 +33,27 @@ public sealed record PhotoSearchResult(IReadOnlyList<SearchHit> Hits, CategoryPr
 /// (and the trained head, when there is one for the catalog's model) is loaded on first use and shared;
 /// <see cref="Refresh"/> reloads both after the catalog changes.
 /// </summary>
-public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder> embedder, SearchSettings? settings = null)
+public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder> embedder, SearchSettings? settings = null, IndexSettings? indexSettings = null)
 {
     private readonly Lock _gate = new();
     private readonly SearchSettings _settings = settings ?? new SearchSettings();
+    private readonly IndexSettings _indexSettings = indexSettings ?? new IndexSettings();
     private State? _state;
     private volatile bool _profileChecked;
 
-    public CatalogSearch(CatalogDatabase database, IImageEmbedder embedder, SearchSettings? settings = null)
-        : this(database, new Lazy<IImageEmbedder>(embedder), settings)
+    public CatalogSearch(CatalogDatabase database, IImageEmbedder embedder, SearchSettings? settings = null, IndexSettings? indexSettings = null)
+        : this(database, new Lazy<IImageEmbedder>(embedder), settings, indexSettings)
     {
     }
 
     /// <summary>The stored model description (search by product needs no model).</summary>
     public string ModelDescription => database.GetEmbeddingProfile()?.Description ?? "none";
+
+    /// <summary>What the last load did to the approximate index, or null when the exact index serves searches.</summary>
+    public IndexUpdate? LastIndexUpdate { get; private set; }
+
+    /// <summary>The kind of index serving searches: "exact" or "approximate (HNSW)"; loads the catalog.</summary>
+    public string IndexKindInUse => Load().Snapshot.IsApproximate ? "approximate (HNSW)" : "exact";
 
     /// <summary>The trained head in use, or null (none trained, or trained for another model).</summary>
     public TrainedHead? Head => Load().Head;
@@ -172,9 +179,7 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
                 head = null; // trained for another model: `lookbook train` again
             }
 
-            var snapshot = head is { RetrievalSpace: RetrievalSpace.Hidden }
-                ? SnapshotLoader.Load(database, profile.Dimension, v => head.Head.Embed(v), head.Head.HiddenSize)
-                : SnapshotLoader.Load(database, profile.Dimension);
+            var snapshot = LoadSnapshot(profile, head);
             if (snapshot.Count == 0)
             {
                 throw new CatalogEmptyException(database.Path);
@@ -183,6 +188,23 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
             _state = new State(snapshot, head);
             return _state;
         }
+    }
+
+    private CatalogSnapshot LoadSnapshot(StoredEmbeddingProfile profile, TrainedHead? head)
+    {
+        Func<float[], float[]>? project = head is { RetrievalSpace: RetrievalSpace.Hidden } ? v => head.Head.Embed(v) : null;
+        var dimension = project is null ? profile.Dimension : head!.Head.HiddenSize;
+        if (!_indexSettings.UsesApproximate(database.CountVectors()))
+        {
+            LastIndexUpdate = null;
+            return SnapshotLoader.Load(database, profile.Dimension, project, dimension);
+        }
+
+        // Projected vectors belong to one head: another head (or none) means another index.
+        var space = project is null ? profile.Fingerprint : $"{profile.Fingerprint}+head@{head!.TrainedAt.ToUnixTimeMilliseconds()}";
+        var (index, update) = ApproximateIndexStore.Open(database, space, dimension, project, _indexSettings.ToHnswOptions());
+        LastIndexUpdate = update;
+        return new CatalogSnapshot(database.ReadAllProducts(), index, isApproximate: true);
     }
 
     private sealed record State(CatalogSnapshot Snapshot, TrainedHead? Head);
