@@ -67,7 +67,8 @@ internal static class AnnBench
 /// <summary>The "vectors" part of the benchmark.</summary>
 internal static class VectorSearchBench
 {
-    public static void Run(BenchReport report, IReadOnlyList<Lookbook.Storage.StoredVector> real, int[] sizes, int queryCount, HnswOptions options, PeerRunner? peers)
+    public static void Run(
+        BenchReport report, IReadOnlyList<Lookbook.Storage.StoredVector> real, int[] sizes, int queryCount, HnswOptions options, int[] expansions, PeerRunner? peers)
     {
         foreach (var size in sizes)
         {
@@ -79,27 +80,34 @@ internal static class VectorSearchBench
             var peerFiles = peers?.Prepare(workload, truth);
 
             // Alternate Lookbook and each peer so that drift of this shared VM hits both alike.
+            var before = GC.GetTotalMemory(forceFullCollection: true);
             var exact = AnnBench.BuildExact(workload);
+            report.Add(group, "Lookbook exact memory", (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)size, "bytes/vector",
+                "float32 rows + id table (managed heap growth)");
             var (exact1, found) = AnnBench.Throughput(workload, 1, q => AnnBench.Rows(exact.Search(workload.Query(q), AnnBench.K)));
             report.Add(group, "Lookbook exact, 1 thread", exact1, "queries/s", $"recall@10 {AnnBench.Recall(truth, found):F3}");
             var (exact2, _) = AnnBench.Throughput(workload, 2, q => AnnBench.Rows(exact.Search(workload.Query(q), AnnBench.K)));
             report.Add(group, "Lookbook exact, 2 threads", exact2, "queries/s");
             exact = null!;
             GC.Collect();
-            peers?.Run(report, group, peerFiles!, "exact");
+            peers?.Vectors(report, group, peerFiles!, workload.Dimension, "exact", options);
 
             var (hnsw, buildTime) = AnnBench.BuildHnsw(workload, options);
             report.Add(group, "Lookbook HNSW build, 2 threads", buildTime.TotalSeconds, "s", $"{size / buildTime.TotalSeconds:N0} vectors/s; M={options.Connectivity}, ef_add={options.ExpansionAdd}, {options.Storage}");
             report.Add(group, "Lookbook HNSW memory", hnsw.NativeMemoryBytes / (double)size, "bytes/vector", $"{hnsw.NativeMemoryBytes / 1048576.0:N0} MiB graph + vectors");
-            foreach (var threads in new[] { 1, 2 })
+            foreach (var ef in expansions)
             {
-                var (rate, approximate) = AnnBench.Throughput(workload, threads, q => AnnBench.Rows(hnsw.Search(workload.Query(q), AnnBench.K)));
-                report.Add(group, $"Lookbook HNSW, {threads} thread{(threads > 1 ? "s" : "")}", rate, "queries/s", $"recall@10 {AnnBench.Recall(truth, approximate):F3}, ef={options.ExpansionSearch}");
+                hnsw.ChangeExpansionSearch(ef);
+                foreach (var threads in new[] { 1, 2 })
+                {
+                    var (rate, approximate) = AnnBench.Throughput(workload, threads, q => AnnBench.Rows(hnsw.Search(workload.Query(q), AnnBench.K)));
+                    report.Add(group, $"Lookbook HNSW ef={ef}, {threads} thread{(threads > 1 ? "s" : "")}", rate, "queries/s", $"recall@10 {AnnBench.Recall(truth, approximate):F3}");
+                }
             }
 
             hnsw = null!;
             GC.Collect();
-            peers?.Run(report, group, peerFiles!, "approximate");
+            peers?.Vectors(report, group, peerFiles!, workload.Dimension, "approximate", options);
         }
     }
 }

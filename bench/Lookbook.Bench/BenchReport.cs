@@ -21,7 +21,7 @@ internal sealed class BenchReport(string machine, int inputSize)
     {
         var row = new BenchRow(group, name, Math.Round(value, 3), unit, note);
         Rows.Add(row);
-        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(group)}[/] {Markup.Escape(name)}: [bold]{Format(row.Value)}[/] {Markup.Escape(unit)}");
+        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(group)}[/] {Markup.Escape(name)}: [bold]{Format(row.Value)}[/] {Markup.Escape(unit)} [grey]{Markup.Escape(note ?? "")}[/]");
     }
 
     public void Print()

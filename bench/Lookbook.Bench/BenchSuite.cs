@@ -68,6 +68,38 @@ internal sealed class BenchSuite : IDisposable
         prepared.ForEach(p => p.Dispose());
     }
 
+    /// <summary>
+    /// The whole ResNet18 at 224 px through ONNX Runtime (the embedder with the model's own pooled output) against
+    /// PyTorch's ResNet18 and ResNet50, alternating rounds so the VM's drift hits every contender alike.
+    /// </summary>
+    public static void EmbeddingVersusPeers(BenchReport report, PeerRunner? peers)
+    {
+        const int Size = 224, Batch = 8, Images = 96;
+        using var full = new OnnxImageEmbedder(new EmbeddingOptions { Layers = [], Preprocessing = new PreprocessingOptions { InputSize = Size } });
+        var pngs = new FashionMnistSource(BenchEnvironment.FindSample(), "train", Images).ReadEntries().Select(e => e.Item!.ImageBytes!).ToList();
+        var prepared = pngs.Select(p => full.Preparer.Prepare(p)).ToList();
+        full.Embed(prepared.Take(Batch).ToList()); // warm-up
+        var rates = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var chunk in prepared.Chunk(Batch))
+            {
+                full.Embed(chunk);
+            }
+
+            rates.Add(prepared.Count / clock.Elapsed.TotalSeconds);
+            if (round == Rounds / 2 && peers is not null)
+            {
+                peers.Embedding(report, "resnet18", Size, Batch, Images);
+                peers.Embedding(report, "resnet50", Size, Batch, Images / 3);
+            }
+        }
+
+        report.Add("embedding peers", $"ONNX Runtime resnet18, {Size} px, batch {Batch}", Percentiles.Of(rates, 50), "images/s", $"median of {Rounds}, pretrained weights, whole network");
+        prepared.ForEach(p => p.Dispose());
+    }
+
     /// <summary>Exact search latency at several catalog sizes; beyond the real sample, real vectors are perturbed copies.</summary>
     public async Task SearchLatencyAsync(BenchReport report, int[] catalogSizes, CancellationToken cancellationToken)
     {

@@ -14,7 +14,9 @@ namespace Lookbook.Bench;
 /// </summary>
 internal static class HttpLoad
 {
-    public static async Task RunAsync(BenchReport report, string? url, string database, int requests, int[] concurrencies, CancellationToken cancellationToken)
+    /// <param name="soak">When set, a sustained run of this length at the highest concurrency instead of the fixed-count runs.</param>
+    public static async Task RunAsync(
+        BenchReport report, string? url, string database, int requests, int[] concurrencies, TimeSpan? soak, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
         if (url is null)
@@ -42,6 +44,13 @@ internal static class HttpLoad
                 ("28x28 PNG", File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(BenchEnvironment.FindSample())!, "queries", "sneaker.png")), "image/png"),
                 ("1000x1500 JPEG", ProductPhoto(1000, 1500), "image/jpeg"),
             };
+
+            if (soak is { } duration)
+            {
+                await SendAsync(http, photos[1].Bytes, photos[1].Type, 60, concurrencies.Max(), cancellationToken); // warm-up
+                await Soak.RunAsync(report, http, photos, catalogSize, duration, concurrencies.Max(), cancellationToken);
+                return;
+            }
 
             foreach (var (name, bytes, type) in photos)
             {

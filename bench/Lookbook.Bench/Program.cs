@@ -7,26 +7,33 @@ var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measu
 var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };
 var full = new Option<bool>("--full") { Description = "Measure quality on the full Fashion-MNIST (60,000 catalog, 10,000 queries; needs dataset-fashion-mnist)." };
 var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, quality, http (http is not in the default run).", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http (default: all).", AllowMultipleArgumentsPerToken = true };
+var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (PyTorch, FAISS, scikit-learn)." };
 var url = new Option<string?>("--url") { Description = "http: a running Lookbook server to load; default: an in-process server over --db." };
 var database = new Option<string>("--db") { Description = "http: the catalog to serve (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
 var requests = new Option<int>("--requests") { Description = "http: requests per measurement.", DefaultValueFactory = _ => 200 };
 var vectorSizes = new Option<int[]>("--vectors") { Description = "vectors: catalog sizes for exact vs approximate search (real vectors, blended beyond the catalog).", DefaultValueFactory = _ => [100_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
 var queryCount = new Option<int>("--queries") { Description = "vectors: queries per measurement.", DefaultValueFactory = _ => 1000 };
-var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4], AllowMultipleArgumentsPerToken = true };
+var expansions = new Option<int[]>("--ef") { Description = "vectors: HNSW search expansions to measure (recall vs speed).", DefaultValueFactory = _ => [16, 32, 64], AllowMultipleArgumentsPerToken = true };
+var expansionAdd = new Option<int>("--ef-add") { Description = "vectors: HNSW build expansion.", DefaultValueFactory = _ => new Lookbook.Ann.HnswOptions().ExpansionAdd };
+var storage = new Option<Lookbook.Ann.HnswStorage>("--storage") { Description = "vectors: scalar type of the graph's vectors.", DefaultValueFactory = _ => new Lookbook.Ann.HnswOptions().Storage };
+var soak = new Option<int?>("--soak") { Description = "http: instead of fixed-count runs, load the server for this many seconds at the highest --concurrency (latency and memory per window)." };
+var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
 
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
-    images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount,
+    images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount, noPeers, soak, expansions, expansionAdd, storage,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
-    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "quality"];
+    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "vectors", "quality", "http"];
+    var peers = result.GetValue(noPeers) ? null : PeerRunner.Start(Path.Combine(Path.GetTempPath(), "lookbook-bench-peers"));
     var report = new BenchReport(BenchEnvironment.Machine, result.GetValue(inputSize));
     using var suite = parts.Overlaps(["embedding", "search", "quality"]) ? new BenchSuite(result.GetValue(inputSize)) : null;
     if (parts.Contains("embedding"))
     {
         await suite!.EmbeddingThroughputAsync(report, result.GetValue(images), result.GetValue(batches)!, cancellationToken);
+        BenchSuite.EmbeddingVersusPeers(report, peers);
     }
 
     if (parts.Contains("search"))
@@ -42,12 +49,14 @@ root.SetAction(async (result, cancellationToken) =>
     if (parts.Contains("vectors"))
     {
         var real = await BenchSuite.RealVectorsAsync(result.GetValue(database)!, cancellationToken);
-        VectorSearchBench.Run(report, real, result.GetValue(vectorSizes)!, result.GetValue(queryCount), new Lookbook.Ann.HnswOptions(), peers: null);
+        VectorSearchBench.Run(report, real, result.GetValue(vectorSizes)!, result.GetValue(queryCount),
+            new Lookbook.Ann.HnswOptions { ExpansionAdd = result.GetValue(expansionAdd), Storage = result.GetValue(storage) }, result.GetValue(expansions)!, peers);
     }
 
     if (parts.Contains("http"))
     {
-        await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!, cancellationToken);
+        await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!,
+            result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken);
     }
 
     report.Print();

@@ -9,7 +9,7 @@ public sealed record HnswOptions
     public int Connectivity { get; init; } = 16;
 
     /// <summary>Candidates considered while inserting (efConstruction).</summary>
-    public int ExpansionAdd { get; init; } = 128;
+    public int ExpansionAdd { get; init; } = 64;
 
     /// <summary>Candidates considered while searching (ef); raised to k when k is larger.</summary>
     public int ExpansionSearch { get; init; } = 64;

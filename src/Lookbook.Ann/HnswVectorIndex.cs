@@ -106,6 +106,14 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         }
     }
 
+    /// <summary>Changes the search expansion (ef) of this instance: the recall/speed dial, cheap to turn.</summary>
+    public void ChangeExpansionSearch(int expansion)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(expansion, 8);
+        UsearchNative.ChangeExpansionSearch(_native, (nuint)expansion, out var error);
+        UsearchNative.Check(error, "expansion");
+    }
+
     public void Upsert(string key, ReadOnlySpan<float> vector)
     {
         CheckDimension(vector.Length);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Lookbook.Engine.Search;
+using Lookbook.Vision.Embedding;
 
 namespace Lookbook.Cli;
 
@@ -31,6 +33,18 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<ModelPrecision?> Precision { get; } = new("--precision")
+    {
+        Description = "Float32 or Int8: int8 runs the backbone's convolutions in 8-bit integers, calibrated by `lookbook quantize` (config Lookbook:Embedding:Precision).",
+        Recursive = true,
+    };
+
+    public Option<IndexKind?> Index { get; } = new("--index")
+    {
+        Description = "Auto (exact below Lookbook:Index:ApproximateAbove products, HNSW from there), Exact or Approximate (config Lookbook:Index:Kind).",
+        Recursive = true,
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Log what happens (to stderr).",
@@ -43,6 +57,8 @@ internal sealed class GlobalOptions
         command.Options.Add(Model);
         command.Options.Add(Layers);
         command.Options.Add(InputSize);
+        command.Options.Add(Precision);
+        command.Options.Add(Index);
         command.Options.Add(Verbose);
     }
 
@@ -72,6 +88,16 @@ internal sealed class GlobalOptions
         if (result.GetValue(InputSize) is { } size)
         {
             overrides["Lookbook:Embedding:Preprocessing:InputSize"] = size.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (result.GetValue(Precision) is { } precision)
+        {
+            overrides["Lookbook:Embedding:Precision"] = precision.ToString();
+        }
+
+        if (result.GetValue(Index) is { } index)
+        {
+            overrides["Lookbook:Index:Kind"] = index.ToString();
         }
 
         return overrides;

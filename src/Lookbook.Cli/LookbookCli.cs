@@ -14,6 +14,7 @@ public static class LookbookCli
         root.Subcommands.Add(DemoCommand.Create(global));
         root.Subcommands.Add(ImportCommand.Create(global));
         root.Subcommands.Add(ReindexCommand.Create(global));
+        root.Subcommands.Add(QuantizeCommand.Create(global));
         root.Subcommands.Add(SearchCommand.Create(global));
         root.Subcommands.Add(SimilarCommand.Create(global));
         root.Subcommands.Add(StatsCommand.Create(global));

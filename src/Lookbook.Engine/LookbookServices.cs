@@ -21,6 +21,9 @@ public static class LookbookServices
             .Bind(configuration.GetSection(EmbeddingOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmbeddingOptions>, EmbeddingOptionsValidator>();
+        // An int8 model's calibration belongs to the catalog it was measured on: by default it lives beside it.
+        services.AddOptions<EmbeddingOptions>().Configure<IOptions<StorageOptions>>((embedding, storage) =>
+            embedding.CalibrationPath ??= CalibrationPathFor(storage.Value.DatabasePath));
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Lookbook:Storage:DatabasePath must name a file.")
@@ -62,6 +65,9 @@ public static class LookbookServices
         services.AddTransient(sp => new HeadTrainer(sp.GetRequiredService<CatalogDatabase>(), sp.GetRequiredService<IImageEmbedder>()));
         return services;
     }
+
+    /// <summary>Where <c>lookbook quantize</c> writes the calibration of a catalog's model.</summary>
+    public static string CalibrationPathFor(string databasePath) => databasePath + ".int8.json";
 
     /// <summary>Reports every problem of the embedding options at once, with its configuration key.</summary>
     private sealed class EmbeddingOptionsValidator : IValidateOptions<EmbeddingOptions>

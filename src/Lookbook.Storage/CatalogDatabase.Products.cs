@@ -245,6 +245,22 @@ public sealed partial class CatalogDatabase
     }
 
     /// <summary>Images of products that have no vector yet (after a reset or an interrupted re-index).</summary>
+    /// <summary>Up to <paramref name="count"/> product images spread evenly over the catalog (every n-th by insertion order).</summary>
+    public IReadOnlyList<StoredImage> ReadImageSample(int count)
+    {
+        using var connection = Connect();
+        var total = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM products");
+        var step = Math.Max(1, total / Math.Max(1, count));
+        return connection.Query<StoredImage>(
+                """
+                SELECT id AS ProductId, image_path AS Path, image_bytes AS Bytes, image_format AS Format
+                FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY rowid) - 1 AS position FROM products)
+                WHERE position % @step = 0 LIMIT @count
+                """,
+                new { step, count })
+            .ToList();
+    }
+
     public IEnumerable<StoredImage> ReadImagesWithoutVectors()
     {
         using var connection = Connect();

@@ -93,7 +93,13 @@ internal static class Schema
         string[] steps = [Version1, Version2, Version3];
         for (var step = (int)version; step < CurrentVersion; step++)
         {
-            using var transaction = connection.BeginTransaction();
+            // BEGIN IMMEDIATE, then look again: another process opening the same new file may have migrated it meanwhile.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (connection.ExecuteScalar<long>("PRAGMA user_version;", transaction: transaction) > step)
+            {
+                continue;
+            }
+
             connection.Execute(steps[step], transaction: transaction);
             connection.Execute($"PRAGMA user_version = {step + 1};", transaction: transaction);
             transaction.Commit();

@@ -29,7 +29,7 @@ public sealed class KillAndResumeTests
                 committed = File.Exists(db) ? CountVectors(db) : 0;
             }
 
-            Assert.False(process.HasExited, "the import finished before it could be killed; give it more work");
+            Assert.False(process.HasExited, $"the import ended (exit {(process.HasExited ? process.ExitCode : 0)}) before it could be killed: {(process.HasExited ? await process.StandardError.ReadToEndAsync() : "")}");
             process.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no finally blocks
             await process.WaitForExitAsync();
         }

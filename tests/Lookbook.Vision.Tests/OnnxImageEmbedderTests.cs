@@ -103,6 +103,32 @@ public sealed class OnnxImageEmbedderTests(DefaultEmbedderFixture fixture) : ICl
     }
 
     [Fact]
+    public void Folding_batch_normalisation_into_the_convolutions_keeps_the_activations()
+    {
+        var options = new EmbeddingOptions();
+        var bytes = File.ReadAllBytes(options.ResolveModelPath());
+        var plain = OnnxGraphAdapter.AdaptModel(bytes, options.Layers);
+        var folded = OnnxGraphAdapter.AdaptModel(bytes, options.Layers);
+        BatchNormFolder.Fold(folded.Graph);
+        Assert.Contains(plain.Graph.Node, n => n.OpType == "BatchNormalization");
+        Assert.DoesNotContain(folded.Graph.Node, n => n.OpType == "BatchNormalization");
+
+        using var prepared = new ImagePreparer(options.Preprocessing).Prepare(TestImages.Shape(SKColors.Beige, SKColors.Navy, 80, 120, 3, SKEncodedImageFormat.Png));
+        float[] Run(Onnx.ModelProto model)
+        {
+            using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model));
+            using var value = OrtValue.CreateTensorValueFromMemory(prepared.Planes.ToArray(), [1, 3, 64, 64]);
+            using var outputs = session.Run(new RunOptions(), ["Input247"], [value], ["ReLU347_Output_0"]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        var expected = Run(plain);
+        var actual = Run(folded);
+        var scale = expected.Max(Math.Abs);
+        Assert.All(expected.Zip(actual), pair => Assert.True(Math.Abs(pair.First - pair.Second) <= 1e-4 * scale, $"{pair.First} vs {pair.Second}"));
+    }
+
+    [Fact]
     public void Several_layers_are_concatenated()
     {
         using var embedder = new OnnxImageEmbedder(new EmbeddingOptions { Layers = ["ReLU315_Output_0", "ReLU347_Output_0"] });

@@ -63,9 +63,9 @@ public static class SearchApi
         }
 
         var (photo, problem) = await PhotoUpload.ReadAsync(request, options.Value, cancellationToken);
-        if (problem is not null)
+        if (photo is null)
         {
-            return problem;
+            return problem!; // ReadAsync returns either the photo or the problem
         }
 
         try
@@ -74,7 +74,7 @@ public static class SearchApi
             ImageDecoder.ReadHeader(photo, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
             // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
             var shopper = request.HttpContext.CurrentShopper(shoppers) is { } userId ? shoppers.Profile(userId) : null;
-            var result = search.SearchByPhoto(photo, searchRequest, region, shopper, shoppers.PhotoSearchWeight);
+            var result = await search.SearchByPhotoAsync(photo, searchRequest, region, shopper, shoppers.PhotoSearchWeight, cancellationToken);
             return TypedResults.Ok(ToResponse(result.Hits, search.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
         }
         catch (ImageRejectedException e)

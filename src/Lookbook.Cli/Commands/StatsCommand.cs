@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lookbook.Cli.Output;
+using Lookbook.Engine.Search;
 using Lookbook.Storage;
 using Spectre.Console;
 
@@ -17,9 +18,11 @@ internal static class StatsCommand
         {
             var database = context.Get<CatalogDatabase>();
             var stats = database.GetStats();
+            var search = context.Get<CatalogSearch>();
+            var index = stats.Embedded > 0 ? search.IndexKindInUse : "none (nothing indexed)";
             if (result.GetValue(json))
             {
-                Json.Write(context.Out.Profile.Out.Writer, new { database = database.Path, stats.Products, stats.Embedded, stats.Categories, model = stats.Embedding, stats.FileBytes });
+                Json.Write(context.Out.Profile.Out.Writer, new { database = database.Path, stats.Products, stats.Embedded, stats.Categories, model = stats.Embedding, stats.FileBytes, index });
                 return Task.FromResult(ExitCodes.Success);
             }
 
@@ -36,6 +39,9 @@ internal static class StatsCommand
             context.Out.MarkupLine(stats.Embedding is { } model
                 ? $"Model: {Markup.Escape(model.Description)} ({model.Dimension}-d, fingerprint {model.Fingerprint})"
                 : "Model: none yet (nothing imported)");
+            context.Out.MarkupLine($"Search index: {Markup.Escape(index)}" + (search.LastIndexUpdate is { } update
+                ? $" ({(update.Rebuilt ? "built" : $"+{update.Added} −{update.Removed} since saved")} in {update.Elapsed.TotalSeconds:F1} s, {Markup.Escape(ApproximateIndexStore.PathFor(database.Path))})"
+                : ""));
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

@@ -39,6 +39,7 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
     private readonly SearchSettings _settings = settings ?? new SearchSettings();
     private readonly IndexSettings _indexSettings = indexSettings ?? new IndexSettings();
     private State? _state;
+    private EmbeddingBatcher? _batcher;
     private volatile bool _profileChecked;
 
     public CatalogSearch(CatalogDatabase database, IImageEmbedder embedder, SearchSettings? settings = null, IndexSettings? indexSettings = null)
@@ -69,9 +70,33 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         request.Validate();
         var model = embedder.Value;
         EnsureProfile(model);
-        var state = Load();
         using var prepared = model.Preparer.Prepare(photo, region);
-        var vector = model.Embed([prepared])[0];
+        return Rank(model.Embed([prepared])[0], request, shopper, personalWeight);
+    }
+
+    /// <summary>
+    /// <see cref="SearchByPhoto"/> for servers: the photo is decoded on the caller's thread, then embedded in a batch
+    /// shared with concurrent searches (see <see cref="EmbeddingBatcher"/>).
+    /// </summary>
+    public async Task<PhotoSearchResult> SearchByPhotoAsync(
+        byte[] photo, SearchRequest request, NormalizedRect? region = null, InterestProfile? shopper = null, float personalWeight = 0,
+        CancellationToken cancellationToken = default)
+    {
+        request.Validate();
+        var model = embedder.Value;
+        EnsureProfile(model);
+        var batcher = LazyInitializer.EnsureInitialized(ref _batcher, () => new EmbeddingBatcher(model));
+        using var prepared = model.Preparer.Prepare(photo, region);
+        var vector = await batcher.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+        return Rank(vector, request, shopper, personalWeight);
+    }
+
+    /// <summary>How concurrent photo searches have been batched so far (null before the first).</summary>
+    public EmbeddingBatcher? Batcher => _batcher;
+
+    private PhotoSearchResult Rank(float[] vector, SearchRequest request, InterestProfile? shopper, float personalWeight)
+    {
+        var state = Load();
         if (shopper is null || personalWeight <= 0)
         {
             return HeadSearch.Run(state.Snapshot, state.Head, _settings.PredictedCategory, vector, request);

@@ -32,7 +32,7 @@ public sealed class IndexSettings
     public int Connectivity { get; set; } = 16;
 
     /// <summary>HNSW candidates while inserting (efConstruction).</summary>
-    public int ExpansionAdd { get; set; } = 128;
+    public int ExpansionAdd { get; set; } = 64;
 
     /// <summary>HNSW candidates while searching (ef): the recall/speed dial.</summary>
     public int ExpansionSearch { get; set; } = 64;

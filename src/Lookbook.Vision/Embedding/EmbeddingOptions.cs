@@ -26,6 +26,15 @@ public sealed class EmbeddingOptions
 
     public PreprocessingOptions Preprocessing { get; set; } = new();
 
+    /// <summary>Float32 (the model as published) or Int8 (calibrated static quantisation; see <see cref="CalibrationPath"/>).</summary>
+    public ModelPrecision Precision { get; set; } = ModelPrecision.Float32;
+
+    /// <summary>
+    /// The calibration table <c>lookbook quantize</c> writes, needed for <see cref="ModelPrecision.Int8"/>. The CLI and the
+    /// server default it to <c>CATALOG.db.int8.json</c> beside the database.
+    /// </summary>
+    public string? CalibrationPath { get; set; }
+
     /// <summary>Images per inference call during import.</summary>
     public int BatchSize { get; set; } = 32;
 

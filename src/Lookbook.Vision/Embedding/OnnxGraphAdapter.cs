@@ -15,7 +15,10 @@ namespace Lookbook.Vision.Embedding;
 /// </remarks>
 public static class OnnxGraphAdapter
 {
-    public static byte[] Adapt(byte[] modelBytes, IReadOnlyList<string> layers)
+    public static byte[] Adapt(byte[] modelBytes, IReadOnlyList<string> layers) => AdaptModel(modelBytes, layers).ToByteArray();
+
+    /// <summary>The adapted model, for further rewriting (e.g. quantisation).</summary>
+    public static ModelProto AdaptModel(byte[] modelBytes, IReadOnlyList<string> layers)
     {
         ModelProto model;
         try
@@ -75,7 +78,7 @@ public static class OnnxGraphAdapter
         // Shapes recorded for the fixed input are wrong for other sizes; ONNX Runtime re-infers them.
         graph.ValueInfo.Clear();
         PruneUnusedNodes(graph, initializerNames);
-        return model.ToByteArray();
+        return model;
     }
 
     private static void MakeSpatialDimensionsSymbolic(ValueInfoProto input)

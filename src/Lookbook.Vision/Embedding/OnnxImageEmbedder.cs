@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
+using Google.Protobuf;
 using Lookbook.Core.Search;
 using Lookbook.Vision.Images;
 using Microsoft.Extensions.Logging;
@@ -44,7 +45,20 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
         var started = Stopwatch.StartNew();
         var modelBytes = File.ReadAllBytes(path);
-        var adapted = OnnxGraphAdapter.Adapt(modelBytes, options.Layers);
+        var model = OnnxGraphAdapter.AdaptModel(modelBytes, options.Layers);
+        var precision = "";
+        if (options.Precision == ModelPrecision.Int8)
+        {
+            var calibrationPath = options.CalibrationPath
+                ?? throw new ModelLoadException("Int8 precision needs Lookbook:Embedding:CalibrationPath (written by `lookbook quantize`).");
+            var calibration = CalibrationTable.Load(calibrationPath);
+            calibration.EnsureMatches(ModelName(path, modelBytes), LayerName(options), options.Preprocessing.InputSize, calibrationPath);
+            BatchNormFolder.Fold(model.Graph);
+            Int8Quantizer.Quantize(model, calibration.Ranges, reduceRange: !CpuFeatures.HasVnni);
+            precision = $" int8:{calibration.Hash}";
+        }
+
+        var adapted = model.ToByteArray();
         Preparer = new ImagePreparer(options.Preprocessing);
 
         using var sessionOptions = new SessionOptions
@@ -76,16 +90,22 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
         _outputNames = [.. _session.OutputMetadata.Keys];
         _layerWidths = ProbeLayerWidths(options.Preprocessing.InputSize, path);
 
-        var modelHash = Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12];
-        var layers = options.Layers.Length > 0 ? string.Join('+', options.Layers) : "model-outputs";
+        var layers = LayerName(options);
         Profile = new EmbeddingProfile(
-            $"{Path.GetFileName(path)} sha256:{modelHash} layers={layers} pool=gap {options.Preprocessing.Describe()}",
+            $"{ModelName(path, modelBytes)} layers={layers} pool=gap {options.Preprocessing.Describe()}{precision}",
             _layerWidths.Sum());
         _logger.LogInformation("Loaded {Model} in {ElapsedMs} ms: {Dimension}-d vectors from {Layers}",
             path, started.ElapsedMilliseconds, Profile.Dimension, layers);
     }
 
     public EmbeddingProfile Profile { get; }
+
+    /// <summary>The model's file name and content hash, as in the embedding profile.</summary>
+    internal static string ModelName(string path, byte[] modelBytes) =>
+        $"{Path.GetFileName(path)} sha256:{Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12]}";
+
+    internal static string LayerName(EmbeddingOptions options) =>
+        options.Layers.Length > 0 ? string.Join('+', options.Layers) : "model-outputs";
 
     public ImagePreparer Preparer { get; }
 
