@@ -16,11 +16,13 @@ internal sealed class BenchSuite : IDisposable
     private readonly string _work = Path.Combine(Path.GetTempPath(), "lookbook-bench", Guid.NewGuid().ToString("N"));
     private const int Rounds = 3;
     private readonly OnnxImageEmbedder _embedder;
+    private readonly EmbeddingOptions _embedderOptions;
 
     public BenchSuite(int inputSize)
     {
         Directory.CreateDirectory(_work);
-        _embedder = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = new PreprocessingOptions { InputSize = inputSize } });
+        _embedderOptions = new EmbeddingOptions { Preprocessing = new PreprocessingOptions { InputSize = inputSize } };
+        _embedder = new OnnxImageEmbedder(_embedderOptions);
     }
 
     public void Dispose()
@@ -32,37 +34,64 @@ internal sealed class BenchSuite : IDisposable
 
     private CatalogDatabase NewDatabase() => CatalogDatabase.Open(Path.Combine(_work, Guid.NewGuid().ToString("N") + ".db"));
 
-    /// <summary>Model-only throughput vs the whole import pipeline (PNG, hashing, decoding, pre-processing, inference, SQLite) per batch size.</summary>
+    /// <summary>
+    /// Model-only throughput vs the whole import pipeline (PNG, hashing, decoding, pre-processing, inference, SQLite) per
+    /// batch size, for the float32 backbone and the int8 one (calibrated on 256 sample images first).
+    /// </summary>
     public async Task EmbeddingThroughputAsync(BenchReport report, int count, int[] batchSizes, CancellationToken cancellationToken)
     {
         var sample = BenchEnvironment.Dataset(full: count > 3000);
         var pngs = new FashionMnistSource(sample, "train", count).ReadEntries().Select(e => e.Item!.ImageBytes!).ToList();
         var prepared = pngs.Select(p => _embedder.Preparer.Prepare(p)).ToList();
-        _embedder.Embed(prepared.Take(8).ToList()); // warm-up
+        var calibrationPath = Path.Combine(_work, "int8.json");
+        Int8Calibrator.Calibrate(_embedderOptions, pngs.Take(256)).Save(calibrationPath);
+        using var int8 = new OnnxImageEmbedder(new EmbeddingOptions
+        {
+            Preprocessing = _embedderOptions.Preprocessing,
+            Precision = ModelPrecision.Int8,
+            CalibrationPath = calibrationPath,
+        });
+        (string Name, OnnxImageEmbedder Model)[] models = [("float32", _embedder), ("int8", int8)];
+        foreach (var (_, model) in models)
+        {
+            model.Embed(prepared.Take(8).ToList()); // warm-up
+        }
 
         foreach (var batch in batchSizes)
         {
-            // This machine is a shared VM whose speed drifts: alternate the two measurements and keep medians.
-            var inference = new List<double>();
-            var pipeline = new List<double>();
+            // This machine is a shared VM whose speed drifts: alternate the measurements and keep medians.
+            var inference = models.ToDictionary(m => m.Name, _ => new List<double>());
+            var pipeline = models.ToDictionary(m => m.Name, _ => new List<double>());
             for (var round = 0; round < Rounds; round++)
             {
-                var clock = Stopwatch.StartNew();
-                foreach (var chunk in prepared.Chunk(batch))
+                foreach (var (name, model) in models)
                 {
-                    _embedder.Embed(chunk);
+                    var clock = Stopwatch.StartNew();
+                    foreach (var chunk in prepared.Chunk(batch))
+                    {
+                        model.Embed(chunk);
+                    }
+
+                    inference[name].Add(prepared.Count / clock.Elapsed.TotalSeconds);
                 }
 
-                inference.Add(prepared.Count / clock.Elapsed.TotalSeconds);
-                var importer = new CatalogImporter(NewDatabase(), _embedder) { BatchSize = batch };
-                var result = await importer.ImportAsync(new FashionMnistSource(sample, "train", count), new ImportOptions(), cancellationToken: cancellationToken);
-                pipeline.Add(result.EmbeddedPerSecond);
+                foreach (var (name, model) in models)
+                {
+                    var importer = new CatalogImporter(NewDatabase(), model) { BatchSize = batch };
+                    var result = await importer.ImportAsync(new FashionMnistSource(sample, "train", count), new ImportOptions(), cancellationToken: cancellationToken);
+                    pipeline[name].Add(result.EmbeddedPerSecond);
+                }
             }
 
-            var inferenceRate = Percentiles.Of(inference, 50);
-            var pipelineRate = Percentiles.Of(pipeline, 50);
-            report.Add("embedding", $"inference only, batch {batch}", inferenceRate, "images/s", $"median of {Rounds}");
-            report.Add("embedding", $"import pipeline, batch {batch}", pipelineRate, "images/s", $"{pipelineRate / inferenceRate:P0} of inference; {count} images into SQLite");
+            var fp32 = Percentiles.Of(inference["float32"], 50);
+            foreach (var (name, _) in models)
+            {
+                var inferenceRate = Percentiles.Of(inference[name], 50);
+                var pipelineRate = Percentiles.Of(pipeline[name], 50);
+                report.Add("embedding", $"{name} inference only, batch {batch}", inferenceRate, "images/s",
+                    name == "float32" ? $"median of {Rounds}" : $"{inferenceRate / fp32:F2}x float32");
+                report.Add("embedding", $"{name} import pipeline, batch {batch}", pipelineRate, "images/s", $"{pipelineRate / inferenceRate:P0} of inference; {count} images into SQLite");
+            }
         }
 
         prepared.ForEach(p => p.Dispose());
@@ -72,23 +101,36 @@ internal sealed class BenchSuite : IDisposable
     /// The whole ResNet18 at 224 px through ONNX Runtime (the embedder with the model's own pooled output) against
     /// PyTorch's ResNet18 and ResNet50, alternating rounds so the VM's drift hits every contender alike.
     /// </summary>
-    public static void EmbeddingVersusPeers(BenchReport report, PeerRunner? peers)
+    public void EmbeddingVersusPeers(BenchReport report, PeerRunner? peers)
     {
         const int Size = 224, Batch = 8, Images = 96;
-        using var full = new OnnxImageEmbedder(new EmbeddingOptions { Layers = [], Preprocessing = new PreprocessingOptions { InputSize = Size } });
+        var options = new EmbeddingOptions { Layers = [], Preprocessing = new PreprocessingOptions { InputSize = Size } };
         var pngs = new FashionMnistSource(BenchEnvironment.FindSample(), "train", Images).ReadEntries().Select(e => e.Item!.ImageBytes!).ToList();
-        var prepared = pngs.Select(p => full.Preparer.Prepare(p)).ToList();
-        full.Embed(prepared.Take(Batch).ToList()); // warm-up
-        var rates = new List<double>();
+        var calibrationPath = Path.Combine(_work, "int8-224.json");
+        Int8Calibrator.Calibrate(options, pngs).Save(calibrationPath);
+        using var fp32 = new OnnxImageEmbedder(options);
+        using var int8 = new OnnxImageEmbedder(new EmbeddingOptions { Layers = [], Preprocessing = options.Preprocessing, Precision = ModelPrecision.Int8, CalibrationPath = calibrationPath });
+        (string Name, OnnxImageEmbedder Model)[] models = [("float32", fp32), ("int8", int8)];
+        var prepared = pngs.Select(p => fp32.Preparer.Prepare(p)).ToList();
+        var rates = models.ToDictionary(m => m.Name, _ => new List<double>());
+        foreach (var (_, model) in models)
+        {
+            model.Embed(prepared.Take(Batch).ToList()); // warm-up
+        }
+
         for (var round = 0; round < Rounds; round++)
         {
-            var clock = Stopwatch.StartNew();
-            foreach (var chunk in prepared.Chunk(Batch))
+            foreach (var (name, model) in models)
             {
-                full.Embed(chunk);
+                var clock = Stopwatch.StartNew();
+                foreach (var chunk in prepared.Chunk(Batch))
+                {
+                    model.Embed(chunk);
+                }
+
+                rates[name].Add(prepared.Count / clock.Elapsed.TotalSeconds);
             }
 
-            rates.Add(prepared.Count / clock.Elapsed.TotalSeconds);
             if (round == Rounds / 2 && peers is not null)
             {
                 peers.Embedding(report, "resnet18", Size, Batch, Images);
@@ -96,7 +138,12 @@ internal sealed class BenchSuite : IDisposable
             }
         }
 
-        report.Add("embedding peers", $"ONNX Runtime resnet18, {Size} px, batch {Batch}", Percentiles.Of(rates, 50), "images/s", $"median of {Rounds}, pretrained weights, whole network");
+        foreach (var (name, _) in models)
+        {
+            report.Add("embedding peers", $"ONNX Runtime resnet18 {name}, {Size} px, batch {Batch}", Percentiles.Of(rates[name], 50), "images/s",
+                $"median of {Rounds}, pretrained weights, whole network{(name == "int8" ? $", {Percentiles.Of(rates[name], 50) / Percentiles.Of(rates["float32"], 50):F2}x float32" : "")}");
+        }
+
         prepared.ForEach(p => p.Dispose());
     }
 

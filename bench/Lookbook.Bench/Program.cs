@@ -33,7 +33,7 @@ root.SetAction(async (result, cancellationToken) =>
     if (parts.Contains("embedding"))
     {
         await suite!.EmbeddingThroughputAsync(report, result.GetValue(images), result.GetValue(batches)!, cancellationToken);
-        BenchSuite.EmbeddingVersusPeers(report, peers);
+        suite.EmbeddingVersusPeers(report, peers);
     }
 
     if (parts.Contains("search"))

@@ -29,6 +29,30 @@ public sealed class SearchApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_searches_share_model_runs_and_each_gets_its_own_answer()
+    {
+        var photos = Directory.GetFiles(RepositoryPaths.Queries, "*.png").Order().ToList();
+        async Task<string> TopIds(string path)
+        {
+            var response = await _client.PostAsync("/api/search?k=5&category=any", ApiTestHelpers.Photo(File.ReadAllBytes(path)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return string.Join(",", (await response.Json()).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("product").GetProperty("id").GetString()));
+        }
+
+        var alone = new List<string>();
+        foreach (var photo in photos)
+        {
+            alone.Add(await TopIds(photo));
+        }
+
+        // Three rounds of all ten photos at once: batched runs must hand every request its own vector.
+        var together = await Task.WhenAll(Enumerable.Range(0, 3).SelectMany(_ => photos).Select(TopIds));
+
+        Assert.Equal(alone.Concat(alone).Concat(alone), together);
+        Assert.Equal(10, alone.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_photo_finds_products_of_its_category_best_first()
     {
         var response = await _client.PostAsync("/api/search?k=5", ApiTestHelpers.Photo(Sneaker));

@@ -62,19 +62,21 @@ public static class SearchApi
             return TypedResults.ValidationProblem(errors, title: "Invalid search parameters");
         }
 
-        var (photo, problem) = await PhotoUpload.ReadAsync(request, options.Value, cancellationToken);
-        if (photo is null)
+        var (upload, problem) = await PhotoUpload.ReadAsync(request, options.Value, cancellationToken);
+        if (upload is null)
         {
             return problem!; // ReadAsync returns either the photo or the problem
         }
 
+        using var photo = upload;
+
         try
         {
             // Header first: a decompression bomb is refused before any pixel is allocated.
-            ImageDecoder.ReadHeader(photo, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
+            ImageDecoder.ReadHeader(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
             // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
             var shopper = request.HttpContext.CurrentShopper(shoppers) is { } userId ? shoppers.Profile(userId) : null;
-            var result = await search.SearchByPhotoAsync(photo, searchRequest, region, shopper, shoppers.PhotoSearchWeight, cancellationToken);
+            var result = await search.SearchByPhotoAsync(photo.Bytes, searchRequest, region, shopper, shoppers.PhotoSearchWeight, cancellationToken);
             return TypedResults.Ok(ToResponse(result.Hits, search.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
         }
         catch (ImageRejectedException e)

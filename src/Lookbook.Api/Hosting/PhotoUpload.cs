@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ internal static class PhotoUpload
     // Multipart framing (boundaries, part headers) on top of the file itself.
     public const long MultipartOverhead = 64 * 1024;
 
-    public static async Task<(byte[]? Photo, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
+    public static async Task<(UploadedPhoto? Photo, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
     {
         var isMultipart = request.HasFormContentType && request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase);
         var isRawImage = request.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true;
@@ -52,7 +53,7 @@ internal static class PhotoUpload
         }
     }
 
-    private static async Task<(byte[]? Photo, ProblemHttpResult? Problem)> ReadMultipartAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
+    private static async Task<(UploadedPhoto? Photo, ProblemHttpResult? Problem)> ReadMultipartAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(cancellationToken);
         var file = form.Files.GetFile(FieldName) ?? (form.Files.Count == 1 ? form.Files[0] : null);
@@ -66,18 +67,72 @@ internal static class PhotoUpload
             return (null, TooLarge(options));
         }
 
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, cancellationToken);
-        return (buffer.ToArray(), null);
+        var photo = new UploadedPhoto((int)file.Length);
+        await using var stream = file.OpenReadStream();
+        await stream.ReadExactlyAsync(photo.Buffer.AsMemory(0, photo.Length), cancellationToken);
+        return (photo, null);
     }
 
-    private static async Task<byte[]> ReadRawAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
+    private static async Task<UploadedPhoto> ReadRawAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        return buffer.Length > options.MaxUploadBytes ? throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge) : buffer.ToArray();
+        // Content-Length sizes the buffer when given; a chunked body grows it (the body limit still applies).
+        var photo = new UploadedPhoto((int)Math.Min(request.ContentLength ?? 64 * 1024, options.MaxUploadBytes));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == photo.Buffer.Length)
+                {
+                    photo.Grow();
+                }
+
+                var read = await request.Body.ReadAsync(photo.Buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > options.MaxUploadBytes)
+                {
+                    throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
+                }
+            }
+
+            photo.Length = length;
+            return photo;
+        }
+        catch
+        {
+            photo.Dispose();
+            throw;
+        }
     }
 
     private static ProblemHttpResult TooLarge(ApiOptions options) =>
         Problems.Create(StatusCodes.Status413PayloadTooLarge, "Photo too large", $"Photos may be at most {options.MaxUploadBytes / 1_048_576.0:0.#} MB.");
+}
+
+/// <summary>
+/// An uploaded photo in a buffer rented from the shared pool: product photos are hundreds of kilobytes, and a fresh
+/// array per request would land on the large-object heap and churn gen-2 collections under load.
+/// </summary>
+internal sealed class UploadedPhoto(int capacity) : IDisposable
+{
+    public byte[] Buffer { get; private set; } = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+
+    public int Length { get; set; } = capacity;
+
+    public ReadOnlyMemory<byte> Bytes => Buffer.AsMemory(0, Length);
+
+    public void Grow()
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Buffer.Length * 2);
+        Buffer.CopyTo(larger, 0);
+        ArrayPool<byte>.Shared.Return(Buffer);
+        Buffer = larger;
+    }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
 }

@@ -79,14 +79,14 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
     /// shared with concurrent searches (see <see cref="EmbeddingBatcher"/>).
     /// </summary>
     public async Task<PhotoSearchResult> SearchByPhotoAsync(
-        byte[] photo, SearchRequest request, NormalizedRect? region = null, InterestProfile? shopper = null, float personalWeight = 0,
+        ReadOnlyMemory<byte> photo, SearchRequest request, NormalizedRect? region = null, InterestProfile? shopper = null, float personalWeight = 0,
         CancellationToken cancellationToken = default)
     {
         request.Validate();
         var model = embedder.Value;
         EnsureProfile(model);
         var batcher = LazyInitializer.EnsureInitialized(ref _batcher, () => new EmbeddingBatcher(model));
-        using var prepared = model.Preparer.Prepare(photo, region);
+        using var prepared = model.Preparer.Prepare(photo.Span, region);
         var vector = await batcher.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
         return Rank(vector, request, shopper, personalWeight);
     }
