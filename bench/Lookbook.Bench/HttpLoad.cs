@@ -86,13 +86,7 @@ internal static class HttpLoad
         {
             while (Interlocked.Increment(ref next) <= requests)
             {
-                var content = new ByteArrayContent(photo);
-                content.Headers.ContentType = new MediaTypeHeaderValue(type);
-                var started = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync("/api/search?k=10", new MultipartFormDataContent { { content, "image", "photo" } }, cancellationToken);
-                await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                response.EnsureSuccessStatusCode();
-                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var ms = await SearchAsync(http, photo, type, cancellationToken);
                 lock (latencies)
                 {
                     latencies.Add(ms);
@@ -100,6 +94,18 @@ internal static class HttpLoad
             }
         }));
         return (latencies, clock.Elapsed);
+    }
+
+    /// <summary>One POST /api/search of a photo; returns its latency in milliseconds.</summary>
+    public static async Task<double> SearchAsync(HttpClient http, byte[] photo, string type, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent(photo);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsync("/api/search?k=10", new MultipartFormDataContent { { content, "image", "photo" } }, cancellationToken);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
     /// <summary>A product-photo-sized JPEG with texture, so decoding costs what a real one would.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 
 namespace Lookbook.Bench;
 
@@ -23,15 +22,10 @@ internal static class Soak
             while (clock.Elapsed < duration)
             {
                 var (_, bytes, type) = photos[Interlocked.Increment(ref sent) % photos.Length];
-                var content = new ByteArrayContent(bytes);
-                content.Headers.ContentType = new MediaTypeHeaderValue(type);
-                var started = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync("/api/search?k=10", new MultipartFormDataContent { { content, "image", "photo" } }, cancellationToken);
-                await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                response.EnsureSuccessStatusCode();
+                var ms = await HttpLoad.SearchAsync(http, bytes, type, cancellationToken);
                 lock (samples)
                 {
-                    samples.Add((clock.Elapsed.TotalSeconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+                    samples.Add((clock.Elapsed.TotalSeconds, ms));
                 }
             }
         }));

@@ -10,12 +10,21 @@ namespace Lookbook.Cli;
 /// <summary>Runs a command body with its context and turns known failures into messages and exit codes.</summary>
 internal static class CommandRunner
 {
-    public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body) =>
+    /// <param name="moreSettings">Configuration the command derives from its own arguments before services start.</param>
+    public static void SetAction(
+        this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body,
+        Func<ParseResult, IReadOnlyDictionary<string, string?>>? moreSettings = null) =>
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            using var context = new CliContext(global.Overrides(result), result.GetValue(global.Verbose), output, error);
+            var overrides = global.Overrides(result);
+            foreach (var (key, value) in moreSettings?.Invoke(result) ?? new Dictionary<string, string?>())
+            {
+                overrides[key] = value;
+            }
+
+            using var context = new CliContext(overrides, result.GetValue(global.Verbose), output, error);
             try
             {
                 return await body(result, context, cancellationToken).ConfigureAwait(false);

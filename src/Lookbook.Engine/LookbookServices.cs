@@ -21,9 +21,16 @@ public static class LookbookServices
             .Bind(configuration.GetSection(EmbeddingOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmbeddingOptions>, EmbeddingOptionsValidator>();
-        // An int8 model's calibration belongs to the catalog it was measured on: by default it lives beside it.
+        var inputSizeConfigured = configuration[$"{EmbeddingOptions.SectionName}:Preprocessing:InputSize"] is not null;
         services.AddOptions<EmbeddingOptions>().Configure<IOptions<StorageOptions>>((embedding, storage) =>
-            embedding.CalibrationPath ??= CalibrationPathFor(storage.Value.DatabasePath));
+        {
+            // An int8 model's calibration belongs to the catalog it was measured on: by default it lives beside it.
+            embedding.CalibrationPath ??= CalibrationPathFor(storage.Value.DatabasePath);
+            if (!inputSizeConfigured && InputSizeAdvisor.ForCatalog(storage.Value.DatabasePath, configuration[InputSizeAdvisor.SuggestionKey]) is { } size)
+            {
+                embedding.Preprocessing.InputSize = size;
+            }
+        });
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Lookbook:Storage:DatabasePath must name a file.")

@@ -69,7 +69,11 @@ internal static class ImportCommand
                 progress => importer.ImportAsync(catalogSource, options, progress, cancellationToken)).ConfigureAwait(false);
             ImportView.WriteReport(context, report, result.GetValue(json));
             return report.HasSkips ? ExitCodes.CompletedWithSkips : ExitCodes.Success;
-        });
+        },
+        // With no --input-size, a new catalog is embedded at a size that suits its images (see InputSizeAdvisor).
+        result => result.GetValue(global.InputSize) is null && InputSizeAdvisor.Suggest(source(result)) is { } size
+            ? new Dictionary<string, string?> { [InputSizeAdvisor.SuggestionKey] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : new Dictionary<string, string?>());
         return command;
     }
 }
