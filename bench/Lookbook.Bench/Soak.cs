@@ -32,7 +32,9 @@ internal static class Soak
         var memory = await sampler;
 
         var group = $"soak {duration.TotalMinutes:0.#} min, concurrency {concurrency}, {catalogSize:N0} products";
-        var windows = samples.GroupBy(s => (int)(s.At / window.TotalSeconds)).OrderBy(g => g.Key).ToList();
+        // Requests still in flight when the time is up finish just after it: they belong to the last window.
+        var lastWindow = (int)Math.Ceiling(duration / window) - 1;
+        var windows = samples.GroupBy(s => Math.Min(lastWindow, (int)(s.At / window.TotalSeconds))).OrderBy(g => g.Key).ToList();
         foreach (var slice in windows)
         {
             var latencies = slice.Select(s => s.Ms).ToList();
