@@ -23,7 +23,12 @@ internal sealed class CatalogWarmup(IImageEmbedder embedder, CatalogSearch searc
         }
         else
         {
-            logger.LogInformation("Catalog ready: {Products} indexed products", products);
+            logger.LogInformation("Catalog ready: {Products} indexed products, {Index} index", products, search.IndexKindInUse);
+            if (search.LastIndexUpdate is { } update)
+            {
+                logger.LogInformation("Approximate index {Action} in {ElapsedMs} ms: {Added} vectors added, {Removed} removed since it was saved",
+                    update.Rebuilt ? "built" : "brought up to date", (long)update.Elapsed.TotalMilliseconds, update.Added, update.Removed);
+            }
         }
 
         _ready = true;
