@@ -223,12 +223,14 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     /// </summary>
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
+        // Temporary names of this process: a server and a CLI catching up with the same catalog must not share one.
+        var suffix = $".{Environment.ProcessId}.tmp";
+        var temporary = path + suffix;
         UsearchNative.Save(_native, temporary, out var error);
         UsearchNative.Check(error, $"save to {temporary}");
-        KeyTable.Write(KeyTable.PathFor(path) + ".tmp", _idOfKey, _nextKey);
+        KeyTable.Write(KeyTable.PathFor(path) + suffix, _idOfKey, _nextKey);
         File.Move(temporary, path, overwrite: true);
-        File.Move(KeyTable.PathFor(path) + ".tmp", KeyTable.PathFor(path), overwrite: true);
+        File.Move(KeyTable.PathFor(path) + suffix, KeyTable.PathFor(path), overwrite: true);
     }
 
     private void Add(ulong key, ReadOnlySpan<float> vector)

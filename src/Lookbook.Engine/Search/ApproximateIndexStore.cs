@@ -88,8 +88,9 @@ public static class ApproximateIndexStore
         // The manifest goes last and names the revision the files hold; without it the files are not trusted.
         File.Delete(ManifestPath(path));
         index.Save(path);
-        File.WriteAllText(ManifestPath(path) + ".tmp", JsonSerializer.Serialize(manifest, JsonOptions));
-        File.Move(ManifestPath(path) + ".tmp", ManifestPath(path), overwrite: true);
+        var temporary = $"{ManifestPath(path)}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, JsonOptions));
+        File.Move(temporary, ManifestPath(path), overwrite: true);
     }
 
     private static Manifest? ReadManifest(string path)
