@@ -5,7 +5,8 @@ internal static class BenchEnvironment
 {
     public const string DebianDataset = "/usr/share/datasets/fashion-mnist";
 
-    public static string FindSample()
+    /// <summary>The repository the benchmark was built in (it needs the samples and bench/peers).</summary>
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Lookbook.slnx")))
@@ -13,10 +14,10 @@ internal static class BenchEnvironment
             directory = directory.Parent;
         }
 
-        return directory is null
-            ? throw new DirectoryNotFoundException("Run the benchmark from the repository (samples/fashion-mnist is needed).")
-            : Path.Combine(directory.FullName, "samples", "fashion-mnist");
+        return directory?.FullName ?? throw new DirectoryNotFoundException("Run the benchmark from the repository (samples/ and bench/peers are needed).");
     }
+
+    public static string FindSample() => Path.Combine(RepositoryRoot(), "samples", "fashion-mnist");
 
     public static string Dataset(bool full) =>
         full && File.Exists(Path.Combine(DebianDataset, "train-images-idx3-ubyte.gz")) ? DebianDataset

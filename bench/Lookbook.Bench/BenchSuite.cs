@@ -161,16 +161,9 @@ internal sealed class BenchSuite : IDisposable
             return _embedder.Embed([p])[0];
         }).ToList();
 
-        var random = new Random(42);
         foreach (var size in catalogSizes)
         {
-            var index = new ExactVectorIndex(_embedder.Profile.Dimension, size);
-            for (var i = 0; i < size; i++)
-            {
-                var source = real[i % real.Count].Vector;
-                var vector = i < real.Count ? source : Perturb(source, random, 0.15f);
-                index.Upsert($"p{i}", vector);
-            }
+            var index = AnnBench.BuildExact(VectorWorkload.FromCatalog(real, size, queryCount: 0));
 
             var latencies = new List<double>();
             foreach (var query in queryVectors.Concat(queryVectors))
@@ -226,17 +219,5 @@ internal sealed class BenchSuite : IDisposable
         var database = suite.NewDatabase();
         await new CatalogImporter(database, suite._embedder).ImportAsync(new FashionMnistSource(BenchEnvironment.FindSample()), new ImportOptions(), cancellationToken: cancellationToken);
         return database.ReadVectors().ToList();
-    }
-
-    private static float[] Perturb(float[] source, Random random, float scale)
-    {
-        var vector = new float[source.Length];
-        for (var i = 0; i < vector.Length; i++)
-        {
-            vector[i] = source[i] + (scale * (random.NextSingle() - 0.5f) / MathF.Sqrt(source.Length));
-        }
-
-        VectorMath.NormalizeInPlace(vector);
-        return vector;
     }
 }

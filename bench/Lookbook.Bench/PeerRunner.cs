@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Lookbook.Bench;
@@ -23,8 +22,7 @@ internal sealed class PeerRunner
     /// <summary>Installs the peers' packages; null (with the reason printed) when they cannot run here.</summary>
     public static PeerRunner? Start(string work)
     {
-        var peers = Path.Combine(Path.GetDirectoryName(BenchEnvironment.FindSample())!, "..", "bench", "peers");
-        peers = Path.GetFullPath(peers);
+        var peers = Path.Combine(BenchEnvironment.RepositoryRoot(), "bench", "peers");
         if (!File.Exists(Python))
         {
             Spectre.Console.AnsiConsole.MarkupLine($"[yellow]Peers skipped: {Python} is missing (apt-get install python3).[/]");
@@ -47,7 +45,7 @@ internal sealed class PeerRunner
     {
         var directory = Path.Combine(_work, $"vectors-{workload.Count}");
         workload.Save(directory);
-        File.WriteAllBytes(Path.Combine(directory, "truth.i32"), MemoryMarshal.AsBytes(truth.SelectMany(t => t).ToArray().AsSpan()).ToArray());
+        VectorWorkload.Write(Path.Combine(directory, "truth.i32"), truth.SelectMany(t => t).ToArray());
         return directory;
     }
 

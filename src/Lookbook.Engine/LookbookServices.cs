@@ -20,7 +20,7 @@ public static class LookbookServices
         services.AddOptions<EmbeddingOptions>()
             .Bind(configuration.GetSection(EmbeddingOptions.SectionName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EmbeddingOptions>, EmbeddingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EmbeddingOptions>>(new ProblemsValidator<EmbeddingOptions>(o => o.Validate()));
         var inputSizeConfigured = configuration[$"{EmbeddingOptions.SectionName}:Preprocessing:InputSize"] is not null;
         services.AddOptions<EmbeddingOptions>().Configure<IOptions<StorageOptions>>((embedding, storage) =>
         {
@@ -55,8 +55,8 @@ public static class LookbookServices
         services.AddOptions<SearchSettings>().Bind(configuration.GetSection(SearchSettings.SectionName));
         services.AddOptions<IndexSettings>()
             .Bind(configuration.GetSection(IndexSettings.SectionName))
-            .Validate(o => !o.Validate().Any(), "Lookbook:Index has invalid settings.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IndexSettings>>(new ProblemsValidator<IndexSettings>(o => o.Validate()));
         services.AddSingleton(sp => new CatalogSearch(
             sp.GetRequiredService<CatalogDatabase>(),
             new Lazy<IImageEmbedder>(sp.GetRequiredService<IImageEmbedder>),
@@ -76,12 +76,13 @@ public static class LookbookServices
     /// <summary>Where <c>lookbook quantize</c> writes the calibration of a catalog's model.</summary>
     public static string CalibrationPathFor(string databasePath) => databasePath + ".int8.json";
 
-    /// <summary>Reports every problem of the embedding options at once, with its configuration key.</summary>
-    private sealed class EmbeddingOptionsValidator : IValidateOptions<EmbeddingOptions>
+    /// <summary>Reports every problem of an options object at once, each naming its configuration key.</summary>
+    private sealed class ProblemsValidator<T>(Func<T, IEnumerable<string>> problemsOf) : IValidateOptions<T>
+        where T : class
     {
-        public ValidateOptionsResult Validate(string? name, EmbeddingOptions options)
+        public ValidateOptionsResult Validate(string? name, T options)
         {
-            var problems = options.Validate().ToList();
+            var problems = problemsOf(options).ToList();
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }

@@ -244,7 +244,6 @@ public sealed partial class CatalogDatabase
         return new ProductPage(items, total);
     }
 
-    /// <summary>Images of products that have no vector yet (after a reset or an interrupted re-index).</summary>
     /// <summary>Up to <paramref name="count"/> product images spread evenly over the catalog (every n-th by insertion order).</summary>
     public IReadOnlyList<StoredImage> ReadImageSample(int count)
     {
@@ -261,6 +260,7 @@ public sealed partial class CatalogDatabase
             .ToList();
     }
 
+    /// <summary>Images of products that have no vector yet (after a reset or an interrupted re-index).</summary>
     public IEnumerable<StoredImage> ReadImagesWithoutVectors()
     {
         using var connection = Connect();

@@ -91,9 +91,6 @@ public sealed class CatalogSearch(CatalogDatabase database, Lazy<IImageEmbedder>
         return Rank(vector, request, shopper, personalWeight);
     }
 
-    /// <summary>How concurrent photo searches have been batched so far (null before the first).</summary>
-    public EmbeddingBatcher? Batcher => _batcher;
-
     private PhotoSearchResult Rank(float[] vector, SearchRequest request, InterestProfile? shopper, float personalWeight)
     {
         var state = Load();
