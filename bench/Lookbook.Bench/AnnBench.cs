@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Lookbook.Ann;
-using Lookbook.Core.Search;
+using Lookbook.Index;
 
 namespace Lookbook.Bench;
 
@@ -68,7 +67,7 @@ internal static class AnnBench
 internal static class VectorSearchBench
 {
     public static void Run(
-        BenchReport report, IReadOnlyList<Lookbook.Storage.StoredVector> real, int[] sizes, int queryCount, HnswOptions options, int[] expansions, PeerRunner? peers)
+        BenchReport report, IReadOnlyList<StoredVector> real, int[] sizes, int queryCount, HnswOptions options, int[] expansions, PeerRunner? peers)
     {
         foreach (var size in sizes)
         {

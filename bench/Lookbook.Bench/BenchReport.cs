@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Lookbook.Cli.Output;
 using Spectre.Console;
 
 namespace Lookbook.Bench;

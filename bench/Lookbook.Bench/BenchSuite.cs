@@ -1,10 +1,11 @@
 using System.Diagnostics;
-using Lookbook.Core.Evaluation;
-using Lookbook.Core.Search;
-using Lookbook.Engine.Indexing;
-using Lookbook.Engine.Search;
-using Lookbook.Engine.Sources;
-using Lookbook.Storage;
+using Lookbook.Catalog;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
+using Lookbook.Index;
+using Lookbook.Learning;
+using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
 
@@ -153,7 +154,7 @@ internal sealed class BenchSuite : IDisposable
         var database = NewDatabase();
         var sample = BenchEnvironment.FindSample();
         await new CatalogImporter(database, _embedder).ImportAsync(new FashionMnistSource(sample), new ImportOptions(), cancellationToken: cancellationToken);
-        var real = database.ReadVectors().ToList();
+        var real = database.ReadVectors(cancellationToken).ToList();
         var queries = new FashionMnistSource(sample, "test", 200).ReadEntries().Select(e => e.Item!.ImageBytes!).ToList();
         var queryVectors = queries.Select(q =>
         {
@@ -178,12 +179,12 @@ internal sealed class BenchSuite : IDisposable
             report.Add("search", $"exact top-10 over {size:N0}, p99", Percentiles.Of(latencies, 99), "ms");
         }
 
-        var search = new CatalogSearch(database, _embedder);
+        var search = new PhotoSearch(new SearchableCatalogProvider(database), _embedder);
         var photoLatencies = new List<double>();
         foreach (var query in queries.Concat(queries))
         {
             var clock = Stopwatch.StartNew();
-            search.SearchByPhoto(query, new SearchRequest(10));
+            search.Search(query, new SearchRequest(10));
             photoLatencies.Add(clock.Elapsed.TotalMilliseconds);
         }
 
@@ -199,10 +200,10 @@ internal sealed class BenchSuite : IDisposable
         var database = NewDatabase();
         var clock = Stopwatch.StartNew();
         var imported = await new CatalogImporter(database, _embedder).ImportAsync(new FashionMnistSource(dataset), new ImportOptions(), cancellationToken: cancellationToken);
-        var search = new CatalogSearch(database, _embedder);
+        var search = new PhotoSearch(new SearchableCatalogProvider(database), _embedder);
         var queries = new FashionMnistSource(dataset, "test").ReadEntries().Select(e => e.Item!).ToList();
         var precision = queries.Average(q => RetrievalMetrics.PrecisionAtK(
-            search.SearchByPhoto(q.ImageBytes, new SearchRequest(10)).Hits.Select(h => h.Product.Category).ToList(), q.Category, 10));
+            search.Search(q.ImageBytes, new SearchRequest(10)).Hits.Select(h => h.Product.Category).ToList(), q.Category, 10));
         report.Add("quality", $"precision@10, {queries.Count:N0} test queries vs {imported.Counts.Added:N0} catalog", precision, "", $"{clock.Elapsed.TotalSeconds:F0} s");
     }
 
@@ -212,12 +213,12 @@ internal sealed class BenchSuite : IDisposable
         if (File.Exists(databasePath))
         {
             var existing = CatalogDatabase.Open(databasePath);
-            return existing.ReadVectors().ToList();
+            return existing.ReadVectors(cancellationToken).ToList();
         }
 
         using var suite = new BenchSuite(64);
         var database = suite.NewDatabase();
         await new CatalogImporter(database, suite._embedder).ImportAsync(new FashionMnistSource(BenchEnvironment.FindSample()), new ImportOptions(), cancellationToken: cancellationToken);
-        return database.ReadVectors().ToList();
+        return database.ReadVectors(cancellationToken).ToList();
     }
 }

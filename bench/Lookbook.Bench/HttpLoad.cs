@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
 using Lookbook.Api.Hosting;
+using Lookbook.Catalog.Storage;
+using Lookbook.Cli.Output;
+using Microsoft.AspNetCore.Builder;
 using SkiaSharp;
 
 namespace Lookbook.Bench;

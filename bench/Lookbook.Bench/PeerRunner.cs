@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Lookbook.Cli.Output;
+using Lookbook.Index;
 
 namespace Lookbook.Bench;
 
@@ -49,7 +51,7 @@ internal sealed class PeerRunner
         return directory;
     }
 
-    public void Vectors(BenchReport report, string group, string directory, int dimension, string kind, Ann.HnswOptions options) =>
+    public void Vectors(BenchReport report, string group, string directory, int dimension, string kind, HnswOptions options) =>
         Run(report, group, "vectors", "--dir", directory, "--dim", $"{dimension}", "--kind", kind,
             "--m", $"{options.Connectivity}", "--ef-add", $"{options.ExpansionAdd}", "--ef", $"{options.ExpansionSearch}");
 

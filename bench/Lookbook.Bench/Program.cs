@@ -15,8 +15,8 @@ var requests = new Option<int>("--requests") { Description = "http: requests per
 var vectorSizes = new Option<int[]>("--vectors") { Description = "vectors: catalog sizes for exact vs approximate search (real vectors, blended beyond the catalog).", DefaultValueFactory = _ => [100_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
 var queryCount = new Option<int>("--queries") { Description = "vectors: queries per measurement.", DefaultValueFactory = _ => 1000 };
 var expansions = new Option<int[]>("--ef") { Description = "vectors: HNSW search expansions to measure (recall vs speed).", DefaultValueFactory = _ => [16, 32, 64], AllowMultipleArgumentsPerToken = true };
-var expansionAdd = new Option<int>("--ef-add") { Description = "vectors: HNSW build expansion.", DefaultValueFactory = _ => new Lookbook.Ann.HnswOptions().ExpansionAdd };
-var storage = new Option<Lookbook.Ann.HnswStorage>("--storage") { Description = "vectors: scalar type of the graph's vectors.", DefaultValueFactory = _ => new Lookbook.Ann.HnswOptions().Storage };
+var expansionAdd = new Option<int>("--ef-add") { Description = "vectors: HNSW build expansion.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().ExpansionAdd };
+var storage = new Option<Lookbook.Index.HnswStorage>("--storage") { Description = "vectors: scalar type of the graph's vectors.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().Storage };
 var soak = new Option<int?>("--soak") { Description = "http: instead of fixed-count runs, load the server for this many seconds at the highest --concurrency (latency and memory per window)." };
 var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
 
@@ -50,7 +50,7 @@ root.SetAction(async (result, cancellationToken) =>
     {
         var real = await BenchSuite.RealVectorsAsync(result.GetValue(database)!, cancellationToken);
         VectorSearchBench.Run(report, real, result.GetValue(vectorSizes)!, result.GetValue(queryCount),
-            new Lookbook.Ann.HnswOptions { ExpansionAdd = result.GetValue(expansionAdd), Storage = result.GetValue(storage) }, result.GetValue(expansions)!, peers);
+            new Lookbook.Index.HnswOptions { ExpansionAdd = result.GetValue(expansionAdd), Storage = result.GetValue(storage) }, result.GetValue(expansions)!, peers);
     }
 
     if (parts.Contains("http"))

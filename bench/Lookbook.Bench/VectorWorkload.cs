@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
-using Lookbook.Core.Search;
-using Lookbook.Storage;
+using Lookbook.Index;
 
 namespace Lookbook.Bench;
 

@@ -1,7 +1,10 @@
-using Lookbook.Engine;
+using Lookbook.Api.Hosting;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Lookbook.Cli;
@@ -19,28 +22,41 @@ internal sealed class CliContext : IDisposable
         Out = CreateConsole(output);
         Error = CreateConsole(error);
         ErrorWriter = error;
-        Configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "lookbook.json"), optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(overrides)
-            .Build();
-        _services = new Lazy<ServiceProvider>(() => new ServiceCollection()
-            .AddLogging(logging => logging
-                .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
-                .AddSimpleConsole(o => o.SingleLine = true)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-            .AddLookbook(Configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        Overrides = overrides;
+        Configuration = LookbookConfiguration.Build(overrides);
+        _services = new Lazy<ServiceProvider>(() =>
+        {
+            var services = new ServiceCollection()
+                .AddLogging(logging => logging
+                    .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+                    .AddSimpleConsole(o => o.SingleLine = true)
+                    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+                .AddLookbook(Configuration)
+                .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            // What a host does at start: every options class checked, all problems reported at once.
+            services.GetService<IStartupValidator>()?.Validate();
+            return services;
+        });
     }
 
-    public IConfiguration Configuration { get; }
+    /// <summary>The configuration: files, environment, then this command's options.</summary>
+    public IConfigurationRoot Configuration { get; }
+
+    /// <summary>The keys this command's options set (the server gets them too).</summary>
+    public IReadOnlyDictionary<string, string?> Overrides { get; }
 
     public IAnsiConsole Out { get; }
 
     public IAnsiConsole Error { get; }
 
     public TextWriter ErrorWriter { get; }
+
+    /// <summary>Whether the configured catalog already holds vectors (before any service is started).</summary>
+    public bool CatalogIsIndexed()
+    {
+        var storage = Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        return InputSizeAdvisor.ForCatalog(storage.DatabasePath) is not null;
+    }
 
     public T Get<T>()
         where T : notnull => _services.Value.GetRequiredService<T>();

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Lookbook.Engine.Search;
-using Lookbook.Storage;
+using Lookbook.Catalog.Storage;
+using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
 using Microsoft.Extensions.Options;
@@ -10,20 +10,12 @@ namespace Lookbook.Cli;
 /// <summary>Runs a command body with its context and turns known failures into messages and exit codes.</summary>
 internal static class CommandRunner
 {
-    /// <param name="moreSettings">Configuration the command derives from its own arguments before services start.</param>
-    public static void SetAction(
-        this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body,
-        Func<ParseResult, IReadOnlyDictionary<string, string?>>? moreSettings = null) =>
+    public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body) =>
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             var overrides = global.Overrides(result);
-            foreach (var (key, value) in moreSettings?.Invoke(result) ?? new Dictionary<string, string?>())
-            {
-                overrides[key] = value;
-            }
-
             using var context = new CliContext(overrides, result.GetValue(global.Verbose), output, error);
             try
             {

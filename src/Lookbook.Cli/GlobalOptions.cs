@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lookbook.Engine.Search;
+using Lookbook.Index;
 using Lookbook.Vision.Embedding;
 
 namespace Lookbook.Cli;

@@ -1,13 +1,14 @@
-using Lookbook.Core.Learning;
-using Lookbook.Engine.Evaluation;
-using Lookbook.Engine.Indexing;
-using Lookbook.Engine.Learning;
-using Lookbook.Engine.Search;
-using Lookbook.Engine.Sources;
-using Lookbook.Storage;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
+using Lookbook.Evaluation;
+using Lookbook.Index;
+using Lookbook.Learning;
+using Lookbook.Search;
 using Lookbook.Testing;
 using Lookbook.Vision.Embedding;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using SkiaSharp;
 
 namespace Lookbook.Api.Tests;
@@ -36,9 +37,10 @@ public sealed class CatalogFixture : IAsyncLifetime
         // A trained head (predictions, boost, no-good-match) and an evaluation report, as after
         // `lookbook train` and `lookbook evaluate`.
         await new HeadTrainer(database, embedder).TrainAsync(new HeadTrainingRequest(AugmentedCopies: 0, Options: new TrainingOptions(MaxEpochs: 20)));
-        var search = new CatalogSearch(database, embedder);
-        var report = new CatalogEvaluator(database, embedder, search, new SearchSettings()).EvaluateHoldout(0.2, 42);
-        File.WriteAllText(ReportFiles.HtmlFor(Database), HtmlReport.Render(report));
+        using var catalogs = new SearchableCatalogProvider(database);
+        using var search = new PhotoSearch(catalogs, embedder);
+        var report = new CatalogEvaluator(database, embedder, catalogs, search, Options.Create(new SearchOptions())).EvaluateHoldout(0.2, 42);
+        File.WriteAllText(new CatalogFiles(Database).ReportHtml, HtmlReport.Render(report));
         SqliteConnection.ClearAllPools();
     }
 

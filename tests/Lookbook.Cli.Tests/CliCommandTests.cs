@@ -1,3 +1,4 @@
+using Lookbook.Cli.Output;
 using Lookbook.Testing;
 using SkiaSharp;
 

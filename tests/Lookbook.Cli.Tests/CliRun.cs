@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lookbook.Cli.Output;
 
 namespace Lookbook.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Lookbook.Storage;
+using Lookbook.Catalog.Storage;
+using Lookbook.Cli.Output;
 using Lookbook.Testing;
 
 namespace Lookbook.Cli.Tests;

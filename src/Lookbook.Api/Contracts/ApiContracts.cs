@@ -1,3 +1,5 @@
+using Lookbook.Catalog;
+
 namespace Lookbook.Api.Contracts;
 
 /// <summary>A product as a card in a result grid.</summary>

@@ -1,8 +1,8 @@
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
-using Lookbook.Engine.Evaluation;
-using Lookbook.Engine.Search;
-using Lookbook.Storage;
+using Lookbook.Catalog.Storage;
+using Lookbook.Evaluation;
+using Lookbook.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lookbook.Api.Endpoints;
@@ -27,15 +27,15 @@ public static class CatalogApi
 
     internal static Results<ContentHttpResult, ProblemHttpResult> EvaluationReport(CatalogDatabase database)
     {
-        var path = ReportFiles.HtmlFor(database.Path);
+        var path = database.Files.ReportHtml;
         return File.Exists(path)
             ? TypedResults.Content(File.ReadAllText(path), "text/html; charset=utf-8")
             : Problems.Create(StatusCodes.Status404NotFound, "No evaluation yet", "Run `lookbook evaluate` to measure the catalog; its report then appears here.");
     }
 
-    internal static NoContent Reload(CatalogSearch search)
+    internal static NoContent Reload(SearchableCatalogProvider catalogs)
     {
-        search.Refresh();
+        catalogs.Refresh(rebuild: true);
         return TypedResults.NoContent();
     }
 }

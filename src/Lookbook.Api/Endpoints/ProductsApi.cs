@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
-using Lookbook.Engine.Search;
-using Lookbook.Storage;
+using Lookbook.Catalog.Storage;
+using Lookbook.Search;
 using Lookbook.Vision.Images;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -73,7 +73,7 @@ public static class ProductsApi
     /// <param name="category">Only this category.</param>
     /// <param name="attr">Attribute filters as key:value, repeatable.</param>
     internal static Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult> SimilarProducts(
-        string id, CatalogSearch search, [FromQuery] int? k, [FromQuery] string? category, [FromQuery] string[]? attr)
+        string id, SimilarProducts similar, SearchableCatalogProvider catalogs, [FromQuery] int? k, [FromQuery] string? category, [FromQuery] string[]? attr)
     {
         id = ProductLinks.IdFromRoute(id);
         var clock = Stopwatch.StartNew();
@@ -85,7 +85,7 @@ public static class ProductsApi
 
         try
         {
-            return TypedResults.Ok(SearchApi.ToResponse(search.SimilarTo(id, request), search.ModelDescription, clock));
+            return TypedResults.Ok(SearchApi.ToResponse(similar.Find(id, request), catalogs.ModelDescription, clock));
         }
         catch (ProductNotFoundException)
         {
@@ -127,7 +127,7 @@ public static class ProductsApi
         return TypedResults.File(thumbnail.Bytes, thumbnail.ContentType, entityTag: new EntityTagHeaderValue($"\"{image.Hash}-{size}\""));
     }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteProduct(string id, CatalogDatabase database, CatalogSearch search)
+    internal static Results<NoContent, ProblemHttpResult> DeleteProduct(string id, CatalogDatabase database, SearchableCatalogProvider catalogs)
     {
         id = ProductLinks.IdFromRoute(id);
         if (database.DeleteProducts([id]) == 0)
@@ -135,7 +135,7 @@ public static class ProductsApi
             return Problems.ProductNotFound(id);
         }
 
-        search.Refresh();
+        catalogs.Refresh(); // the product leaves the index in place: no rebuild, searches go on
         return TypedResults.NoContent();
     }
 

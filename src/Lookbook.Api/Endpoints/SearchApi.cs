@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
-using Lookbook.Core.Search;
-using Lookbook.Engine.Personalization;
-using Lookbook.Engine.Search;
+using Lookbook.Catalog;
+using Lookbook.Catalog.Storage;
+using Lookbook.Personalization;
+using Lookbook.Search;
 using Lookbook.Vision.Images;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -50,7 +51,8 @@ public static class SearchApi
         [FromQuery] string? category,
         [FromQuery] string[]? attr,
         [FromQuery] string? crop,
-        CatalogSearch search,
+        PhotoSearch search,
+        SearchableCatalogProvider catalogs,
         ShopperService shoppers,
         IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
@@ -75,9 +77,9 @@ public static class SearchApi
             // Header first: a decompression bomb is refused before any pixel is allocated.
             ImageDecoder.ReadHeader(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
             // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
-            var shopper = request.HttpContext.CurrentShopper(shoppers) is { } userId ? shoppers.Profile(userId) : null;
-            var result = await search.SearchByPhotoAsync(photo.Bytes, searchRequest, region, shopper, shoppers.PhotoSearchWeight, cancellationToken);
-            return TypedResults.Ok(ToResponse(result.Hits, search.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
+            var shopperId = request.HttpContext.CurrentShopper(shoppers);
+            var result = await search.SearchAsync(photo.Bytes, searchRequest, region, shopperId, cancellationToken);
+            return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
         }
         catch (ImageRejectedException e)
         {

@@ -1,8 +1,8 @@
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
-using Lookbook.Core.Personalization;
-using Lookbook.Engine.Personalization;
-using Lookbook.Engine.Search;
+using Lookbook.Catalog;
+using Lookbook.Personalization;
+using Lookbook.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

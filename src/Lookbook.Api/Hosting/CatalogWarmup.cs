@@ -1,4 +1,4 @@
-using Lookbook.Engine.Search;
+using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -9,26 +9,29 @@ namespace Lookbook.Api.Hosting;
 /// indexed with another configuration stops the start with a clear message instead of failing the first
 /// search, and the first shopper does not wait for the load.
 /// </summary>
-internal sealed class CatalogWarmup(IImageEmbedder embedder, CatalogSearch search, ILogger<CatalogWarmup> logger) : IHostedService, IHealthCheck
+internal sealed class CatalogWarmup(IImageEmbedder embedder, SearchableCatalogProvider catalogs, PhotoSearch search, ILogger<CatalogWarmup> logger)
+    : IHostedService, IHealthCheck
 {
     private volatile bool _ready;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Model ready: {Model}", embedder.Profile.Description);
-        var products = search.Warm();
-        if (products == 0)
+        try
         {
-            logger.LogWarning("The catalog is empty: searches answer 503 until products are imported (lookbook import ...)");
-        }
-        else
-        {
-            logger.LogInformation("Catalog ready: {Products} indexed products, {Index} index", products, search.IndexKindInUse);
-            if (search.LastIndexUpdate is { } update)
+            using var lease = catalogs.Acquire();
+            search.EnsureCompatible(lease.Catalog);
+            logger.LogInformation("Catalog ready: {Products} indexed products, {Index} index", lease.Catalog.Count,
+                lease.Catalog.IsApproximate ? "approximate (HNSW)" : "exact");
+            if (catalogs.LastUpdate is { } update)
             {
                 logger.LogInformation("Approximate index {Action} in {ElapsedMs} ms: {Added} vectors added, {Removed} removed since it was saved",
                     update.Rebuilt ? "built" : "brought up to date", (long)update.Elapsed.TotalMilliseconds, update.Added, update.Removed);
             }
+        }
+        catch (CatalogEmptyException)
+        {
+            logger.LogWarning("The catalog is empty: searches answer 503 until products are imported (lookbook import ...)");
         }
 
         _ready = true;

@@ -1,5 +1,4 @@
 using Lookbook.Api.Endpoints;
-using Lookbook.Engine;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -22,10 +21,9 @@ public static class LookbookWebApp
             // appsettings.json sits beside the program, wherever it is started from.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (overrides is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(overrides);
-        }
+        // The same sources, in the same order, as every other command: lookbook.json applies to `serve` too.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddLookbookSources(args, overrides);
 
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -43,8 +41,8 @@ public static class LookbookWebApp
         builder.Services.AddLookbook(builder.Configuration);
         builder.Services.AddOptions<ApiOptions>()
             .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
-            .Validate(o => !o.Validate().Any(), "Lookbook:Api has invalid values (see the limits in ApiOptions).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiOptions>>(new ProblemsValidator<ApiOptions>(o => o.Validate()));
         // Uploads up to the limit stay in memory: the default spills anything over 64 KB to a temp file.
         builder.Services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((form, api) =>
         {
@@ -61,6 +59,7 @@ public static class LookbookWebApp
         builder.Services.AddMemoryCache(options => options.SizeLimit = 64 * 1024 * 1024);
         builder.Services.AddSingleton<CatalogWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogWarmup>());
+        builder.Services.AddHostedService<CatalogRefresher>();
         builder.Services.AddHealthChecks().AddCheck<CatalogWarmup>("catalog", tags: ["ready"]);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
     }

@@ -1,5 +1,5 @@
 using Lookbook.Api.Contracts;
-using Lookbook.Core.Catalog;
+using Lookbook.Catalog;
 
 namespace Lookbook.Api.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Lookbook.Core.Search;
+using Lookbook.Search;
 using Lookbook.Vision.Images;
 
 namespace Lookbook.Api.Hosting;

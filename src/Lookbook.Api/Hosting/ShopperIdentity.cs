@@ -1,4 +1,4 @@
-using Lookbook.Engine.Personalization;
+using Lookbook.Personalization;
 
 namespace Lookbook.Api.Hosting;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
 using Lookbook.Cli.Output;
-using Lookbook.Core.Search;
-using Lookbook.Engine.Indexing;
-using Lookbook.Engine.Search;
-using Lookbook.Engine.Sources;
+using Lookbook.Search;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Commands;
@@ -28,19 +28,19 @@ internal static class DemoCommand
         {
             var samples = Path.Combine(AppContext.BaseDirectory, "samples");
             var source = new FashionMnistSource(Path.Combine(samples, "fashion-mnist"), "train");
-            context.Out.MarkupLine($"Importing the sample catalog into [bold]{Markup.Escape(context.Get<Storage.CatalogDatabase>().Path)}[/] …");
+            context.Out.MarkupLine($"Importing the sample catalog into [bold]{Markup.Escape(context.Get<CatalogDatabase>().Path)}[/] …");
             var report = await ImportView.WithProgressAsync(context, "Importing",
                 progress => context.Get<CatalogImporter>().ImportAsync(source, new ImportOptions(), progress, cancellationToken)).ConfigureAwait(false);
             ImportView.WriteReport(context, report, json: false);
 
-            var search = context.Get<CatalogSearch>();
+            var catalogs = context.Get<SearchableCatalogProvider>();
             foreach (var query in DemoQueries)
             {
                 context.Out.WriteLine();
                 var file = new FileInfo(Path.Combine(samples, "queries", query));
                 var request = new SearchRequest(K: 5);
                 var found = SearchCommand.Run(context, file, request);
-                SearchResultView.Write(context, $"samples/queries/{query}", request, search.ModelDescription, found.Hits, json: false, found);
+                SearchResultView.Write(context, $"samples/queries/{query}", request, catalogs.ModelDescription, found.Hits, json: false, found);
             }
 
             context.Out.WriteLine();

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
 using Lookbook.Cli.Output;
-using Lookbook.Engine.Evaluation;
-using Lookbook.Engine.Sources;
-using Lookbook.Storage;
+using Lookbook.Evaluation;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Commands;
@@ -51,7 +51,7 @@ internal static class EvaluateCommand
             var evaluation = result.GetValue(queries) is { } folder
                 ? evaluator.EvaluateQueries(new FashionMnistSource(folder.FullName, result.GetValue(split)!, result.GetValue(limit)), progress, cancellationToken)
                 : evaluator.EvaluateHoldout(result.GetValue(holdout), result.GetValue(seed), progress, cancellationToken);
-            var path = Path.GetFullPath(result.GetValue(report) ?? ReportFiles.HtmlFor(context.Get<CatalogDatabase>().Path));
+            var path = Path.GetFullPath(result.GetValue(report) ?? context.Get<CatalogDatabase>().Files.ReportHtml);
             File.WriteAllText(path, HtmlReport.Render(evaluation));
             if (asJson)
             {

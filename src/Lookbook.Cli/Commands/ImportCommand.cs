@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
+using Lookbook.Catalog;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
 using Lookbook.Cli.Output;
-using Lookbook.Engine.Indexing;
-using Lookbook.Engine.Sources;
+using Lookbook.Vision.Embedding;
 
 namespace Lookbook.Cli.Commands;
 
@@ -63,17 +66,20 @@ internal static class ImportCommand
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
             var catalogSource = source(result);
+            // With no --input-size, a new catalog is embedded at a size that suits its images (see InputSizeAdvisor);
+            // an indexed one keeps the size its vectors were made at.
+            if (result.GetValue(global.InputSize) is null && !context.CatalogIsIndexed() && InputSizeAdvisor.Suggest(catalogSource) is { } size)
+            {
+                context.Configuration[$"{EmbeddingOptions.SectionName}:Preprocessing:InputSize"] = size.ToString(CultureInfo.InvariantCulture);
+            }
+
             var importer = context.Get<CatalogImporter>();
             var options = new ImportOptions(result.GetValue(prune), result.GetValue(workers));
             var report = await ImportView.WithProgressAsync(context, "Importing",
                 progress => importer.ImportAsync(catalogSource, options, progress, cancellationToken)).ConfigureAwait(false);
             ImportView.WriteReport(context, report, result.GetValue(json));
             return report.HasSkips ? ExitCodes.CompletedWithSkips : ExitCodes.Success;
-        },
-        // With no --input-size, a new catalog is embedded at a size that suits its images (see InputSizeAdvisor).
-        result => result.GetValue(global.InputSize) is null && InputSizeAdvisor.Suggest(source(result)) is { } size
-            ? new Dictionary<string, string?> { [InputSizeAdvisor.SuggestionKey] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) }
-            : new Dictionary<string, string?>());
+        });
         return command;
     }
 }

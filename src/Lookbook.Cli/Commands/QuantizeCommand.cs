@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Lookbook.Engine;
-using Lookbook.Engine.Search;
-using Lookbook.Storage;
+using Lookbook.Catalog.Storage;
+using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -43,7 +42,7 @@ internal static class QuantizeCommand
             var calibration = Int8Calibrator.Calibrate(
                 new EmbeddingOptions { ModelPath = options.ModelPath, Layers = options.Layers, Preprocessing = options.Preprocessing },
                 sample.Select(image => image.Bytes ?? File.ReadAllBytes(image.Path!)));
-            var path = options.CalibrationPath ?? LookbookServices.CalibrationPathFor(database.Path);
+            var path = options.CalibrationPath ?? database.Files.Calibration;
             calibration.Save(path);
             context.Out.MarkupLine(
                 $"Calibrated {calibration.Ranges.Count} activations of {Markup.Escape(calibration.Model)} on {calibration.Images} catalog images in {clock.Elapsed.TotalSeconds:F1} s → [bold]{Markup.Escape(path)}[/]");

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Lookbook.Catalog;
 using Lookbook.Cli.Output;
-using Lookbook.Core.Personalization;
-using Lookbook.Engine.Personalization;
-using Lookbook.Engine.Search;
+using Lookbook.Personalization;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Commands;

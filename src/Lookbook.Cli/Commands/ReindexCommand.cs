@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Lookbook.Catalog.Import;
 using Lookbook.Cli.Output;
-using Lookbook.Engine.Indexing;
 
 namespace Lookbook.Cli.Commands;
 

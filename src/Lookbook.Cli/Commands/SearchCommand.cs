@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lookbook.Cli.Output;
-using Lookbook.Engine.Search;
+using Lookbook.Search;
+using Lookbook.Vision.Images;
 
 namespace Lookbook.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class SearchCommand
     public static Command Create(GlobalOptions global)
     {
         var photo = new Argument<FileInfo>("photo") { Description = "The photo to search with (JPEG, PNG, WebP, GIF or BMP)." };
-        var options = new SearchOptions();
+        var options = new SearchFilterOptions();
         var command = new Command("search", "Find the products that look most like a photo.") { photo };
         options.AddTo(command);
         command.SetAction(global, (result, context, _) =>
@@ -18,13 +19,13 @@ internal static class SearchCommand
             var file = result.GetValue(photo)!;
             var request = options.ToRequest(result);
             var found = Run(context, file, request);
-            SearchResultView.Write(context, file.Name, request, context.Get<CatalogSearch>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
+            SearchResultView.Write(context, file.Name, request, context.Get<SearchableCatalogProvider>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
 
-    internal static PhotoSearchResult Run(CliContext context, FileInfo file, Core.Search.SearchRequest request)
+    internal static PhotoSearchResult Run(CliContext context, FileInfo file, SearchRequest request)
     {
         if (!file.Exists)
         {
@@ -34,11 +35,11 @@ internal static class SearchCommand
         var bytes = File.ReadAllBytes(file.FullName);
         try
         {
-            return context.Get<CatalogSearch>().SearchByPhoto(bytes, request);
+            return context.Get<PhotoSearch>().Search(bytes, request);
         }
-        catch (Vision.Images.ImageRejectedException e)
+        catch (ImageRejectedException e)
         {
-            throw new Vision.Images.ImageRejectedException(e.Problem, $"{file.Name}: {e.Message}");
+            throw new ImageRejectedException(e.Problem, $"{file.Name}: {e.Message}");
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Lookbook.Catalog.Storage;
 using Lookbook.Cli.Output;
-using Lookbook.Engine.Search;
-using Lookbook.Storage;
+using Lookbook.Search;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Commands;
@@ -18,8 +18,14 @@ internal static class StatsCommand
         {
             var database = context.Get<CatalogDatabase>();
             var stats = database.GetStats();
-            var search = context.Get<CatalogSearch>();
-            var index = stats.Embedded > 0 ? search.IndexKindInUse : "none (nothing indexed)";
+            var catalogs = context.Get<SearchableCatalogProvider>();
+            var index = "none (nothing indexed)";
+            if (stats.Embedded > 0)
+            {
+                using var lease = catalogs.Acquire();
+                index = lease.Catalog.IsApproximate ? "approximate (HNSW)" : "exact";
+            }
+
             if (result.GetValue(json))
             {
                 Json.Write(context.Out.Profile.Out.Writer, new { database = database.Path, stats.Products, stats.Embedded, stats.Categories, model = stats.Embedding, stats.FileBytes, index });
@@ -39,8 +45,8 @@ internal static class StatsCommand
             context.Out.MarkupLine(stats.Embedding is { } model
                 ? $"Model: {Markup.Escape(model.Description)} ({model.Dimension}-d, fingerprint {model.Fingerprint})"
                 : "Model: none yet (nothing imported)");
-            context.Out.MarkupLine($"Search index: {Markup.Escape(index)}" + (search.LastIndexUpdate is { } update
-                ? $" ({(update.Rebuilt ? "built" : $"+{update.Added} −{update.Removed} since saved")} in {update.Elapsed.TotalSeconds:F1} s, {Markup.Escape(ApproximateIndexStore.PathFor(database.Path))})"
+            context.Out.MarkupLine($"Search index: {Markup.Escape(index)}" + (catalogs.LastUpdate is { } update
+                ? $" ({(update.Rebuilt ? "built" : $"+{update.Added} −{update.Removed} since saved")} in {update.Elapsed.TotalSeconds:F1} s, {Markup.Escape(database.Files.Hnsw)})"
                 : ""));
             return Task.FromResult(ExitCodes.Success);
         });

@@ -1,4 +1,5 @@
-using Lookbook.Engine.Indexing;
+using Lookbook.Catalog;
+using Lookbook.Catalog.Import;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -46,7 +47,7 @@ internal static class ImportView
 
     public sealed record JsonReport(
         string Source, long RunId, int Added, int Updated, int Unchanged, int Skipped, int Removed,
-        double Seconds, double EmbeddedPerSecond, IReadOnlyList<Storage.ImportIssue> Issues);
+        double Seconds, double EmbeddedPerSecond, IReadOnlyList<ImportIssue> Issues);
 
     public static void WriteReport(CliContext context, ImportResult result, bool json)
     {

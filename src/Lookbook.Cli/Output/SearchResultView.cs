@@ -1,6 +1,6 @@
 using System.Globalization;
-using Lookbook.Core.Search;
-using Lookbook.Engine.Search;
+using Lookbook.Catalog;
+using Lookbook.Search;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Output;

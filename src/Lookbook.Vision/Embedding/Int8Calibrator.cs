@@ -1,6 +1,6 @@
+using Google.Protobuf;
 using Lookbook.Vision.Images;
 using Microsoft.ML.OnnxRuntime;
-using Google.Protobuf;
 
 namespace Lookbook.Vision.Embedding;
 

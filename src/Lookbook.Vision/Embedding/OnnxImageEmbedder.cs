@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using Google.Protobuf;
-using Lookbook.Core.Search;
 using Lookbook.Vision.Images;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lookbook.Vision.Embedding;
@@ -27,6 +27,12 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly ILogger _logger;
 
+    /// <summary>The model a host configured (services resolve this one).</summary>
+    public OnnxImageEmbedder(IOptions<EmbeddingOptions> options, ILogger<OnnxImageEmbedder> logger)
+        : this(options.Value, logger)
+    {
+    }
+
     public OnnxImageEmbedder(EmbeddingOptions options, ILogger<OnnxImageEmbedder>? logger = null)
     {
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -46,7 +52,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
         var started = Stopwatch.StartNew();
         var modelBytes = File.ReadAllBytes(path);
         var model = OnnxGraphAdapter.AdaptModel(modelBytes, options.Layers);
-        var precision = "";
+        string? calibrationHash = null;
+        int? weightBits = null;
         if (options.Precision == ModelPrecision.Int8)
         {
             var calibrationPath = options.CalibrationPath
@@ -55,7 +62,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
             calibration.EnsureMatches(ModelName(path, modelBytes), LayerName(options), options.Preprocessing.InputSize, calibrationPath);
             BatchNormFolder.Fold(model.Graph);
             Int8Quantizer.Quantize(model, calibration.Ranges, reduceRange: !CpuFeatures.HasVnni);
-            precision = $" int8:{calibration.Hash}";
+            calibrationHash = calibration.Hash;
+            weightBits = CpuFeatures.HasVnni ? 8 : 7; // part of the profile: the two ranges give different vectors
         }
 
         var adapted = model.ToByteArray();
@@ -92,8 +100,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
         var layers = LayerName(options);
         Profile = new EmbeddingProfile(
-            $"{ModelName(path, modelBytes)} layers={layers} pool=gap {options.Preprocessing.Describe()}{precision}",
-            _layerWidths.Sum());
+            Path.GetFileName(path), ModelHash(modelBytes), [.. options.Layers], options.Preprocessing.InputSize, options.Preprocessing.Describe(),
+            options.Precision, calibrationHash, weightBits, _layerWidths.Sum());
         _logger.LogInformation("Loaded {Model} in {ElapsedMs} ms: {Dimension}-d vectors from {Layers}",
             path, started.ElapsedMilliseconds, Profile.Dimension, layers);
     }
@@ -101,8 +109,9 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     public EmbeddingProfile Profile { get; }
 
     /// <summary>The model's file name and content hash, as in the embedding profile.</summary>
-    internal static string ModelName(string path, byte[] modelBytes) =>
-        $"{Path.GetFileName(path)} sha256:{Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12]}";
+    internal static string ModelName(string path, byte[] modelBytes) => $"{Path.GetFileName(path)} sha256:{ModelHash(modelBytes)}";
+
+    private static string ModelHash(byte[] modelBytes) => Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12];
 
     internal static string LayerName(EmbeddingOptions options) =>
         options.Layers.Length > 0 ? string.Join('+', options.Layers) : "model-outputs";
@@ -167,7 +176,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
                 if (outputs.Count > 1)
                 {
                     // Each layer contributes equally whatever the scale of its activations.
-                    VectorMath.NormalizeInPlace(block);
+                    NormalizeInPlace(block);
                 }
             }
 
@@ -177,10 +186,20 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
         foreach (var vector in vectors)
         {
-            VectorMath.NormalizeInPlace(vector);
+            NormalizeInPlace(vector);
         }
 
         return vectors;
+    }
+
+    // Unit length, as every index expects; a zero vector stays zero.
+    private static void NormalizeInPlace(Span<float> vector)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0f && float.IsFinite(norm))
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
     }
 
     /// <summary>Global average pooling of a channel-major [C, spatial] block into C values.</summary>

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Dapper;
+
+namespace Lookbook.Catalog.Storage;
+
+/// <summary>A shopper's event as stored.</summary>
+public sealed record StoredEvent(long Id, string ProductId, string Kind, DateTimeOffset At);
+
+/// <summary>Shoppers, their preferences and their events.</summary>
+public sealed partial class CatalogDatabase
+{
+    public void CreateUser(string userId, string tokenHash)
+    {
+        using var connection = Connect();
+        connection.Execute("INSERT INTO users(id, token_hash, created_at) VALUES (@userId, @tokenHash, @now)",
+            new { userId, tokenHash, now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>The user holding the token with this hash, or null.</summary>
+    public string? FindUserByTokenHash(string tokenHash)
+    {
+        using var connection = Connect();
+        return connection.QuerySingleOrDefault<string>("SELECT id FROM users WHERE token_hash = @tokenHash", new { tokenHash });
+    }
+
+    public bool UserExists(string userId)
+    {
+        using var connection = Connect();
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE id = @userId", new { userId }) > 0;
+    }
+
+    public void AddEvent(string userId, string productId, string kind, DateTimeOffset at)
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        connection.Execute("INSERT INTO events(user_id, product_id, kind, at) VALUES (@userId, @productId, @kind, @at)",
+            new { userId, productId, kind, at = at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) }, transaction);
+        connection.Execute(
+            $"""
+            INSERT INTO popularity(product_id, score) VALUES (@productId, {PopularityScore})
+            ON CONFLICT(product_id) DO UPDATE SET score = score + excluded.score
+            """,
+            new { productId, kind },
+            transaction);
+        transaction.Commit();
+    }
+
+    // What one event adds to a product's popularity; the same weights as the recommender's (purchase > cart > like > view).
+    private const string PopularityScore = "CASE @kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END";
+
+    /// <summary>A user's events, oldest first.</summary>
+    public IReadOnlyList<StoredEvent> GetEvents(string userId)
+    {
+        using var connection = Connect();
+        return connection.Query<(long Id, string ProductId, string Kind, string At)>(
+                "SELECT id, product_id, kind, at FROM events WHERE user_id = @userId ORDER BY at, id", new { userId })
+            .Select(r => new StoredEvent(r.Id, r.ProductId, r.Kind, DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+
+    /// <summary>Deletes every event of the user (really: the rows are gone); returns how many.</summary>
+    public int ClearEvents(string userId)
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        // Everyone's popularity forgets what this shopper did.
+        connection.Execute(
+            """
+            UPDATE popularity SET score = score - (
+                SELECT SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END)
+                FROM events WHERE user_id = @userId AND events.product_id = popularity.product_id)
+            WHERE product_id IN (SELECT product_id FROM events WHERE user_id = @userId)
+            """,
+            new { userId },
+            transaction);
+        var deleted = connection.Execute("DELETE FROM events WHERE user_id = @userId", new { userId }, transaction);
+        transaction.Commit();
+        return deleted;
+    }
+
+    /// <summary>The shopper's preferences as the JSON the service stored, or null.</summary>
+    public string? GetPreferencesJson(string userId)
+    {
+        using var connection = Connect();
+        return connection.QuerySingleOrDefault<string>("SELECT preferences FROM users WHERE id = @userId", new { userId });
+    }
+
+    public void SetPreferencesJson(string userId, string json)
+    {
+        using var connection = Connect();
+        connection.Execute("UPDATE users SET preferences = @json WHERE id = @userId", new { userId, json });
+    }
+
+    /// <summary>How often each product was engaged with across all shoppers: purchases 4, carts 3, likes 2, views 1.</summary>
+    public IReadOnlyDictionary<string, int> Popularity()
+    {
+        using var connection = Connect();
+        // Kept up to date by each event (see AddEvent), so this reads one row per engaged product, not every event.
+        return connection.Query<(string ProductId, long Score)>("SELECT product_id, score FROM popularity WHERE score > 0")
+            .ToDictionary(r => r.ProductId, r => (int)r.Score, StringComparer.Ordinal);
+    }
+}

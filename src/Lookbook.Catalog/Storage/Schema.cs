@@ -1,0 +1,138 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Lookbook.Catalog.Storage;
+
+/// <summary>Creates and upgrades the database schema, tracked with SQLite's user_version.</summary>
+internal static class Schema
+{
+    public const int CurrentVersion = 4;
+
+    private const string Version1 = """
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE products (
+            id            TEXT PRIMARY KEY,
+            source        TEXT NOT NULL,
+            title         TEXT NOT NULL,
+            category      TEXT NOT NULL,
+            attributes    TEXT NOT NULL,             -- JSON object of strings
+            metadata_hash TEXT NOT NULL,             -- detects a changed title/category/attributes without a re-embed
+            image_hash    TEXT NOT NULL,             -- SHA-256 of the image bytes: an unchanged image is never re-embedded
+            image_path    TEXT,                      -- a referenced file (folder and CSV sources) ...
+            image_bytes   BLOB,                      -- ... or the image itself (dataset sources have no files)
+            image_format  TEXT NOT NULL,
+            image_width   INTEGER NOT NULL,
+            image_height  INTEGER NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX products_source ON products(source);
+        CREATE INDEX products_category ON products(category);
+        CREATE TABLE embeddings (
+            product_id TEXT PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+            vector     BLOB NOT NULL                 -- little-endian float32, L2-normalised
+        );
+        CREATE TABLE import_runs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            source      TEXT NOT NULL,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            status      TEXT NOT NULL,               -- running | completed | cancelled | failed
+            added       INTEGER NOT NULL DEFAULT 0,
+            updated     INTEGER NOT NULL DEFAULT 0,
+            unchanged   INTEGER NOT NULL DEFAULT 0,
+            skipped     INTEGER NOT NULL DEFAULT 0,
+            removed     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE import_issues (
+            run_id  INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+            item    TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        """;
+
+    // Shoppers and what they did. Events keep the product id without a foreign key: history outlives
+    // a product that leaves the catalog (recommendations skip it).
+    private const string Version2 = """
+        CREATE TABLE users (
+            id          TEXT PRIMARY KEY,
+            token_hash  TEXT NOT NULL UNIQUE,         -- SHA-256 of the secret token; the token itself is never stored
+            created_at  TEXT NOT NULL,
+            preferences TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE events (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            product_id TEXT NOT NULL,
+            kind       TEXT NOT NULL,                 -- view | like | dislike | cart | purchase
+            at         TEXT NOT NULL
+        );
+        CREATE INDEX events_user ON events(user_id, at);
+        CREATE INDEX events_product ON events(product_id);
+        """;
+
+    // Every write of vectors bumps meta 'embedding.revision' and stamps the rows, so an approximate index saved
+    // beside the database knows which vectors it has not seen (see ReadVectorsChangedSince).
+    private const string Version3 = """
+        ALTER TABLE embeddings ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX embeddings_revision ON embeddings(revision);
+        """;
+
+    // The embedding profile in columns of its own (it was one readable string in meta), and everyone's engagement
+    // per product kept up to date by each event instead of summed over all events for every recommendation.
+    private const string Version4 = """
+        CREATE TABLE embedding_profile (
+            id               INTEGER PRIMARY KEY CHECK (id = 1),
+            description      TEXT NOT NULL,        -- the fingerprint is the SHA-256 of this summary
+            model_file       TEXT NOT NULL,
+            model_hash       TEXT NOT NULL,
+            layers           TEXT NOT NULL,        -- JSON array of graph tensor names
+            input_size       INTEGER NOT NULL,     -- 0: unknown (a profile recorded before version 4 that could not be read)
+            preprocessing    TEXT NOT NULL,
+            precision        TEXT NOT NULL,        -- Float32 | Int8
+            calibration_hash TEXT,
+            weight_bits      INTEGER,
+            dimension        INTEGER NOT NULL
+        );
+        CREATE TABLE popularity (
+            product_id TEXT PRIMARY KEY,
+            score      INTEGER NOT NULL
+        );
+        INSERT INTO popularity(product_id, score)
+            SELECT product_id, SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END)
+            FROM events GROUP BY product_id;
+        """;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {connection.DataSource} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
+        }
+
+        string[] steps = [Version1, Version2, Version3, Version4];
+        for (var step = (int)version; step < CurrentVersion; step++)
+        {
+            // BEGIN IMMEDIATE, then look again: another process opening the same new file may have migrated it meanwhile.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (connection.ExecuteScalar<long>("PRAGMA user_version;", transaction: transaction) > step)
+            {
+                continue;
+            }
+
+            connection.Execute(steps[step], transaction: transaction);
+            if (step + 1 == 4)
+            {
+                LegacyProfile.MoveToColumns(connection, transaction);
+            }
+
+            connection.Execute($"PRAGMA user_version = {step + 1};", transaction: transaction);
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using Lookbook.Catalog;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
+using Lookbook.Index;
+using Lookbook.Learning;
+using Lookbook.Search;
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
+using Microsoft.Extensions.Options;
+
+namespace Lookbook.Evaluation;
+
+/// <summary>
+/// Measures classification and retrieval on held-out data, through the same search path shoppers use.
+/// Relevant = same category as the query.
+/// </summary>
+public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder embedder, SearchableCatalogProvider catalogs, PhotoSearch search, IOptions<SearchOptions> options)
+{
+    public static readonly int[] Cutoffs = [1, 5, 10, 20];
+
+    /// <summary>Queries from a source (e.g. Fashion-MNIST's official test set) against the whole catalog, with the trained head.</summary>
+    public EvaluationReport EvaluateQueries(ICatalogSource queries, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        TrainedHead? head;
+        using (var lease = catalogs.Acquire())
+        {
+            search.EnsureCompatible(lease.Catalog); // before the work: vectors of another model would measure nothing
+            head = lease.Catalog.Head;
+        }
+
+        var items = queries.ReadEntries().Where(e => e.Item is not null).Select(e => e.Item!).ToList();
+        progress?.Report($"Embedding {items.Count:N0} query images…");
+        var embedClock = Stopwatch.StartNew();
+        var vectors = EmbedAll(items, cancellationToken);
+        var embedMs = embedClock.Elapsed.TotalMilliseconds / Math.Max(1, items.Count);
+
+        var counts = database.GetStats().Categories.ToDictionary(c => c.Category, c => c.Products, StringComparer.Ordinal);
+        var labelled = items.Zip(vectors).Where(x => x.Second is not null).Select(x => (x.First.Category, Vector: x.Second!)).ToList();
+        progress?.Report($"Searching {labelled.Count:N0} queries against {counts.Values.Sum():N0} products…");
+        var report = Measure(labelled, counts, v => search.SearchByVector(v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
+            $"{labelled.Count:N0} query images from {queries.Name} against the catalog {database.Path}", embedMs, clock);
+        return report;
+    }
+
+    /// <summary>
+    /// A held-out split of the catalog itself: a head is trained on the rest (no augmentation, for speed)
+    /// and the held-out products are the queries against the rest. The saved head is not touched.
+    /// </summary>
+    public EvaluationReport EvaluateHoldout(double fraction, int seed, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var items = database.ReadVectors(cancellationToken).ToList();
+        var split = DatasetSplit.Stratified(items, fraction, seed);
+        var inner = DatasetSplit.Stratified(split.Train, 0.1, seed);
+        progress?.Report($"Training a head on {split.Train.Count:N0} products to evaluate {split.Validation.Count:N0} held-out ones…");
+        var labelOf = inner.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var trained = MlpTrainer.Train(inner.Classes, inner.Train.Select(i => i.Vector).ToList(), inner.Train.Select(i => labelOf[i.Category]).ToList(),
+            inner.Validation.Select(i => i.Vector).ToList(), inner.Validation.Select(i => labelOf[i.Category]).ToList(), new TrainingOptions(), cancellationToken: cancellationToken);
+        TrainedHead? saved;
+        using (var lease = catalogs.Acquire())
+        {
+            saved = lease.Catalog.Head;
+        }
+
+        var head = new TrainedHead(trained.Head, embedder.Profile.Fingerprint, saved?.RetrievalSpace ?? RetrievalSpace.Raw,
+            saved?.CategoryBoost ?? 0.1f, 0, new HeadMetrics(0, 0, 0, 0, inner.Train.Count, inner.Validation.Count, 0, trained.BestEpoch, 0),
+            new TrainingOptions(), DateTimeOffset.UtcNow);
+
+        var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList());
+        var index = new ExactVectorIndex(head.RetrievalSpace == RetrievalSpace.Hidden ? head.Head.HiddenSize : items[0].Vector.Length, split.Train.Count);
+        foreach (var item in split.Train)
+        {
+            index.Upsert(item.ProductId, head.RetrievalSpace == RetrievalSpace.Hidden ? head.Head.Embed(item.Vector) : item.Vector);
+        }
+
+        using var snapshot = new SearchableCatalog(products, index, head: head);
+        var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return Measure(split.Validation.Select(v => (v.Category, v.Vector)).ToList(), counts,
+            v => PhotoRanking.Run(snapshot, options.Value.PredictedCategory, v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
+            $"held-out {fraction:P0} of the catalog {database.Path} ({split.Validation.Count:N0} products) against the other {split.Train.Count:N0}, seed {seed}",
+            0, clock);
+    }
+
+    private EvaluationReport Measure(
+        IReadOnlyList<(string Category, float[] Vector)> queries,
+        IReadOnlyDictionary<string, int> relevantCounts,
+        Func<float[], PhotoSearchResult> run,
+        TrainedHead? head,
+        string setup,
+        double embedMs,
+        Stopwatch clock)
+    {
+        var sums = Cutoffs.ToDictionary(k => k, _ => new double[4]);
+        var pairs = new List<(string Truth, string Predicted)>();
+        var searchClock = Stopwatch.StartNew();
+        var belowThreshold = 0;
+        foreach (var (category, vector) in queries)
+        {
+            var result = run(vector);
+            if (result.Prediction is { } prediction)
+            {
+                pairs.Add((category, prediction.Category));
+            }
+
+            if (head is not null && result.BestSimilarity < head.NoMatchThreshold)
+            {
+                belowThreshold++;
+            }
+
+            var ranked = result.Hits.Select(h => h.Product.Category).ToList();
+            var relevant = relevantCounts.GetValueOrDefault(category);
+            foreach (var k in Cutoffs)
+            {
+                sums[k][0] += RetrievalMetrics.PrecisionAtK(ranked, category, k);
+                sums[k][1] += RetrievalMetrics.RecallAtK(ranked, category, k, relevant);
+                sums[k][2] += RetrievalMetrics.AveragePrecisionAtK(ranked, category, k, relevant);
+                sums[k][3] += RetrievalMetrics.NdcgAtK(ranked, category, k, relevant);
+            }
+        }
+
+        var searchMs = searchClock.Elapsed.TotalMilliseconds / Math.Max(1, queries.Count);
+        var n = Math.Max(1, queries.Count);
+        var classes = head?.Head.Classes ?? [];
+        var classification = head is null || pairs.Count == 0
+            ? null
+            : ClassificationReport.From(classes.Union(pairs.Select(p => p.Truth)).Distinct().ToList(), pairs);
+        return new EvaluationReport(
+            setup,
+            embedder.Profile.Description,
+            head is null ? null : $"MLP {head.Head.InputSize}→{head.Head.HiddenSize}→{head.Head.Classes.Count}, search in {head.RetrievalSpace} space, category boost {head.CategoryBoost}",
+            queries.Count,
+            relevantCounts.Values.Sum(),
+            classification,
+            Cutoffs.Select(k => new RetrievalScores(k, sums[k][0] / n, sums[k][1] / n, sums[k][2] / n, sums[k][3] / n)).ToList(),
+            head is null ? 0 : (double)belowThreshold / n,
+            new EvaluationTimings(clock.Elapsed.TotalSeconds, embedMs, searchMs),
+            DateTimeOffset.UtcNow);
+    }
+
+    private float[]?[] EmbedAll(IReadOnlyList<SourceItem> items, CancellationToken cancellationToken)
+    {
+        var vectors = new float[]?[items.Count];
+        for (var start = 0; start < items.Count; start += 32)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(32, items.Count - start);
+            var prepared = new PreparedImage?[count];
+            Parallel.For(0, count, i =>
+            {
+                var item = items[start + i];
+                try
+                {
+                    prepared[i] = embedder.Preparer.Prepare(item.ImageBytes ?? File.ReadAllBytes(item.ImagePath!));
+                }
+                catch (Exception e) when (e is ImageRejectedException or IOException)
+                {
+                    prepared[i] = null; // an unreadable query is left out
+                }
+            });
+            var usable = Enumerable.Range(0, count).Where(i => prepared[i] is not null).ToList();
+            var embedded = usable.Count == 0 ? [] : embedder.Embed(usable.Select(i => prepared[i]!).ToList());
+            for (var u = 0; u < usable.Count; u++)
+            {
+                vectors[start + usable[u]] = embedded[u];
+                prepared[usable[u]]!.Dispose();
+            }
+        }
+
+        return vectors;
+    }
+}

@@ -1,0 +1,25 @@
+using Lookbook.Learning;
+
+namespace Lookbook.Evaluation;
+
+/// <summary>Retrieval quality at one cut-off, averaged over the queries.</summary>
+public sealed record RetrievalScores(int K, double PrecisionAtK, double RecallAtK, double MapAtK, double NdcgAtK);
+
+/// <summary>Where the time went, per query.</summary>
+public sealed record EvaluationTimings(double TotalSeconds, double EmbedMsPerQuery, double SearchMsPerQuery);
+
+/// <summary>Everything <c>lookbook evaluate</c> measured.</summary>
+/// <param name="Setup">What was evaluated against what, in words.</param>
+/// <param name="Classification">Null when no head is trained.</param>
+/// <param name="NoGoodMatchRate">Share of genuine queries the no-good-match threshold would turn away.</param>
+public sealed record EvaluationReport(
+    string Setup,
+    string Model,
+    string? Head,
+    int Queries,
+    int GallerySize,
+    ClassificationReport? Classification,
+    IReadOnlyList<RetrievalScores> Retrieval,
+    double NoGoodMatchRate,
+    EvaluationTimings Timings,
+    DateTimeOffset CreatedAt);

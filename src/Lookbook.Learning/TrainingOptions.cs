@@ -1,0 +1,45 @@
+namespace Lookbook.Learning;
+
+/// <summary>How the head is trained. Defaults suit a few thousand to a hundred thousand examples.</summary>
+/// <param name="HiddenSize">Units of the hidden layer (and dimension of the learned embedding).</param>
+/// <param name="MaxEpochs">Upper bound on passes over the training set.</param>
+/// <param name="Patience">Stop after this many epochs without a better validation loss (early stopping).</param>
+/// <param name="LearningRate">Adam step size.</param>
+/// <param name="WeightDecay">Decoupled (AdamW) weight decay on the weights, not the biases.</param>
+/// <param name="Dropout">Probability of dropping a hidden unit during training.</param>
+/// <param name="Seed">Makes initialisation, shuffling and dropout reproducible.</param>
+public sealed record TrainingOptions(
+    int HiddenSize = 256,
+    int MaxEpochs = 60,
+    int BatchSize = 128,
+    int Patience = 6,
+    float LearningRate = 1e-3f,
+    float WeightDecay = 1e-4f,
+    float Dropout = 0.3f,
+    int Seed = 42)
+{
+    public IEnumerable<string> Validate()
+    {
+        if (HiddenSize is < 2 or > 4096)
+        {
+            yield return $"HiddenSize must be between 2 and 4096; got {HiddenSize}.";
+        }
+
+        if (MaxEpochs < 1 || BatchSize < 1 || Patience < 1)
+        {
+            yield return "MaxEpochs, BatchSize and Patience must be positive.";
+        }
+
+        if (!(LearningRate > 0) || WeightDecay < 0 || Dropout is < 0 or >= 1)
+        {
+            yield return "LearningRate must be positive, WeightDecay non-negative and Dropout in [0, 1).";
+        }
+    }
+}
+
+/// <summary>One epoch's figures, reported while training.</summary>
+public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationLoss, double ValidationAccuracy);
+
+/// <summary>The trained head and how training went.</summary>
+/// <param name="BestEpoch">The epoch whose weights were kept (lowest validation loss).</param>
+public sealed record TrainingResult(MlpHead Head, int BestEpoch, IReadOnlyList<EpochReport> History);

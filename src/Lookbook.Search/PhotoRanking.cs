@@ -1,0 +1,59 @@
+using Lookbook.Index;
+using Lookbook.Learning;
+
+namespace Lookbook.Search;
+
+/// <summary>
+/// Ranks a catalog for an embedded photo, steered by the catalog's trained head when there is one:
+/// prediction, learned space, category boost or restriction, and the no-good-match cut. Pure logic over the
+/// catalog, shared by live search and evaluation so that what is measured is what shoppers get.
+/// </summary>
+public static class PhotoRanking
+{
+    public static PhotoSearchResult Run(SearchableCatalog snapshot, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
+    {
+        var trained = snapshot.Head;
+        var filtered = request.CategoryFilter is not null || request.Attributes is not null;
+        if (trained is null)
+        {
+            var plain = snapshot.Search(vector, request);
+            // Unfiltered, the first result is the nearest product: no second scan for it.
+            var nearest = !filtered ? (plain.Count > 0 ? plain[0].Similarity : 0f) : snapshot.BestSimilarity(vector);
+            return new PhotoSearchResult(plain, null, false, nearest);
+        }
+
+        var head = trained.Head;
+        var probabilities = head.Predict(vector);
+        var best = Array.IndexOf(probabilities, probabilities.Max());
+        var prediction = new CategoryPrediction(head.Classes[best], probabilities[best]);
+        var query = trained.RetrievalSpace == RetrievalSpace.Hidden ? head.Embed(vector) : vector;
+
+        // An explicit category, or "any", overrides the prediction.
+        var steer = request.CategoryFilter is null && !request.IsAnyCategory;
+        var restrict = steer && use == PredictedCategoryUse.Restrict;
+        var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoost : 0f;
+        var classIndex = head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        float Bonus(string category) => classIndex.TryGetValue(category, out var i) ? probabilities[i] : 0f;
+
+        if (!filtered && !restrict)
+        {
+            // One scan serves both the no-good-match check and the ranking (the hot path).
+            var candidates = snapshot.Nearest(query, boost > 0 ? BoostedRanking.CandidateCount(request.K) : request.K);
+            var nearest = candidates.Count > 0 ? candidates[0].Similarity : 0f;
+            return applyNoMatch && nearest < trained.NoMatchThreshold
+                ? new PhotoSearchResult([], prediction, true, nearest)
+                : new PhotoSearchResult(snapshot.FromCandidates(candidates, request.K, Bonus, boost), prediction, false, nearest);
+        }
+
+        var bestSimilarity = snapshot.BestSimilarity(query);
+        if (applyNoMatch && bestSimilarity < trained.NoMatchThreshold)
+        {
+            return new PhotoSearchResult([], prediction, true, bestSimilarity);
+        }
+
+        var hits = restrict
+            ? snapshot.Search(query, request, restrictToCategory: prediction.Category)
+            : snapshot.Search(query, request, categoryBonus: boost > 0 ? Bonus : null, boost: boost);
+        return new PhotoSearchResult(hits, prediction, false, bestSimilarity);
+    }
+}

@@ -1,0 +1,103 @@
+using Lookbook.Catalog.Storage;
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
+using Microsoft.Extensions.Options;
+
+namespace Lookbook.Search;
+
+/// <summary>
+/// Answers "which products look like this photo?": prepares and embeds the photo, ranks the current catalog
+/// (<see cref="PhotoRanking"/>) and, for a known shopper, lets personalization re-rank the candidates.
+/// </summary>
+public sealed class PhotoSearch : IDisposable
+{
+    // A shopper's re-ranking picks from this many candidates per result wanted.
+    private const int CandidatesPerResult = 5;
+
+    private readonly SearchableCatalogProvider _catalogs;
+    private readonly IImageEmbedder _embedder;
+    private readonly SearchOptions _options;
+    private readonly IPhotoSearchReranker? _reranker;
+
+    // Created on the first server search only (the CLI embeds directly); Lazy guarantees a single loop.
+    private readonly Lazy<EmbeddingBatcher> _batcher;
+
+    /// <param name="options">Search settings (defaults when null).</param>
+    /// <param name="reranker">Re-ranks a known shopper's results (none: every shopper gets the same results).</param>
+    public PhotoSearch(SearchableCatalogProvider catalogs, IImageEmbedder embedder, IOptions<SearchOptions>? options = null, IPhotoSearchReranker? reranker = null)
+    {
+        _catalogs = catalogs;
+        _embedder = embedder;
+        _options = options?.Value ?? new SearchOptions();
+        _reranker = reranker;
+        _batcher = new Lazy<EmbeddingBatcher>(() => new EmbeddingBatcher(embedder), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Products that look like the photo, optionally only the given region of it (the CLI's path: one photo at a time).</summary>
+    public PhotoSearchResult Search(ReadOnlySpan<byte> photo, SearchRequest request, NormalizedRect? region = null)
+    {
+        request.Validate();
+        using var lease = _catalogs.Acquire();
+        EnsureCompatible(lease.Catalog);
+        using var prepared = _embedder.Preparer.Prepare(photo, region);
+        return PhotoRanking.Run(lease.Catalog, _options.PredictedCategory, _embedder.Embed([prepared])[0], request);
+    }
+
+    /// <summary>
+    /// <see cref="Search"/> for servers: the photo is decoded on the caller's thread, then embedded in a batch shared with
+    /// concurrent searches (see <see cref="EmbeddingBatcher"/>). A known <paramref name="shopperId"/>'s results are
+    /// re-ranked by their history.
+    /// </summary>
+    public async Task<PhotoSearchResult> SearchAsync(
+        ReadOnlyMemory<byte> photo, SearchRequest request, NormalizedRect? region = null, string? shopperId = null, CancellationToken cancellationToken = default)
+    {
+        request.Validate();
+        using var lease = _catalogs.Acquire();
+        var catalog = lease.Catalog;
+        EnsureCompatible(catalog);
+        using var prepared = _embedder.Preparer.Prepare(photo.Span, region);
+        var vector = await _batcher.Value.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+        var bonus = shopperId is null ? null : _reranker?.BonusFor(shopperId, catalog);
+        if (bonus is null)
+        {
+            return PhotoRanking.Run(catalog, _options.PredictedCategory, vector, request);
+        }
+
+        var wide = PhotoRanking.Run(catalog, _options.PredictedCategory, vector, request with { K = Math.Min(1000, request.K * CandidatesPerResult) });
+        var reranked = wide.Hits
+            .Select((hit, rank) => (Hit: hit, Rank: rank, Score: hit.Similarity + bonus(hit)))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Rank)
+            .Take(request.K)
+            .Select(x => x.Hit)
+            .ToList();
+        return wide with { Hits = reranked };
+    }
+
+    /// <summary>
+    /// Search with an already embedded photo (evaluation); <paramref name="applyNoMatch"/> false ranks even photos below
+    /// the no-good-match threshold.
+    /// </summary>
+    public PhotoSearchResult SearchByVector(float[] vector, SearchRequest request, bool applyNoMatch = true)
+    {
+        request.Validate();
+        using var lease = _catalogs.Acquire();
+        return PhotoRanking.Run(lease.Catalog, _options.PredictedCategory, vector, request, applyNoMatch);
+    }
+
+    /// <summary>Throws <see cref="EmbeddingMismatchException"/> when this model cannot make vectors comparable with the catalog's.</summary>
+    public void EnsureCompatible(SearchableCatalog catalog)
+    {
+        if (catalog.Profile is { } stored && stored.Fingerprint != _embedder.Profile.Fingerprint)
+        {
+            throw new EmbeddingMismatchException(stored, _embedder.Profile.Description, _catalogs.Database.Path);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_batcher.IsValueCreated)
+        {
+            _batcher.Value.Dispose();
+        }
+    }
+}

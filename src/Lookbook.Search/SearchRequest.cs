@@ -1,0 +1,37 @@
+using Lookbook.Catalog;
+
+namespace Lookbook.Search;
+
+/// <summary>What a shopper asks for besides the image: how many results and which products qualify.</summary>
+/// <param name="K">Number of results wanted.</param>
+/// <param name="Category">Only this category (case-insensitive), or null for any.</param>
+/// <param name="Attributes">Only products whose attributes have these values (case-insensitive).</param>
+public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnlyDictionary<string, string>? Attributes = null)
+{
+    /// <summary>The category value that means "any, and do not steer by the predicted category either".</summary>
+    public const string AnyCategory = "any";
+
+    /// <summary>True when the caller asked for any category explicitly.</summary>
+    public bool IsAnyCategory => string.Equals(Category, AnyCategory, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The category to filter on, if one was named.</summary>
+    public string? CategoryFilter => IsAnyCategory || string.IsNullOrWhiteSpace(Category) ? null : Category;
+
+    /// <summary>Throws <see cref="ArgumentException"/> with a readable message for unusable values.</summary>
+    public void Validate()
+    {
+        if (K is < 1 or > 1000)
+        {
+            throw new ArgumentException($"k must be between 1 and 1000; got {K}.");
+        }
+    }
+
+    internal bool Accepts(Product product) =>
+        (CategoryFilter is null || string.Equals(product.Category, CategoryFilter, StringComparison.OrdinalIgnoreCase))
+        && (Attributes is null || Attributes.All(a =>
+            product.Attributes.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.OrdinalIgnoreCase)));
+}
+
+/// <summary>A product found by similarity.</summary>
+/// <param name="Similarity">Cosine similarity of the vectors, in [-1, 1].</param>
+public sealed record SearchHit(Product Product, float Similarity);

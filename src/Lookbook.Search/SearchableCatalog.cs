@@ -1,0 +1,140 @@
+using Lookbook.Catalog;
+using Lookbook.Index;
+using Lookbook.Learning;
+using Lookbook.Vision.Embedding;
+
+namespace Lookbook.Search;
+
+/// <summary>
+/// Everything a search reads, as one immutable whole: the products, their vectors in an index, the trained head
+/// (or none) and the embedding profile the vectors were made with. <see cref="SearchableCatalogProvider"/> builds a
+/// new one when the catalog changes and swaps it in atomically, so a search sees one consistent catalog from start to
+/// end. Small changes (a delete, an import's new products) update the shared index in place and carry it over to the
+/// successor; only a rebuild makes a new index.
+/// </summary>
+public sealed class SearchableCatalog : IDisposable
+{
+    private readonly Dictionary<string, Product> _products;
+    private readonly IVectorIndex _index;
+    private int _ownsIndex = 1;
+
+    /// <param name="products">The catalog's products (a product the index does not hold is simply never found).</param>
+    /// <param name="index">Vectors by product id; this catalog owns it (disposes it) until a successor takes it over.</param>
+    public SearchableCatalog(
+        IEnumerable<Product> products,
+        IVectorIndex index,
+        bool isApproximate = false,
+        TrainedHead? head = null,
+        EmbeddingProfile? profile = null,
+        long revision = 0)
+    {
+        _products = products.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        _index = index;
+        IsApproximate = isApproximate;
+        Head = head;
+        Profile = profile;
+        Revision = revision;
+    }
+
+    /// <summary>Number of searchable (indexed) products.</summary>
+    public int Count => _index.Count;
+
+    /// <summary>Whether searches go through an approximate index (recall slightly below 1) rather than an exact scan.</summary>
+    public bool IsApproximate { get; }
+
+    /// <summary>The trained head in use, or null (none trained, or trained for another model).</summary>
+    public TrainedHead? Head { get; }
+
+    /// <summary>What made the stored vectors (null for a catalog built in memory, e.g. by the evaluation).</summary>
+    public EmbeddingProfile? Profile { get; }
+
+    /// <summary>The store's revision this catalog reflects.</summary>
+    public long Revision { get; }
+
+    internal IVectorIndex Index => _index;
+
+    /// <summary>The space the index's vectors live in: the head's hidden layer when it was chosen for retrieval.</summary>
+    public bool SearchesHiddenSpace => Head is { RetrievalSpace: RetrievalSpace.Hidden };
+
+    public Product? Find(string productId) => _products.GetValueOrDefault(productId);
+
+    /// <summary>The indexed vector of a product (in the catalog's search space), or null.</summary>
+    public float[]? VectorOf(string productId) => _index.Get(productId);
+
+    /// <summary>Every product, for callers that rank without a query (e.g. cold-start lists).</summary>
+    public IEnumerable<Product> Products => _products.Values;
+
+    /// <summary>
+    /// A successor over the same (already updated) index with <paramref name="products"/> at <paramref name="revision"/>;
+    /// the index now belongs to the successor, so disposing this catalog leaves it alone.
+    /// </summary>
+    internal SearchableCatalog Succeed(IEnumerable<Product> products, long revision)
+    {
+        var successor = new SearchableCatalog(products, _index, IsApproximate, Head, Profile, revision);
+        Interlocked.Exchange(ref _ownsIndex, 0);
+        return successor;
+    }
+
+    /// <summary>
+    /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
+    /// <paramref name="categoryBonus"/> (e.g. the predicted probability of each category) and a positive
+    /// <paramref name="boost"/>, ranking adds boost × bonus(product's category); see <see cref="BoostedRanking"/>.
+    /// </summary>
+    public IReadOnlyList<SearchHit> Search(
+        ReadOnlySpan<float> query,
+        SearchRequest request,
+        string? excludeId = null,
+        Func<string, float>? categoryBonus = null,
+        float boost = 0,
+        string? restrictToCategory = null,
+        Func<Product, bool>? where = null)
+    {
+        request.Validate();
+        var filterless = request.CategoryFilter is null && request.Attributes is null && excludeId is null && restrictToCategory is null && where is null
+            && _products.Count == _index.Count;
+        // Keys without a product (an index updated in place for a newer catalog) never qualify.
+        Func<string, bool>? filter = filterless
+            ? null
+            : id => _products.TryGetValue(id, out var p) && id != excludeId && request.Accepts(p)
+                && (restrictToCategory is null || string.Equals(p.Category, restrictToCategory, StringComparison.Ordinal))
+                && (where is null || where(p));
+        var hits = categoryBonus is null
+            ? _index.Search(query, request.K, filter)
+            : BoostedRanking.Rank(_index, query, request.K, CategoryBonus(categoryBonus), boost, filter);
+        return ToHits(hits);
+    }
+
+    /// <summary>The <paramref name="n"/> nearest products, unfiltered, best first.</summary>
+    public IReadOnlyList<VectorHit> Nearest(ReadOnlySpan<float> query, int n) =>
+        _index.Search(query, n, _products.Count == _index.Count ? null : _products.ContainsKey);
+
+    /// <summary>
+    /// Results from candidates already found by <see cref="Nearest"/>: the first k, or, with a positive
+    /// <paramref name="boost"/>, the best k after re-scoring by category bonus (see <see cref="BoostedRanking"/>).
+    /// </summary>
+    public IReadOnlyList<SearchHit> FromCandidates(IReadOnlyList<VectorHit> candidates, int k, Func<string, float>? categoryBonus = null, float boost = 0)
+    {
+        var ranked = categoryBonus is null || boost <= 0
+            ? candidates.Take(k)
+            : BoostedRanking.Rescore(candidates, k, CategoryBonus(categoryBonus), boost);
+        return ToHits(ranked);
+    }
+
+    /// <summary>The similarity of the single nearest product, ignoring every filter (0 for an empty catalog).</summary>
+    public float BestSimilarity(ReadOnlySpan<float> query) => Nearest(query, 1) is [var best] ? best.Similarity : 0f;
+
+    private Func<string, float> CategoryBonus(Func<string, float> ofCategory) =>
+        id => _products.TryGetValue(id, out var product) ? ofCategory(product.Category) : 0f;
+
+    private List<SearchHit> ToHits(IEnumerable<VectorHit> hits) =>
+        [.. hits.Where(hit => _products.ContainsKey(hit.Key)).Select(hit => new SearchHit(_products[hit.Key], hit.Similarity))];
+
+    /// <summary>Frees the index unless a successor took it over.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _ownsIndex, 0) == 1)
+        {
+            _index.Dispose();
+        }
+    }
+}

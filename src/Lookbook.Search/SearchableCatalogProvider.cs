@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using Lookbook.Catalog.Storage;
+using Lookbook.Index;
+using Lookbook.Learning;
+using Lookbook.Vision.Embedding;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Lookbook.Search;
+
+/// <summary>What a refresh did to the searchable catalog.</summary>
+public enum CatalogRefresh
+{
+    /// <summary>Nothing changed in the store since the catalog was built.</summary>
+    Unchanged,
+
+    /// <summary>The index was brought up to date in place and the products re-read.</summary>
+    CaughtUp,
+
+    /// <summary>A new catalog was built from scratch (first load, another model or head, a requested reload).</summary>
+    Rebuilt,
+
+    /// <summary>The store has no indexed products any more.</summary>
+    Emptied,
+}
+
+/// <summary>
+/// Owns the one <see cref="SearchableCatalog"/> that searches read. <see cref="Acquire"/> hands out the current catalog;
+/// <see cref="Refresh"/> builds a successor outside any lock searches take, swaps it in atomically and disposes the
+/// old one when its last search ends. Small changes are caught up in place; another model, another head or a
+/// requested reload rebuild it. Only the very first load makes a search wait.
+/// </summary>
+public sealed class SearchableCatalogProvider : IDisposable
+{
+    private readonly CatalogDatabase _database;
+    private readonly IndexOptions _options;
+    private readonly ILogger _logger;
+
+    // One refresh at a time; searches never take it (except the first load, when there is nothing to search yet).
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private CatalogHolder? _current;
+    private bool _disposed;
+
+    /// <param name="options">The index settings (defaults when null, e.g. in a tool without a host).</param>
+    public SearchableCatalogProvider(CatalogDatabase database, IOptions<IndexOptions>? options = null, ILogger<SearchableCatalogProvider>? logger = null)
+    {
+        _database = database;
+        _options = options?.Value ?? new IndexOptions();
+        _logger = logger ?? NullLogger<SearchableCatalogProvider>.Instance;
+    }
+
+    /// <summary>The catalog database this provider serves.</summary>
+    public CatalogDatabase Database => _database;
+
+    /// <summary>What the last refresh that changed something did to the index.</summary>
+    public IndexUpdate? LastUpdate { get; private set; }
+
+    /// <summary>The description of the model the current catalog's vectors were made with, or "none".</summary>
+    public string ModelDescription => Volatile.Read(ref _current)?.Catalog.Profile?.Description ?? _database.GetEmbeddingProfile()?.Description ?? "none";
+
+    /// <summary>
+    /// The current catalog, held until the lease is disposed. Loads it on first use; throws
+    /// <see cref="CatalogEmptyException"/> when nothing is indexed.
+    /// </summary>
+    public CatalogLease Acquire()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (true)
+        {
+            var holder = Volatile.Read(ref _current);
+            if (holder is null)
+            {
+                if (Refresh() == CatalogRefresh.Emptied)
+                {
+                    throw new CatalogEmptyException(_database.Path);
+                }
+
+                continue;
+            }
+
+            if (holder.TryAddReference())
+            {
+                return new CatalogLease(holder);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings the catalog up to date with the store: nothing when the store's revision and the head file are unchanged,
+    /// an in-place catch-up for changed or deleted products, a rebuild for another model or head (or when
+    /// <paramref name="rebuild"/> is set). Searches go on meanwhile with the catalog they hold.
+    /// </summary>
+    public CatalogRefresh Refresh(bool rebuild = false, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _refresh.Wait(cancellationToken);
+        try
+        {
+            var current = Volatile.Read(ref _current);
+            var revision = _database.GetEmbeddingRevision();
+            var head = HeadStamp.Of(_database.Files.Head);
+            if (current is not null && !rebuild && revision == current.Catalog.Revision && head == current.Build.Head)
+            {
+                return CatalogRefresh.Unchanged;
+            }
+
+            var profile = _database.GetEmbeddingProfile();
+            var vectors = _database.CountVectors();
+            if (profile is null || vectors == 0)
+            {
+                Publish(null);
+                return CatalogRefresh.Emptied;
+            }
+
+            var sameSpace = current is not null && !rebuild && head == current.Build.Head
+                && profile.Fingerprint == current.Catalog.Profile?.Fingerprint
+                && _options.UsesApproximate(vectors) == current.Catalog.IsApproximate;
+            if (sameSpace && TryCatchUp(current!, cancellationToken))
+            {
+                return CatalogRefresh.CaughtUp;
+            }
+
+            Publish(Build(profile, head, cancellationToken));
+            return CatalogRefresh.Rebuilt;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    private bool TryCatchUp(CatalogHolder current, CancellationToken cancellationToken)
+    {
+        var build = current.Build;
+        var (revision, update) = IndexOpener.CatchUp(build.Index, _database, build.Space, current.Catalog.Revision, cancellationToken);
+        if (build.Index is { IsApproximate: true } && build.Index.Index.Read(index => ((HnswVectorIndex)index).UnusedSlots > index.Count))
+        {
+            return false; // more dead graph slots than live vectors: a fresh graph is smaller and faster
+        }
+
+        var successor = current.Catalog.Succeed(_database.ReadAllProducts(), revision);
+        LastUpdate = update;
+        _logger.LogInformation("Catalog caught up to revision {Revision} in {ElapsedMs} ms: {Added} vectors added or replaced, {Removed} removed, {Count} searchable",
+            revision, (long)update.Elapsed.TotalMilliseconds, update.Added, update.Removed, update.Count);
+        Publish(new CatalogHolder(successor, build));
+        return true;
+    }
+
+    private CatalogHolder Build(EmbeddingProfile profile, HeadStamp? headStamp, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var head = TrainedHead.Load(_database.Files.Head);
+        if (head is not null && (head.EmbeddingFingerprint != profile.Fingerprint || head.Head.InputSize != profile.Dimension))
+        {
+            head = null; // trained for another model: `lookbook train` again
+        }
+
+        var hidden = head is { RetrievalSpace: RetrievalSpace.Hidden };
+        // Projected vectors belong to one head: another head (or none) means another index.
+        var space = hidden
+            ? new IndexSpace($"{profile.Fingerprint}+head@{head!.TrainedAt.ToUnixTimeMilliseconds()}", profile.Dimension, head.Head.HiddenSize, v => head.Head.Embed(v))
+            : new IndexSpace(profile.Fingerprint, profile.Dimension, profile.Dimension);
+        var opened = IndexOpener.Open(_database, space, _options, cancellationToken);
+        try
+        {
+            var catalog = new SearchableCatalog(_database.ReadAllProducts(), opened.Index, opened.IsApproximate, head, profile, opened.Revision);
+            LastUpdate = opened.IsApproximate ? opened.Update : null;
+            _logger.LogInformation("Catalog built in {ElapsedMs} ms: {Count} searchable products, {Index} index, head {Head}, revision {Revision}",
+                clock.ElapsedMilliseconds, catalog.Count, opened.IsApproximate ? "approximate (HNSW)" : "exact",
+                head is null ? "none" : head.TrainedAt.ToString("u"), opened.Revision);
+            return new CatalogHolder(catalog, new CatalogBuild(opened, space, headStamp));
+        }
+        catch
+        {
+            opened.Index.Dispose();
+            throw;
+        }
+    }
+
+    private void Publish(CatalogHolder? next) => Interlocked.Exchange(ref _current, next)?.Release();
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Publish(null);
+        _refresh.Dispose();
+    }
+}
+
+/// <summary>How a catalog's index was built: what a catch-up needs to extend it.</summary>
+internal sealed record CatalogBuild(OpenedIndex Index, IndexSpace Space, HeadStamp? Head);
+
+/// <summary>The trained head's file as last seen: a retrained (or deleted) head changes it.</summary>
+internal sealed record HeadStamp(DateTime WrittenAtUtc, long Length)
+{
+    public static HeadStamp? Of(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? new HeadStamp(file.LastWriteTimeUtc, file.Length) : null;
+    }
+}

@@ -1,0 +1,182 @@
+using Lookbook.Catalog;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
+using Lookbook.Evaluation;
+using Lookbook.Index;
+using Lookbook.Search;
+using Lookbook.Testing;
+using Lookbook.Vision.Embedding;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace Lookbook.Learning.Tests;
+
+/// <summary>A head trained on 1,000 sample products, shared by the tests that read it.</summary>
+public sealed class TrainedCatalogFixture : IAsyncLifetime
+{
+    public TempDirectory Temp { get; } = new();
+
+    public CatalogDatabase Database { get; private set; } = null!;
+
+    public TrainedHead Head { get; private set; } = null!;
+
+    public Vision.Embedding.OnnxImageEmbedder Embedder { get; } = new(new Vision.Embedding.EmbeddingOptions());
+
+    public static HeadTrainingRequest Request => new(AugmentedCopies: 1, Options: new TrainingOptions(MaxEpochs: 25));
+
+    public async Task InitializeAsync()
+    {
+        Database = CatalogDatabase.Open(Temp.File("catalog.db"));
+        await new CatalogImporter(Database, Embedder).ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 1000), new ImportOptions());
+        Head = await new HeadTrainer(Database, Embedder).TrainAsync(Request);
+    }
+
+    public Task DisposeAsync()
+    {
+        Embedder.Dispose();
+        Temp.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(ModelCollection.Name)]
+public sealed class LearningTests(TrainedCatalogFixture catalog)
+{
+    private static byte[] Query(string name) => File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, name));
+
+    [Fact]
+    public void Training_on_a_small_labelled_sample_beats_chance_clearly_and_is_saved()
+    {
+        var metrics = catalog.Head.Metrics;
+
+        Assert.True(metrics.ValidationAccuracy > 0.7, $"validation accuracy {metrics.ValidationAccuracy:P1}; chance is 10%");
+        Assert.True(metrics.ValidationMacroF1 > 0.65);
+        Assert.Equal(10, catalog.Head.Head.Classes.Count);
+        Assert.True(metrics.TrainingExamples > 1500, "originals plus one augmented copy each");
+        Assert.InRange(catalog.Head.NoMatchThreshold, 0.3f, 0.999f);
+        Assert.True(File.Exists(catalog.Database.Files.Head));
+        Assert.Equal(catalog.Embedder.Profile.Fingerprint, catalog.Head.EmbeddingFingerprint);
+    }
+
+    [Fact]
+    public async Task Training_again_with_the_same_seed_gives_the_same_head()
+    {
+        using var temp = new TempDirectory();
+        var copy = catalog.Database.CopyTo(temp.File("copy.db"));
+
+        var again = await new HeadTrainer(copy, catalog.Embedder).TrainAsync(TrainedCatalogFixture.Request);
+
+        float[] probe = catalog.Database.ReadVectors().First().Vector;
+        Assert.Equal(catalog.Head.Head.Predict(probe), again.Head.Predict(probe));
+        Assert.Equal(catalog.Head.Metrics.ValidationAccuracy, again.Metrics.ValidationAccuracy);
+    }
+
+    [Fact]
+    public void A_photo_search_answers_with_the_predicted_category_and_boosts_it()
+    {
+        var search = new PhotoSearch(new SearchableCatalogProvider(catalog.Database), catalog.Embedder);
+
+        var result = search.Search(Query("trouser.png"), new SearchRequest(10));
+
+        Assert.Equal("Trouser", result.Prediction!.Category);
+        Assert.InRange(result.Prediction.Confidence, 0.5f, 1f);
+        Assert.False(result.NoGoodMatch);
+        Assert.All(result.Hits, h => Assert.Equal("Trouser", h.Product.Category));
+    }
+
+    [Fact]
+    public void Restrict_returns_only_the_predicted_category_and_an_explicit_category_overrides_it()
+    {
+        var restrict = new PhotoSearch(new SearchableCatalogProvider(catalog.Database), catalog.Embedder, Options.Create(new SearchOptions { PredictedCategory = PredictedCategoryUse.Restrict }));
+
+        var restricted = restrict.Search(Query("sandal.png"), new SearchRequest(30));
+        Assert.All(restricted.Hits, h => Assert.Equal(restricted.Prediction!.Category, h.Product.Category));
+
+        var overridden = restrict.Search(Query("sandal.png"), new SearchRequest(5, Category: "Bag"));
+        Assert.All(overridden.Hits, h => Assert.Equal("Bag", h.Product.Category));
+    }
+
+    [Fact]
+    public void A_photo_unlike_the_catalog_gets_no_good_match_instead_of_noise()
+    {
+        var search = new PhotoSearch(new SearchableCatalogProvider(catalog.Database), catalog.Embedder);
+        var greenSquare = TestImages.Solid(SKColors.Green, 64, 64);
+
+        var result = search.Search(greenSquare, new SearchRequest(10));
+
+        Assert.True(result.NoGoodMatch, $"best similarity {result.BestSimilarity} vs threshold {catalog.Head.NoMatchThreshold}");
+        Assert.Empty(result.Hits);
+    }
+
+    [Fact]
+    public void A_head_trained_for_another_model_is_ignored()
+    {
+        using var temp = new TempDirectory();
+        catalog.Database.CopyTo(temp.File("copy.db"));
+        var stale = catalog.Head with { EmbeddingFingerprint = "0000000000000000" };
+        stale.Save(new CatalogFiles(temp.File("copy.db")).Head);
+
+        var result = new PhotoSearch(new SearchableCatalogProvider(CatalogDatabase.Open(temp.File("copy.db"))), catalog.Embedder).Search(Query("bag.png"), new SearchRequest(3));
+
+        Assert.Null(result.Prediction);
+        Assert.Equal(3, result.Hits.Count);
+    }
+
+    [Fact]
+    public void Evaluation_on_official_test_images_reports_classification_and_retrieval()
+    {
+        var catalogs = new SearchableCatalogProvider(catalog.Database);
+        var evaluator = new CatalogEvaluator(catalog.Database, catalog.Embedder, catalogs, new PhotoSearch(catalogs, catalog.Embedder), Options.Create(new SearchOptions()));
+
+        var report = evaluator.EvaluateQueries(new FashionMnistSource(RepositoryPaths.SampleCatalog, "test", 200));
+
+        Assert.Equal(200, report.Queries);
+        Assert.Equal(1000, report.GallerySize);
+        Assert.True(report.Classification!.Accuracy > 0.7);
+        Assert.Equal([1, 5, 10, 20], report.Retrieval.Select(r => r.K));
+        var at10 = report.Retrieval.Single(r => r.K == 10);
+        Assert.InRange(at10.MapAtK, 0.6, 1.0);
+        Assert.InRange(at10.RecallAtK, 0.001, 0.2); // ~100 relevant per class: 10 found at most
+        Assert.True(report.Timings.EmbedMsPerQuery > 0);
+
+        var html = HtmlReport.Render(report);
+        Assert.Contains("Confusion matrix", html);
+        Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1);
+    }
+
+    [Fact]
+    public void Holdout_evaluation_trains_its_own_head_and_leaves_the_saved_one_alone()
+    {
+        var before = File.GetLastWriteTimeUtc(catalog.Database.Files.Head);
+        var catalogs = new SearchableCatalogProvider(catalog.Database);
+        var evaluator = new CatalogEvaluator(catalog.Database, catalog.Embedder, catalogs, new PhotoSearch(catalogs, catalog.Embedder), Options.Create(new SearchOptions()));
+
+        var report = evaluator.EvaluateHoldout(0.2, 42);
+
+        Assert.InRange(report.Queries, 190, 210); // 20% of each category, rounded per category
+        Assert.Equal(1000 - report.Queries, report.GallerySize);
+        Assert.True(report.Classification!.Accuracy > 0.6);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(catalog.Database.Files.Head));
+    }
+}
+
+[Collection(ModelCollection.Name)]
+public sealed class PersonalizationEvaluationTests(TrainedCatalogFixture catalog)
+{
+    [Fact]
+    public void Simulated_shoppers_are_served_far_better_than_by_popularity_and_lambda_trades_relevance_for_variety()
+    {
+        var report = new PersonalizationEvaluator(new SearchableCatalogProvider(catalog.Database)).Evaluate(users: 120, seed: 3);
+
+        var lookbook = report.Results[0];
+        var popular = report.Results.Single(r => r.Name == "most popular");
+        var random = report.Results.Single(r => r.Name == "random");
+        Assert.True(lookbook.HitRateAt10 >= 2 * popular.HitRateAt10 && lookbook.HitRateAt10 > random.HitRateAt10 && lookbook.HitRateAt10 > 0.05,
+            $"hit-rate@10 {lookbook.HitRateAt10:F3} vs popular {popular.HitRateAt10:F3}, random {random.HitRateAt10:F3}");
+        var relevanceOnly = report.DiversitySweep[0];
+        var mostVaried = report.DiversitySweep[^1];
+        Assert.True(mostVaried.IntraListDiversity > relevanceOnly.IntraListDiversity);
+        Assert.True(mostVaried.HitRateAt10 <= relevanceOnly.HitRateAt10);
+    }
+}

@@ -1,0 +1,104 @@
+namespace Lookbook.Learning.Tests;
+
+public sealed class MlpTrainerTests
+{
+    private static readonly string[] Classes = ["ring", "core", "left"];
+
+    /// <summary>Three classes no straight line separates: a ring around a core, and a blob on the left.</summary>
+    private static (List<float[]> X, List<int> Y) Data(int perClass, int seed)
+    {
+        var random = new Random(seed);
+        var x = new List<float[]>();
+        var y = new List<int>();
+        for (var i = 0; i < perClass; i++)
+        {
+            var angle = random.NextDouble() * 2 * Math.PI;
+            x.Add([(float)(2 * Math.Cos(angle)) + Noise(random), (float)(2 * Math.Sin(angle)) + Noise(random), Noise(random)]);
+            y.Add(0);
+            x.Add([Noise(random), Noise(random), Noise(random)]);
+            y.Add(1);
+            x.Add([-4 + Noise(random), 4 + Noise(random), Noise(random)]);
+            y.Add(2);
+        }
+
+        return (x, y);
+    }
+
+    private static float Noise(Random random) => (random.NextSingle() - 0.5f) * 0.6f;
+
+    private static TrainingResult Train(int seed = 7, int maxEpochs = 40)
+    {
+        var (x, y) = Data(150, 1);
+        var (vx, vy) = Data(40, 2);
+        return MlpTrainer.Train(Classes, x, y, vx, vy, new TrainingOptions(HiddenSize: 32, MaxEpochs: maxEpochs, BatchSize: 32, LearningRate: 0.01f, Seed: seed));
+    }
+
+    [Fact]
+    public void A_non_linear_problem_is_learned_far_above_chance()
+    {
+        var result = Train();
+        var (tx, ty) = Data(100, 3);
+
+        var (_, accuracy) = MlpTrainer.Evaluate(result.Head, tx, ty);
+
+        Assert.True(accuracy > 0.95, $"accuracy {accuracy:P1} (chance is 33%)");
+        Assert.Equal("core", result.Head.Classify([0.05f, -0.1f, 0f]).Class);
+        Assert.Equal(1f, result.Head.Predict([2f, 0f, 0f]).Sum(), 4);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_head_bit_for_bit()
+    {
+        var first = Train(seed: 11).Head;
+        var second = Train(seed: 11).Head;
+        var other = Train(seed: 12).Head;
+        float[] probe = [1.3f, -0.7f, 0.2f];
+
+        Assert.Equal(first.Predict(probe), second.Predict(probe));
+        Assert.Equal(first.Embed(probe), second.Embed(probe));
+        Assert.NotEqual(first.Embed(probe), other.Embed(probe));
+    }
+
+    [Fact]
+    public void Early_stopping_keeps_the_best_epoch_and_stops_after_the_patience()
+    {
+        var result = Train(maxEpochs: 200);
+
+        var best = result.History.MinBy(e => e.ValidationLoss)!;
+        Assert.Equal(best.Epoch, result.BestEpoch);
+        Assert.True(result.History.Count < 200, "training should stop early");
+        Assert.Equal(result.BestEpoch + 6, result.History.Count); // default patience
+    }
+
+    [Fact]
+    public void A_saved_head_loads_with_the_same_predictions()
+    {
+        var head = Train().Head;
+        var trained = new TrainedHead(head, "fingerprint", RetrievalSpace.Hidden, 0.1f, 0.8f,
+            new HeadMetrics(0.9, 0.9, 0.8, 0.85, 450, 120, 1, 10, 1.5), new TrainingOptions(), DateTimeOffset.UnixEpoch);
+        var path = Path.Combine(Path.GetTempPath(), $"head-{Guid.NewGuid():N}.json");
+        try
+        {
+            trained.Save(path);
+            var loaded = TrainedHead.Load(path)!;
+
+            Assert.Equal(head.Predict([1f, 2f, 3f]), loaded.Head.Predict([1f, 2f, 3f]));
+            Assert.Equal((RetrievalSpace.Hidden, 0.8f, "fingerprint"), (loaded.RetrievalSpace, loaded.NoMatchThreshold, loaded.EmbeddingFingerprint));
+            Assert.Equal(trained.Metrics, loaded.Metrics);
+            Assert.Null(TrainedHead.Load(path + ".missing"));
+            File.WriteAllText(path, "{ not json");
+            Assert.Contains("damaged", Assert.Throws<InvalidDataException>(() => TrainedHead.Load(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Bad_options_and_data_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => MlpTrainer.Train(Classes, [[1f]], [0], [], [], new TrainingOptions(Dropout: 1f)));
+        Assert.Throws<ArgumentException>(() => MlpTrainer.Train(Classes, [], [], [], [], new TrainingOptions()));
+    }
+}

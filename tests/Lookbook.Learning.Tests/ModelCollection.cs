@@ -1,0 +1,9 @@
+using Lookbook.Testing;
+
+namespace Lookbook.Learning.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class ModelCollection : ICollectionFixture<EmbedderFixture>, ICollectionFixture<TrainedCatalogFixture>
+{
+    public const string Name = "model";
+}
