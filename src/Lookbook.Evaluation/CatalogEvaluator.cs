@@ -68,7 +68,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             saved?.CategoryBoost ?? 0.1f, 0, new HeadMetrics(0, 0, 0, 0, inner.Train.Count, inner.Validation.Count, 0, trained.BestEpoch, 0),
             new TrainingOptions(), DateTimeOffset.UtcNow);
 
-        var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList());
+        var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList(), cancellationToken);
         var index = new ExactVectorIndex(head.RetrievalSpace == RetrievalSpace.Hidden ? head.Head.HiddenSize : items[0].Vector.Length, split.Train.Count);
         foreach (var item in split.Train)
         {

@@ -139,7 +139,7 @@ public sealed class SearchableCatalogProvider : IDisposable
             return false; // more dead graph slots than live vectors: a fresh graph is smaller and faster
         }
 
-        var successor = current.Catalog.Succeed(_database.ReadAllProducts(), revision);
+        var successor = current.Catalog.Succeed(_database.ReadAllProducts(cancellationToken), revision);
         LastUpdate = update;
         _logger.LogInformation("Catalog caught up to revision {Revision} in {ElapsedMs} ms: {Added} vectors added or replaced, {Removed} removed, {Count} searchable",
             revision, (long)update.Elapsed.TotalMilliseconds, update.Added, update.Removed, update.Count);
@@ -164,7 +164,7 @@ public sealed class SearchableCatalogProvider : IDisposable
         var opened = IndexOpener.Open(_database, space, _options, cancellationToken);
         try
         {
-            var catalog = new SearchableCatalog(_database.ReadAllProducts(), opened.Index, opened.IsApproximate, head, profile, opened.Revision);
+            var catalog = new SearchableCatalog(_database.ReadAllProducts(cancellationToken), opened.Index, opened.IsApproximate, head, profile, opened.Revision);
             LastUpdate = opened.IsApproximate ? opened.Update : null;
             _logger.LogInformation("Catalog built in {ElapsedMs} ms: {Count} searchable products, {Index} index, head {Head}, revision {Revision}",
                 clock.ElapsedMilliseconds, catalog.Count, opened.IsApproximate ? "approximate (HNSW)" : "exact",

@@ -30,7 +30,7 @@ public sealed class CatalogImporter(
     {
         var clock = Stopwatch.StartNew();
         database.EnsureEmbeddingProfile(embedder.Profile);
-        var states = database.GetItemStates();
+        var states = database.GetItemStates(cancellationToken);
         var runId = database.StartRun(source.Name);
         var run = new RunState(source.CountHint, progress);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -49,7 +49,7 @@ public sealed class CatalogImporter(
             if (options.Prune)
             {
                 var gone = states.Where(s => s.Value.Source == source.Name && !seen.Contains(s.Key)).Select(s => s.Key).ToList();
-                removed = database.DeleteProducts(gone);
+                removed = database.DeleteProducts(gone, cancellationToken);
             }
 
             var result = Finish(runId, source.Name, run, removed, "completed", clock.Elapsed);

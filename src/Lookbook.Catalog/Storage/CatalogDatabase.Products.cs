@@ -6,22 +6,29 @@ using Microsoft.Data.Sqlite;
 
 namespace Lookbook.Catalog.Storage;
 
-/// <summary>Products, their images and vectors.</summary>
+/// <summary>Products: written by imports, read by the catalog and the API.</summary>
 public sealed partial class CatalogDatabase
 {
     /// <summary>
     /// Image and metadata hashes of every product, by id. Ids are global: a product that moved to
     /// another source (say, the same files in another folder) is recognised and not re-embedded.
     /// </summary>
-    public Dictionary<string, StoredItemState> GetItemStates()
+    public Dictionary<string, StoredItemState> GetItemStates(CancellationToken cancellationToken = default)
     {
         using var connection = Connect();
-        return connection.Query<(string Id, string Source, string ImageHash, string MetadataHash, long HasEmbedding)>(
-                """
-                SELECT p.id, p.source, p.image_hash, p.metadata_hash, e.product_id IS NOT NULL
-                FROM products p LEFT JOIN embeddings e ON e.product_id = p.id
-                """)
-            .ToDictionary(r => r.Id, r => new StoredItemState(r.Source, r.ImageHash, r.MetadataHash, r.HasEmbedding != 0), StringComparer.Ordinal);
+        var states = new Dictionary<string, StoredItemState>(StringComparer.Ordinal);
+        foreach (var r in connection.Query<(string Id, string Source, string ImageHash, string MetadataHash, long HasEmbedding)>(
+                     """
+                     SELECT p.id, p.source, p.image_hash, p.metadata_hash, e.product_id IS NOT NULL
+                     FROM products p LEFT JOIN embeddings e ON e.product_id = p.id
+                     """,
+                     buffered: false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            states[r.Id] = new StoredItemState(r.Source, r.ImageHash, r.MetadataHash, r.HasEmbedding != 0);
+        }
+
+        return states;
     }
 
     /// <summary>
@@ -96,76 +103,15 @@ public sealed partial class CatalogDatabase
         transaction.Commit();
     }
 
-    /// <summary>Stores vectors for existing products (re-indexing).</summary>
-    public void SaveVectors(IReadOnlyList<(string ProductId, float[] Vector)> vectors)
-    {
-        using var connection = Connect();
-        using var transaction = connection.BeginTransaction();
-        var revision = NextRevision(connection, transaction);
-        foreach (var (id, vector) in vectors)
-        {
-            UpsertVector(connection, transaction, id, vector, revision);
-        }
-
-        transaction.Commit();
-    }
-
-    private static void UpsertVector(SqliteConnection connection, SqliteTransaction transaction, string id, float[] vector, long revision) =>
-        connection.Execute(
-            """
-            INSERT INTO embeddings(product_id, vector, revision) VALUES (@id, @vector, @revision)
-            ON CONFLICT(product_id) DO UPDATE SET vector = excluded.vector, revision = excluded.revision
-            """,
-            new { id, vector = VectorMath.ToBytes(vector), revision },
-            transaction);
-
-    /// <summary>
-    /// Bumps and returns the catalog revision: every write of products or vectors moves it (and stamps the vectors it
-    /// writes), it never goes back (not even by <see cref="ResetEmbeddings"/>), so a process serving the catalog
-    /// compares one number to know whether anything changed.
-    /// </summary>
-    private static long NextRevision(SqliteConnection connection, SqliteTransaction transaction) =>
-        connection.ExecuteScalar<long>(
-            """
-            INSERT INTO meta(key, value) VALUES ('embedding.revision', '1')
-            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-            RETURNING CAST(value AS INTEGER)
-            """,
-            transaction: transaction);
-
-    /// <summary>The revision of the latest write of products or vectors (0 before any).</summary>
-    public long GetEmbeddingRevision()
-    {
-        using var connection = Connect();
-        return connection.ExecuteScalar<long?>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'embedding.revision'") ?? 0;
-    }
-
-    /// <summary>Vectors written after <paramref name="revision"/> (new or re-embedded products).</summary>
-    public IEnumerable<StoredVector> ReadVectorsChangedSince(long revision, CancellationToken cancellationToken = default) =>
-        ReadVectorsWhere("e.revision > @revision", new { revision }, cancellationToken);
-
-    /// <summary>How many products have a vector.</summary>
-    public int CountVectors()
-    {
-        using var connection = Connect();
-        return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM embeddings");
-    }
-
-    /// <summary>Ids of every product that has a vector.</summary>
-    public HashSet<string> ReadEmbeddedIds()
-    {
-        using var connection = Connect();
-        return connection.Query<string>("SELECT product_id FROM embeddings").ToHashSet(StringComparer.Ordinal);
-    }
-
     /// <summary>Deletes products (and, by cascade, their vectors); returns how many existed.</summary>
-    public int DeleteProducts(IReadOnlyCollection<string> ids)
+    public int DeleteProducts(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         var deleted = 0;
         foreach (var chunk in ids.Chunk(DeleteChunk))
         {
+            cancellationToken.ThrowIfCancellationRequested(); // nothing is deleted unless all of it is
             deleted += connection.Execute("DELETE FROM products WHERE id IN @chunk", new { chunk }, transaction);
         }
 
@@ -181,12 +127,13 @@ public sealed partial class CatalogDatabase
     public Product? GetProduct(string id) => GetProducts([id]) is [var product] ? product : null;
 
     /// <summary>The products with these ids, in no particular order; unknown ids are left out.</summary>
-    public IReadOnlyList<Product> GetProducts(IReadOnlyCollection<string> ids)
+    public IReadOnlyList<Product> GetProducts(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         using var connection = Connect();
         var products = new List<Product>(ids.Count);
         foreach (var chunk in ids.Chunk(DeleteChunk))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             products.AddRange(connection.Query<(string Id, string Title, string Category, string Attributes)>(
                     "SELECT id, title, category, attributes FROM products WHERE id IN @chunk", new { chunk })
                 .Select(r => new Product(r.Id, r.Title, r.Category,
@@ -197,28 +144,15 @@ public sealed partial class CatalogDatabase
     }
 
     /// <summary>Every product (for the in-memory search snapshot).</summary>
-    public IEnumerable<Product> ReadAllProducts()
+    public IEnumerable<Product> ReadAllProducts(CancellationToken cancellationToken = default)
     {
         using var connection = Connect();
         foreach (var r in connection.Query<(string Id, string Title, string Category, string Attributes)>(
                      "SELECT id, title, category, attributes FROM products ORDER BY rowid", buffered: false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return new Product(r.Id, r.Title, r.Category, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Attributes) ?? []);
         }
-    }
-
-    public StoredImage? GetImage(string productId)
-    {
-        using var connection = Connect();
-        var row = connection.QuerySingleOrDefault<(string Id, string? Path, byte[]? Bytes, string Format, string Hash, long Width, long Height)>(
-            "SELECT id, image_path, image_bytes, image_format, image_hash, image_width, image_height FROM products WHERE id = @productId",
-            new { productId });
-        return row.Id is null ? null : new StoredImage(row.Id, row.Path, row.Bytes, row.Format)
-        {
-            Hash = row.Hash,
-            Width = (int)row.Width,
-            Height = (int)row.Height,
-        };
     }
 
     /// <summary>
@@ -253,69 +187,6 @@ public sealed partial class CatalogDatabase
             .Select(r => new Product(r.Id, r.Title, r.Category, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Attributes) ?? []))
             .ToList();
         return new ProductPage(items, total);
-    }
-
-    /// <summary>Up to <paramref name="count"/> product images spread evenly over the catalog (every n-th by insertion order).</summary>
-    public IReadOnlyList<StoredImage> ReadImageSample(int count)
-    {
-        using var connection = Connect();
-        var total = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM products");
-        var step = Math.Max(1, total / Math.Max(1, count));
-        return connection.Query<StoredImage>(
-                """
-                SELECT id AS ProductId, image_path AS Path, image_bytes AS Bytes, image_format AS Format
-                FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY rowid) - 1 AS position FROM products)
-                WHERE position % @step = 0 LIMIT @count
-                """,
-                new { step, count })
-            .ToList();
-    }
-
-    /// <summary>Images of products that have no vector yet (after a reset or an interrupted re-index).</summary>
-    public IEnumerable<StoredImage> ReadImagesWithoutVectors()
-    {
-        using var connection = Connect();
-        foreach (var image in connection.Query<StoredImage>(
-                     """
-                     SELECT p.id AS ProductId, p.image_path AS Path, p.image_bytes AS Bytes, p.image_format AS Format
-                     FROM products p LEFT JOIN embeddings e ON e.product_id = p.id
-                     WHERE e.product_id IS NULL ORDER BY p.id
-                     """,
-                     buffered: false))
-        {
-            yield return image;
-        }
-    }
-
-    public int CountProductsWithoutVectors()
-    {
-        using var connection = Connect();
-        return connection.ExecuteScalar<int>(
-            "SELECT COUNT(*) FROM products p LEFT JOIN embeddings e ON e.product_id = p.id WHERE e.product_id IS NULL");
-    }
-
-    /// <summary>Streams every vector with its product's category (to build a search index).</summary>
-    public IEnumerable<StoredVector> ReadVectors(CancellationToken cancellationToken = default) => ReadVectorsWhere("1 = 1", null, cancellationToken);
-
-    private IEnumerable<StoredVector> ReadVectorsWhere(string condition, object? parameters, CancellationToken cancellationToken)
-    {
-        using var connection = Connect();
-        foreach (var row in connection.Query<(string Id, string Category, byte[] Vector)>(
-                     $"SELECT p.id, p.category, e.vector FROM embeddings e JOIN products p ON p.id = e.product_id WHERE {condition} ORDER BY p.rowid",
-                     parameters,
-                     buffered: false))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return new StoredVector(row.Id, row.Category, VectorMath.FromBytes(row.Vector));
-        }
-    }
-
-    /// <summary>The stored vector of one product, or null.</summary>
-    public float[]? GetVector(string productId)
-    {
-        using var connection = Connect();
-        var bytes = connection.QuerySingleOrDefault<byte[]>("SELECT vector FROM embeddings WHERE product_id = @productId", new { productId });
-        return bytes is null ? null : VectorMath.FromBytes(bytes);
     }
 
     public CatalogStats GetStats()

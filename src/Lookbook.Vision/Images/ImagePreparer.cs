@@ -59,7 +59,7 @@ public sealed class ImagePreparer
             throw new ArgumentException("The crop rectangle selects less than one pixel of the image.");
         }
 
-        var prepared = new PreparedImage(size, bitmap.Width, bitmap.Height);
+        var prepared = new PreparedImage(size);
         using var canvasBitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(canvasBitmap))
         // A subset, not a source rectangle, so resampling never bleeds pixels from outside the region.

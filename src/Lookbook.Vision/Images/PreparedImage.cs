@@ -10,22 +10,14 @@ public sealed class PreparedImage : IDisposable
 {
     private float[]? _buffer;
 
-    internal PreparedImage(int size, int sourceWidth, int sourceHeight)
+    internal PreparedImage(int size)
     {
         Size = size;
-        SourceWidth = sourceWidth;
-        SourceHeight = sourceHeight;
         _buffer = ArrayPool<float>.Shared.Rent(3 * size * size);
     }
 
     /// <summary>Side of the square input in pixels.</summary>
     public int Size { get; }
-
-    /// <summary>Width of the decoded image after orientation, before resizing.</summary>
-    public int SourceWidth { get; }
-
-    /// <summary>Height of the decoded image after orientation, before resizing.</summary>
-    public int SourceHeight { get; }
 
     /// <summary>The planes, length 3 × Size × Size.</summary>
     public Span<float> Planes => (_buffer ?? throw new ObjectDisposedException(nameof(PreparedImage))).AsSpan(0, 3 * Size * Size);
