@@ -47,29 +47,15 @@ public sealed class SynchronizedVectorIndex(IVectorIndex inner) : IVectorIndex
 
     public IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, Func<string, bool>? filter = null)
     {
-        _lock.EnterReadLock();
-        try
-        {
-            return inner.Search(query, k, filter);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
+        using var reading = Reading();
+        return inner.Search(query, k, filter);
     }
 
     /// <summary>Runs <paramref name="read"/> while no write is in progress (searches may run alongside).</summary>
     public T Read<T>(Func<IVectorIndex, T> read)
     {
-        _lock.EnterReadLock();
-        try
-        {
-            return read(inner);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
+        using var reading = Reading();
+        return read(inner);
     }
 
     /// <summary>Runs <paramref name="read"/> while no write is in progress (searches may run alongside).</summary>
@@ -88,13 +74,29 @@ public sealed class SynchronizedVectorIndex(IVectorIndex inner) : IVectorIndex
     private T Write<T>(Func<IVectorIndex, T> write)
     {
         _lock.EnterWriteLock();
-        try
+        using var writing = new Held(_lock, write: true);
+        return write(inner);
+    }
+
+    private Held Reading()
+    {
+        _lock.EnterReadLock();
+        return new Held(_lock, write: false);
+    }
+
+    // Leaves the lock on dispose; a struct, so the search path allocates nothing for it.
+    private readonly struct Held(ReaderWriterLockSlim gate, bool write) : IDisposable
+    {
+        public void Dispose()
         {
-            return write(inner);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
+            if (write)
+            {
+                gate.ExitWriteLock();
+            }
+            else
+            {
+                gate.ExitReadLock();
+            }
         }
     }
 
