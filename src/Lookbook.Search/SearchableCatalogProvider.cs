@@ -21,7 +21,7 @@ public enum CatalogRefresh
     /// <summary>A new catalog was built from scratch (first load, another model or head, a requested reload).</summary>
     Rebuilt,
 
-    /// <summary>The store has no indexed products any more.</summary>
+    /// <summary>The store has no indexed products any more (a catalog that was never loaded stays <see cref="Unchanged"/>).</summary>
     Emptied,
 }
 
@@ -71,7 +71,8 @@ public sealed class SearchableCatalogProvider : IDisposable
             var holder = Volatile.Read(ref _current);
             if (holder is null)
             {
-                if (Refresh() == CatalogRefresh.Emptied)
+                Refresh();
+                if (Volatile.Read(ref _current) is null)
                 {
                     throw new CatalogEmptyException(_database.Path);
                 }
@@ -110,7 +111,7 @@ public sealed class SearchableCatalogProvider : IDisposable
             if (profile is null || vectors == 0)
             {
                 Publish(null);
-                return CatalogRefresh.Emptied;
+                return current is null ? CatalogRefresh.Unchanged : CatalogRefresh.Emptied;
             }
 
             var sameSpace = current is not null && !rebuild && head == current.Build.Head
