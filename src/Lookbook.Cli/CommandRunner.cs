@@ -36,6 +36,12 @@ internal static class CommandRunner
                 Fail(context, "The configuration is invalid: " + string.Join(" ", e.Failures));
                 return ExitCodes.Failure;
             }
+            catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
+            {
+                // Several sections invalid at once: every problem, each with its key.
+                Fail(context, "The configuration is invalid: " + string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)));
+                return ExitCodes.Failure;
+            }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ProductNotFoundException)
             {
                 Fail(context, e.Message);
