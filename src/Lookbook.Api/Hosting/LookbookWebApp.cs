@@ -32,6 +32,9 @@ public static class LookbookWebApp
 
         builder.AddLookbookApi();
         var app = builder.Build();
+        // Every options section checked now, all problems at once: the host would otherwise build its hosted services
+        // first, and the first one to read a bad section would fail alone, with the host's stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseLookbookApi();
         return app;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookbook.Api.Hosting;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Commands;
@@ -35,16 +36,9 @@ internal static class ServeCommand
             context.Out.MarkupLine($"Lookbook is running at [bold link]{Markup.Escape(url)}[/] — API reference at {Markup.Escape(url)}/scalar/v1. Press Ctrl+C to stop.");
         }
 
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: a normal way to stop a server.
-        }
-
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // The host's console lifetime turns Ctrl+C and SIGTERM into a shutdown request; waiting for it (not for a token
+        // nobody cancels) is what lets the server stop, finishing the requests in flight.
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }
