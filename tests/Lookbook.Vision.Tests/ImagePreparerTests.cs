@@ -99,6 +99,14 @@ public sealed class ImagePreparerTests
     }
 
     [Fact]
+    public void A_region_under_one_pixel_is_an_image_problem_naming_its_size()
+    {
+        var error = Assert.Throws<ImageRejectedException>(() => Prepare(TestImages.Solid(SKColors.Red), region: new NormalizedRect(0.5f, 0.5f, 0.001f, 0.001f)));
+        Assert.Equal(ImageProblem.RegionTooSmall, error.Problem);
+        Assert.Contains("0x0 pixels of the 16x16 photo", error.Message);
+    }
+
+    [Fact]
     public void Invalid_options_are_reported_together()
     {
         var error = Assert.Throws<ArgumentException>(() => new ImagePreparer(new PreprocessingOptions { InputSize = 4, StdRgb = [1, 0, 1] }));

@@ -87,12 +87,9 @@ public static class ProductsApi
         {
             return TypedResults.Ok(SearchApi.ToResponse(similar.Find(id, request), catalogs.ModelDescription, clock));
         }
-        catch (ProductNotFoundException)
-        {
-            return Problems.ProductNotFound(id);
-        }
         catch (CatalogEmptyException)
         {
+            // Nothing is indexed, so neither is this product: for a product's page that is an unknown product, not a 503.
             return Problems.ProductNotFound(id);
         }
     }

@@ -71,24 +71,12 @@ public static class SearchApi
         }
 
         using var photo = upload;
-
-        try
-        {
-            // Header first: a decompression bomb is refused before any pixel is allocated.
-            ImageDecoder.ReadHeader(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
-            // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
-            var shopperId = request.HttpContext.CurrentShopper(shoppers);
-            var result = await search.SearchAsync(photo.Bytes, searchRequest, region, shopperId, cancellationToken);
-            return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
-        }
-        catch (ImageRejectedException e)
-        {
-            return Problems.From(e);
-        }
-        catch (CatalogEmptyException e)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Catalog is empty", e.Message);
-        }
+        // Header first: a decompression bomb is refused before any pixel is allocated.
+        ImageDecoder.ReadHeader(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
+        // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
+        var shopperId = request.HttpContext.CurrentShopper(shoppers);
+        var result = await search.SearchAsync(photo.Bytes, searchRequest, region, shopperId, cancellationToken);
+        return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch));
     }
 
     private static OpenApiRequestBody PhotoRequestBody()

@@ -2,7 +2,6 @@ using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
 using Lookbook.Catalog;
 using Lookbook.Personalization;
-using Lookbook.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -59,15 +58,8 @@ public static class ShopperApi
                 title: "Invalid event");
         }
 
-        try
-        {
-            shoppers.Record(userId, body.ProductId, kind);
-            return TypedResults.Created();
-        }
-        catch (ProductNotFoundException)
-        {
-            return Problems.ProductNotFound(body.ProductId);
-        }
+        shoppers.Record(userId, body.ProductId, kind); // an unknown product is a 404 (ProblemExceptionHandler)
+        return TypedResults.Created();
     }
 
     internal static Results<NoContent, ProblemHttpResult> ClearHistory(HttpContext context, ShopperService shoppers)

@@ -1,5 +1,6 @@
 using Lookbook.Api.Endpoints;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -30,6 +31,8 @@ public static class LookbookWebApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureBodyRate(context.Configuration, kestrel.Limits));
+
         builder.AddLookbookApi();
         var app = builder.Build();
         // Every options section checked now, all problems at once: the host would otherwise build its hosted services
@@ -53,6 +56,8 @@ public static class LookbookWebApp
             form.MultipartBodyLengthLimit = api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.SuppressDiagnosticsCallback = ProblemExceptionHandler.SuppressDiagnostics);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Lookbook API";
@@ -91,6 +96,21 @@ public static class LookbookWebApp
         app.MapGet("/history", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
         app.MapFallback("/api/{**path}", () => Problems.Create(StatusCodes.Status404NotFound, "Unknown endpoint",
             "No API endpoint at this address; the OpenAPI document is at /openapi/v1.json.")).ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// Kestrel:Limits:MinRequestBodyDataRate:BytesPerSecond and :GracePeriod: how slowly a client may send its body
+    /// before it is answered 408. Read by hand because Kestrel binds only endpoints from its section, and a bound
+    /// <see cref="MinDataRate"/> would keep its defaults (its properties are read-only).
+    /// </summary>
+    private static void ConfigureBodyRate(IConfiguration configuration, KestrelServerLimits limits)
+    {
+        var rate = configuration.GetSection("Kestrel:Limits:MinRequestBodyDataRate");
+        if (rate.Exists() && limits.MinRequestBodyDataRate is { } defaults)
+        {
+            limits.MinRequestBodyDataRate = new MinDataRate(
+                rate.GetValue("BytesPerSecond", defaults.BytesPerSecond), rate.GetValue("GracePeriod", defaults.GracePeriod));
+        }
     }
 
     private static async Task SendPage(HttpContext context, ManifestEmbeddedFileProvider page)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -50,6 +51,13 @@ internal static class PhotoUpload
             return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
                 ? (null, TooLarge(options))
                 : (null, Problems.Create(StatusCodes.Status400BadRequest, "Malformed upload", e.Message));
+        }
+        catch (IOException e) when (isMultipart && e is not (BadHttpRequestException or ConnectionResetException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The form reader's "unexpected end of stream": the body ended inside a part, the client did not hang up.
+            // (Kestrel's refusals, a slow body among them, and resets are IOExceptions too: ProblemExceptionHandler answers those.)
+            return (null, Problems.Create(StatusCodes.Status400BadRequest, "Malformed upload",
+                "The multipart body ended before its closing boundary: the upload is incomplete."));
         }
     }
 

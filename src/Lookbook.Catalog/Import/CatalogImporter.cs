@@ -184,6 +184,7 @@ public sealed class CatalogImporter(
         ImageProblem.Truncated => "truncated",
         ImageProblem.Corrupt => "corrupt",
         ImageProblem.TooLarge => "too-large",
+        ImageProblem.RegionTooSmall => "region-too-small",
         _ => problem.ToString(),
     };
 

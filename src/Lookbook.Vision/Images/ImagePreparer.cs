@@ -46,7 +46,7 @@ public sealed class ImagePreparer
         return Prepare(bitmap, region);
     }
 
-    /// <summary>Prepares an already decoded, upright bitmap.</summary>
+    /// <summary>Prepares an already decoded, upright bitmap; a region under one pixel is an <see cref="ImageRejectedException"/>.</summary>
     public PreparedImage Prepare(SKBitmap bitmap, NormalizedRect? region = null)
     {
         var size = _options.InputSize;
@@ -56,7 +56,9 @@ public sealed class ImagePreparer
         source.Intersect(new SKRectI(0, 0, bitmap.Width, bitmap.Height));
         if (source.Width < 1 || source.Height < 1)
         {
-            throw new ArgumentException("The crop rectangle selects less than one pixel of the image.");
+            // A valid fraction of a small photo can still round to nothing: the shopper's choice, not a programming error.
+            throw new ImageRejectedException(ImageProblem.RegionTooSmall,
+                $"The crop selects {source.Width}x{source.Height} pixels of the {bitmap.Width}x{bitmap.Height} photo; select a region at least one pixel wide and high.");
         }
 
         var prepared = new PreparedImage(size);

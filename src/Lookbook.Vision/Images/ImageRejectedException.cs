@@ -17,6 +17,9 @@ public enum ImageProblem
 
     /// <summary>The file or its pixel count is over the configured limits (e.g. a decompression bomb).</summary>
     TooLarge,
+
+    /// <summary>The selected region covers less than a pixel of the decoded image.</summary>
+    RegionTooSmall,
 }
 
 /// <summary>An image that cannot be decoded or is refused by the limits; the message names the problem.</summary>
