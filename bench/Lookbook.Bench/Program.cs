@@ -7,10 +7,10 @@ var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measu
 var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };
 var full = new Option<bool>("--full") { Description = "Measure quality on the full Fashion-MNIST (60,000 catalog, 10,000 queries; needs dataset-fashion-mnist)." };
 var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http (default: all).", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http, catalog (default: all).", AllowMultipleArgumentsPerToken = true };
 var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (PyTorch, FAISS, scikit-learn)." };
 var url = new Option<string?>("--url") { Description = "http: a running Lookbook server to load; default: an in-process server over --db." };
-var database = new Option<string>("--db") { Description = "http: the catalog to serve (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
+var database = new Option<string>("--db") { Description = "http, catalog, vectors: the catalog to use (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
 var requests = new Option<int>("--requests") { Description = "http: requests per measurement.", DefaultValueFactory = _ => 200 };
 var vectorSizes = new Option<int[]>("--vectors") { Description = "vectors: catalog sizes for exact vs approximate search (real vectors, blended beyond the catalog).", DefaultValueFactory = _ => [100_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
 var queryCount = new Option<int>("--queries") { Description = "vectors: queries per measurement.", DefaultValueFactory = _ => 1000 };
@@ -26,7 +26,7 @@ var root = new RootCommand("Lookbook benchmarks: embedding throughput, search la
 };
 root.SetAction(async (result, cancellationToken) =>
 {
-    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "vectors", "quality", "http"];
+    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "vectors", "quality", "http", "catalog"];
     var peers = result.GetValue(noPeers) ? null : PeerRunner.Start(Path.Combine(Path.GetTempPath(), "lookbook-bench-peers"));
     var report = new BenchReport(BenchEnvironment.Machine, result.GetValue(inputSize));
     using var suite = parts.Overlaps(["embedding", "search", "quality"]) ? new BenchSuite(result.GetValue(inputSize)) : null;
@@ -57,6 +57,11 @@ root.SetAction(async (result, cancellationToken) =>
     {
         await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!,
             result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken);
+    }
+
+    if (parts.Contains("catalog"))
+    {
+        CatalogSwapBench.Run(report, result.GetValue(database)!, cancellationToken);
     }
 
     report.Print();
