@@ -26,11 +26,11 @@ public sealed class PersonalizationEvaluator(SearchableCatalogProvider catalogs)
     public PersonalizationReport Evaluate(int users, int seed, IProgress<string>? progress = null)
     {
         using var lease = catalogs.Acquire();
-        var snapshot = lease.Catalog;
-        var products = snapshot.Products.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var catalog = lease.Catalog;
+        var products = catalog.Products.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
         var byCategory = products.GroupBy(p => p.Category).ToDictionary(g => g.Key, g => g.ToList());
         var random = new Random(seed);
-        var shoppers = Enumerable.Range(0, users).Select(_ => Simulate(snapshot, byCategory, random)).Where(s => s.History.Count >= 2).ToList();
+        var shoppers = Enumerable.Range(0, users).Select(_ => Simulate(catalog, byCategory, random)).Where(s => s.History.Count >= 2).ToList();
         progress?.Report($"Simulated {shoppers.Count} shoppers over {products.Count:N0} products");
 
         var popularity = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -45,34 +45,34 @@ public sealed class PersonalizationEvaluator(SearchableCatalogProvider catalogs)
         var popular = products.OrderByDescending(p => popularity.GetValueOrDefault(p.Id)).ThenBy(p => p.Id, StringComparer.Ordinal).Select(p => p.Id).ToList();
         var results = new List<RecommenderScores>
         {
-            Score("Lookbook (history, multi-interest, MMR λ=0.7)", shoppers, snapshot, s => Recommend(snapshot, s, 0.7f)),
-            Score("most popular", shoppers, snapshot, s => popular.Where(id => !s.Acted.Contains(id)).Take(K).ToList()),
-            Score("random", shoppers, snapshot, s => products.Where(p => !s.Acted.Contains(p.Id)).OrderBy(_ => random.Next()).Take(K).Select(p => p.Id).ToList()),
+            Score("Lookbook (history, multi-interest, MMR λ=0.7)", shoppers, catalog, s => Recommend(catalog, s, 0.7f)),
+            Score("most popular", shoppers, catalog, s => popular.Where(id => !s.Acted.Contains(id)).Take(K).ToList()),
+            Score("random", shoppers, catalog, s => products.Where(p => !s.Acted.Contains(p.Id)).OrderBy(_ => random.Next()).Take(K).Select(p => p.Id).ToList()),
         };
         var sweep = SweepLambdas
-            .Select(lambda => Score($"λ = {lambda:0.0}", shoppers, snapshot, s => Recommend(snapshot, s, lambda)))
+            .Select(lambda => Score($"λ = {lambda:0.0}", shoppers, catalog, s => Recommend(catalog, s, lambda)))
             .ToList();
         return new PersonalizationReport(shoppers.Count, products.Count, results, sweep);
     }
 
-    private static List<string> Recommend(SearchableCatalog snapshot, SimulatedShopper shopper, float lambda) =>
-        new Recommender(snapshot, new RecommenderTuning(Diversity: lambda))
+    private static List<string> Recommend(SearchableCatalog catalog, SimulatedShopper shopper, float lambda) =>
+        new Recommender(catalog, new RecommenderTuning(Diversity: lambda))
             .Recommend(shopper.History, K, shopper.Now)
             .Select(r => r.Product.Id)
             .ToList();
 
-    private static RecommenderScores Score(string name, List<SimulatedShopper> shoppers, SearchableCatalog snapshot, Func<SimulatedShopper, List<string>> recommend)
+    private static RecommenderScores Score(string name, List<SimulatedShopper> shoppers, SearchableCatalog catalog, Func<SimulatedShopper, List<string>> recommend)
     {
         var lists = shoppers.Select(s => (Shopper: s, List: (IReadOnlyList<string>)recommend(s))).ToList();
         return new RecommenderScores(
             name,
             lists.Average(x => RecommendationMetrics.HitAtK(x.List, x.Shopper.Target, K)),
             lists.Average(x => RecommendationMetrics.NdcgAtK(x.List, x.Shopper.Target, K)),
-            RecommendationMetrics.Coverage(lists.Select(x => x.List), snapshot.Count),
-            lists.Average(x => RecommendationMetrics.IntraListDiversity(x.List.Select(id => snapshot.VectorOf(id)!).ToList())));
+            RecommendationMetrics.Coverage(lists.Select(x => x.List), catalog.Count),
+            lists.Average(x => RecommendationMetrics.IntraListDiversity(x.List.Select(id => catalog.VectorOf(id)!).ToList())));
     }
 
-    private static SimulatedShopper Simulate(SearchableCatalog snapshot, Dictionary<string, List<Product>> byCategory, Random random)
+    private static SimulatedShopper Simulate(SearchableCatalog catalog, Dictionary<string, List<Product>> byCategory, Random random)
     {
         var categories = byCategory.Keys.Order(StringComparer.Ordinal).OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
         var liked = new List<string>();
@@ -81,7 +81,7 @@ public sealed class PersonalizationEvaluator(SearchableCatalogProvider catalogs)
             var members = byCategory[category];
             var seed = members[random.Next(members.Count)];
             // The style: the seed and its closest look-alikes in the category.
-            var style = snapshot.Search(snapshot.VectorOf(seed.Id)!, new SearchRequest(Math.Min(25, members.Count), category));
+            var style = catalog.Search(catalog.VectorOf(seed.Id)!, new SearchRequest(Math.Min(25, members.Count), category));
             liked.AddRange(style.Select(h => h.Product.Id));
         }
 

@@ -11,13 +11,13 @@ internal sealed class Explainer
     private readonly List<(string Category, float[] Vector, float Weight, InteractionKind Kind, DateTimeOffset At)> _reasons = [];
     private readonly DateTimeOffset _now;
 
-    public Explainer(IReadOnlyList<Interaction> history, InterestProfile profile, SearchableCatalog snapshot, DateTimeOffset now)
+    public Explainer(IReadOnlyList<Interaction> history, InterestProfile profile, SearchableCatalog catalog, DateTimeOffset now)
     {
         _now = now;
         foreach (var group in history.GroupBy(e => e.ProductId))
         {
-            if (profile.ProductWeights.GetValueOrDefault(group.Key) <= 0 || snapshot.Find(group.Key) is not { } product
-                || snapshot.VectorOf(group.Key) is not { } vector)
+            if (profile.ProductWeights.GetValueOrDefault(group.Key) <= 0 || catalog.Find(group.Key) is not { } product
+                || catalog.VectorOf(group.Key) is not { } vector)
             {
                 continue;
             }

@@ -10,7 +10,7 @@ namespace Lookbook.Personalization;
 /// carted, purchased or disliked are never recommended. A shopper without history gets popular products, varied across
 /// categories. Thread-safe.
 /// </summary>
-public sealed class Recommender(SearchableCatalog snapshot, RecommenderTuning options)
+public sealed class Recommender(SearchableCatalog catalog, RecommenderTuning options)
 {
     private const int CandidatesPerSlot = 8;
 
@@ -22,7 +22,7 @@ public sealed class Recommender(SearchableCatalog snapshot, RecommenderTuning op
         IReadOnlyDictionary<string, int>? popularity = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        var profile = InterestProfile.Build(history, snapshot.VectorOf, options, now);
+        var profile = InterestProfile.Build(history, catalog.VectorOf, options, now);
         bool Allowed(Product p) => !profile.Excluded.Contains(p.Id) && Accepts(preferences, p);
         if (profile.IsEmpty)
         {
@@ -32,10 +32,10 @@ public sealed class Recommender(SearchableCatalog snapshot, RecommenderTuning op
         var pool = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         foreach (var interest in profile.Interests)
         {
-            var hits = snapshot.Search(interest.Centroid, new SearchRequest(Math.Min(1000, k * CandidatesPerSlot)), where: Allowed);
+            var hits = catalog.Search(interest.Centroid, new SearchRequest(Math.Min(1000, k * CandidatesPerSlot)), where: Allowed);
             foreach (var hit in hits)
             {
-                if (pool.ContainsKey(hit.Product.Id) || snapshot.VectorOf(hit.Product.Id) is not { } vector)
+                if (pool.ContainsKey(hit.Product.Id) || catalog.VectorOf(hit.Product.Id) is not { } vector)
                 {
                     continue;
                 }
@@ -46,7 +46,7 @@ public sealed class Recommender(SearchableCatalog snapshot, RecommenderTuning op
 
         var quotas = profile.Interests.Select(i => Math.Max(1, (int)Math.Round(k * i.Share))).ToArray();
         var selected = Diversify(pool.Values.ToList(), k, quotas, options.Diversity);
-        var explain = new Explainer(history, profile, snapshot, now);
+        var explain = new Explainer(history, profile, catalog, now);
         return selected.Select(c => new Recommendation(c.Product, c.Relevance, explain.Why(c.Vector))).ToList();
     }
 
@@ -109,7 +109,7 @@ public sealed class Recommender(SearchableCatalog snapshot, RecommenderTuning op
     private IReadOnlyList<Recommendation> ColdStart(int k, Func<Product, bool> allowed, IReadOnlyDictionary<string, int>? popularity)
     {
         // Popular first, then by id; one category at a time in turn so the list shows the range.
-        var byCategory = snapshot.Products.Where(allowed)
+        var byCategory = catalog.Products.Where(allowed)
             .OrderByDescending(p => popularity?.GetValueOrDefault(p.Id) ?? 0)
             .ThenBy(p => p.Id, StringComparer.Ordinal)
             .GroupBy(p => p.Category)

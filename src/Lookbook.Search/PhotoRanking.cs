@@ -10,15 +10,15 @@ namespace Lookbook.Search;
 /// </summary>
 public static class PhotoRanking
 {
-    public static PhotoSearchResult Run(SearchableCatalog snapshot, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
+    public static PhotoSearchResult Run(SearchableCatalog catalog, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
     {
-        var trained = snapshot.Head;
+        var trained = catalog.Head;
         var filtered = request.CategoryFilter is not null || request.Attributes is not null;
         if (trained is null)
         {
-            var plain = snapshot.Search(vector, request);
+            var plain = catalog.Search(vector, request);
             // Unfiltered, the first result is the nearest product: no second scan for it.
-            var nearest = !filtered ? (plain.Count > 0 ? plain[0].Similarity : 0f) : snapshot.BestSimilarity(vector);
+            var nearest = !filtered ? (plain.Count > 0 ? plain[0].Similarity : 0f) : catalog.BestSimilarity(vector);
             return new PhotoSearchResult(plain, null, false, nearest);
         }
 
@@ -38,22 +38,22 @@ public static class PhotoRanking
         if (!filtered && !restrict)
         {
             // One scan serves both the no-good-match check and the ranking (the hot path).
-            var candidates = snapshot.Nearest(query, boost > 0 ? BoostedRanking.CandidateCount(request.K) : request.K);
+            var candidates = catalog.Nearest(query, boost > 0 ? BoostedRanking.CandidateCount(request.K) : request.K);
             var nearest = candidates.Count > 0 ? candidates[0].Similarity : 0f;
             return applyNoMatch && nearest < trained.NoMatchThreshold
                 ? new PhotoSearchResult([], prediction, true, nearest)
-                : new PhotoSearchResult(snapshot.FromCandidates(candidates, request.K, Bonus, boost), prediction, false, nearest);
+                : new PhotoSearchResult(catalog.FromCandidates(candidates, request.K, Bonus, boost), prediction, false, nearest);
         }
 
-        var bestSimilarity = snapshot.BestSimilarity(query);
+        var bestSimilarity = catalog.BestSimilarity(query);
         if (applyNoMatch && bestSimilarity < trained.NoMatchThreshold)
         {
             return new PhotoSearchResult([], prediction, true, bestSimilarity);
         }
 
         var hits = restrict
-            ? snapshot.Search(query, request, restrictToCategory: prediction.Category)
-            : snapshot.Search(query, request, categoryBonus: boost > 0 ? Bonus : null, boost: boost);
+            ? catalog.Search(query, request, restrictToCategory: prediction.Category)
+            : catalog.Search(query, request, categoryBonus: boost > 0 ? Bonus : null, boost: boost);
         return new PhotoSearchResult(hits, prediction, false, bestSimilarity);
     }
 }

@@ -143,7 +143,7 @@ public sealed partial class CatalogDatabase
         return products;
     }
 
-    /// <summary>Every product (for the in-memory search snapshot).</summary>
+    /// <summary>Every product (for the searchable catalog in memory).</summary>
     public IEnumerable<Product> ReadAllProducts(CancellationToken cancellationToken = default)
     {
         using var connection = Connect();
