@@ -75,10 +75,10 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             index.Upsert(item.ProductId, head.RetrievalSpace == RetrievalSpace.Hidden ? head.Head.Embed(item.Vector) : item.Vector);
         }
 
-        using var snapshot = new SearchableCatalog(products, index, head: head);
+        using var catalog = new SearchableCatalog(products, index, head: head);
         var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return Measure(split.Validation.Select(v => (v.Category, v.Vector)).ToList(), counts,
-            v => PhotoRanking.Run(snapshot, options.Value.PredictedCategory, v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
+            v => PhotoRanking.Run(catalog, options.Value.PredictedCategory, v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
             $"held-out {fraction:P0} of the catalog {database.Path} ({split.Validation.Count:N0} products) against the other {split.Train.Count:N0}, seed {seed}",
             0, clock);
     }

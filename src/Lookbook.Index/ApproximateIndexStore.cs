@@ -22,7 +22,9 @@ public static class ApproximateIndexStore
         var wanted = ManifestFor(space, options, revision: 0, count: 0);
         var saved = ReadManifest(files);
         var revision = source.GetEmbeddingRevision(); // read first: a write racing with us is caught next time
-        if (saved is not null && saved with { Revision = 0, Count = 0 } == wanted && TryLoad(files, space.Dimension, options) is { } index)
+        // A saved revision beyond the store's belongs to another database under the same name.
+        if (saved is not null && saved with { Revision = 0, Count = 0 } == wanted && saved.Revision <= revision
+            && TryLoad(files, space.Dimension, options) is { } index)
         {
             try
             {
@@ -48,7 +50,16 @@ public static class ApproximateIndexStore
         }
 
         var built = Build(source, space, options, cancellationToken);
-        Save(built, files, wanted with { Revision = revision, Count = built.Count });
+        try
+        {
+            Save(built, files, wanted with { Revision = revision, Count = built.Count });
+        }
+        catch
+        {
+            built.Dispose();
+            throw;
+        }
+
         return (built, revision, new IndexUpdate(true, built.Count, 0, built.Count, clock.Elapsed));
     }
 

@@ -3,7 +3,7 @@ namespace Lookbook.Index;
 /// <summary>
 /// Every file Lookbook keeps beside a catalog database, named in one place: <c>catalog.db</c> has
 /// <c>catalog.db.hnsw</c> (+ <c>.keys</c>, <c>.json</c>), <c>catalog.db.head.json</c>, <c>catalog.db.int8.json</c>
-/// and <c>catalog.db.report.html</c> / <c>.json</c>. Copying a catalog means copying these with it.
+/// and <c>catalog.db.report.html</c>. Copying a catalog means copying these with it.
 /// </summary>
 /// <param name="DatabasePath">The catalog database file.</param>
 public sealed record CatalogFiles(string DatabasePath)
@@ -11,8 +11,8 @@ public sealed record CatalogFiles(string DatabasePath)
     /// <summary>The HNSW graph (see <see cref="ApproximateIndexStore"/>).</summary>
     public string Hnsw => DatabasePath + ".hnsw";
 
-    /// <summary>The graph's key table: product id of every graph slot.</summary>
-    public string HnswKeys => Hnsw + ".keys";
+    /// <summary>The graph's key table: product id of every graph slot (written with the graph, see <see cref="HnswVectorIndex.Save"/>).</summary>
+    public string HnswKeys => KeyTable.PathFor(Hnsw);
 
     /// <summary>The manifest naming the vector revision and space the saved graph holds.</summary>
     public string HnswManifest => Hnsw + ".json";
@@ -25,7 +25,4 @@ public sealed record CatalogFiles(string DatabasePath)
 
     /// <summary>The latest evaluation report (<c>lookbook evaluate</c>), served at /report.</summary>
     public string ReportHtml => DatabasePath + ".report.html";
-
-    /// <summary>The same report's figures as JSON.</summary>
-    public string ReportJson => DatabasePath + ".report.json";
 }

@@ -45,21 +45,30 @@ public static class IndexOpener
 
     /// <summary>
     /// Brings a live index from <paramref name="fromRevision"/> up to the store's current revision in place: changed
-    /// vectors upserted and vectors of deleted products removed, in batches that searches can run between. A saved
-    /// graph is saved again so the next start does not redo the work. Returns the new revision and what changed.
+    /// vectors upserted and vectors of deleted products removed, in batches that searches can run between. With
+    /// <paramref name="save"/>, a graph is saved again so the next start does not redo the work; a save that fails (a full
+    /// disk) is reported in the update, not thrown: the index in memory is right, and the saved one is only older.
     /// </summary>
     public static (long Revision, IndexUpdate Update) CatchUp(
-        OpenedIndex opened, IVectorSource source, IndexSpace space, long fromRevision, CancellationToken cancellationToken = default)
+        OpenedIndex opened, IVectorSource source, IndexSpace space, long fromRevision, bool save = true, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var revision = source.GetEmbeddingRevision();
         var (added, removed) = Apply(opened.Index, source, space, fromRevision, cancellationToken, LiveBatch);
-        if (opened.IsApproximate && (added > 0 || removed > 0))
+        string? saveFailure = null;
+        if (save && opened.IsApproximate && (added > 0 || removed > 0))
         {
-            opened.Index.Read(index => ApproximateIndexStore.Save((HnswVectorIndex)index, source.Files, space, revision));
+            try
+            {
+                opened.Index.Read(index => ApproximateIndexStore.Save((HnswVectorIndex)index, source.Files, space, revision));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                saveFailure = e.Message;
+            }
         }
 
-        return (revision, new IndexUpdate(false, added, removed, opened.Index.Count, clock.Elapsed));
+        return (revision, new IndexUpdate(false, added, removed, opened.Index.Count, clock.Elapsed) { SaveFailure = saveFailure });
     }
 
     /// <summary>Upserts what changed after <paramref name="fromRevision"/> and removes what left the store.</summary>

@@ -54,6 +54,11 @@ public sealed class IndexOptions
 
     public IEnumerable<string> Validate()
     {
+        if (!Enum.IsDefined(Kind))
+        {
+            yield return $"{SectionName}:Kind must be Auto, Exact or Approximate (was {Kind}).";
+        }
+
         if (ApproximateAbove < 1)
         {
             yield return $"{SectionName}:ApproximateAbove must be at least 1 (was {ApproximateAbove}).";

@@ -7,7 +7,8 @@ namespace Lookbook.Index;
 /// <param name="Count">Vectors in the index afterwards.</param>
 public sealed record IndexUpdate(bool Rebuilt, int Added, int Removed, int Count, TimeSpan Elapsed)
 {
-    public bool Changed => Rebuilt || Added > 0 || Removed > 0;
+    /// <summary>Why the caught-up graph could not be saved beside the catalog, or null.</summary>
+    public string? SaveFailure { get; init; }
 }
 
 /// <summary>An index open over a catalog's vectors.</summary>

@@ -26,7 +26,7 @@ public sealed class ShopperService(CatalogDatabase database, SearchableCatalogPr
     // Everyone's engagement changes slowly; reading it once per recommendation would scan a table per page view.
     private static readonly TimeSpan PopularityLifetime = TimeSpan.FromSeconds(10);
     private readonly PersonalizationOptions _settings = options.Value;
-    private (IReadOnlyDictionary<string, int> Scores, DateTimeOffset ReadAt)? _popularity;
+    private PopularityReading? _popularity;
 
     public ShopperToken CreateShopper()
     {
@@ -117,15 +117,17 @@ public sealed class ShopperService(CatalogDatabase database, SearchableCatalogPr
     private IReadOnlyDictionary<string, int> Popularity()
     {
         var now = clock.GetUtcNow();
-        if (_popularity is { } cached && now - cached.ReadAt < PopularityLifetime)
+        if (Volatile.Read(ref _popularity) is { } cached && now - cached.ReadAt < PopularityLifetime)
         {
             return cached.Scores;
         }
 
-        var scores = database.Popularity();
-        _popularity = (scores, now);
-        return scores;
+        var reading = new PopularityReading(database.Popularity(), now);
+        Volatile.Write(ref _popularity, reading); // concurrent requests may both read; either reading is fine
+        return reading.Scores;
     }
+
+    private sealed record PopularityReading(IReadOnlyDictionary<string, int> Scores, DateTimeOffset ReadAt);
 
     private List<Interaction> Interactions(string userId) =>
         database.GetEvents(userId).Select(e => new Interaction(e.ProductId, Parse(e.Kind), e.At)).ToList();

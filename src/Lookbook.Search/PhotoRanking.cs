@@ -26,7 +26,7 @@ public static class PhotoRanking
         var probabilities = head.Predict(vector);
         var best = Array.IndexOf(probabilities, probabilities.Max());
         var prediction = new CategoryPrediction(head.Classes[best], probabilities[best]);
-        var query = trained.RetrievalSpace == RetrievalSpace.Hidden ? head.Embed(vector) : vector;
+        var query = catalog.ToSearchSpace(vector);
 
         // An explicit category, or "any", overrides the prediction.
         var steer = request.CategoryFilter is null && !request.IsAnyCategory;

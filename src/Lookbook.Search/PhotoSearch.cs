@@ -52,11 +52,21 @@ public sealed class PhotoSearch : IDisposable
         ReadOnlyMemory<byte> photo, SearchRequest request, NormalizedRect? region = null, string? shopperId = null, CancellationToken cancellationToken = default)
     {
         request.Validate();
+        using (var before = _catalogs.Acquire())
+        {
+            EnsureCompatible(before.Catalog); // a photo the catalog cannot be searched with is not worth a model run
+        }
+
+        float[] vector;
+        using (var prepared = _embedder.Preparer.Prepare(photo.Span, region))
+        {
+            // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
+            vector = await _batcher.Value.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+        }
+
         using var lease = _catalogs.Acquire();
         var catalog = lease.Catalog;
         EnsureCompatible(catalog);
-        using var prepared = _embedder.Preparer.Prepare(photo.Span, region);
-        var vector = await _batcher.Value.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
         var bonus = shopperId is null ? null : _reranker?.BonusFor(shopperId, catalog);
         if (bonus is null)
         {

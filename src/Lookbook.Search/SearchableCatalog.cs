@@ -6,20 +6,22 @@ using Lookbook.Vision.Embedding;
 namespace Lookbook.Search;
 
 /// <summary>
-/// Everything a search reads, as one immutable whole: the products, their vectors in an index, the trained head
-/// (or none) and the embedding profile the vectors were made with. <see cref="SearchableCatalogProvider"/> builds a
-/// new one when the catalog changes and swaps it in atomically, so a search sees one consistent catalog from start to
-/// end. Small changes (a delete, an import's new products) update the shared index in place and carry it over to the
-/// successor; only a rebuild makes a new index.
+/// Everything a search reads: the products, their vectors in an index, the trained head (or none) and the embedding
+/// profile the vectors were made with. The products, head and profile never change; <see cref="SearchableCatalogProvider"/>
+/// builds a new catalog when they do and swaps it in atomically. Small changes (a delete, an import's new products)
+/// update the index in place and hand it on to the successor, so a search holding an older catalog may see the index
+/// move under it: it never sees a product its catalog does not know (those keys are skipped), and may see fewer than
+/// k results during a catch-up. The index is shared by every catalog built on it and freed when the last one is.
 /// </summary>
 public sealed class SearchableCatalog : IDisposable
 {
     private readonly Dictionary<string, Product> _products;
     private readonly IVectorIndex _index;
-    private int _ownsIndex = 1;
+    private readonly SharedIndex _owner;
+    private int _disposed;
 
     /// <param name="products">The catalog's products (a product the index does not hold is simply never found).</param>
-    /// <param name="index">Vectors by product id; this catalog owns it (disposes it) until a successor takes it over.</param>
+    /// <param name="index">Vectors by product id; this catalog owns it (disposes it), sharing it with its successors.</param>
     public SearchableCatalog(
         IEnumerable<Product> products,
         IVectorIndex index,
@@ -27,9 +29,16 @@ public sealed class SearchableCatalog : IDisposable
         TrainedHead? head = null,
         EmbeddingProfile? profile = null,
         long revision = 0)
+        : this(products, new SharedIndex(index), isApproximate, head, profile, revision)
+    {
+    }
+
+    private SearchableCatalog(
+        IEnumerable<Product> products, SharedIndex owner, bool isApproximate, TrainedHead? head, EmbeddingProfile? profile, long revision)
     {
         _products = products.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        _index = index;
+        _owner = owner;
+        _index = owner.Index;
         IsApproximate = isApproximate;
         Head = head;
         Profile = profile;
@@ -53,8 +62,8 @@ public sealed class SearchableCatalog : IDisposable
 
     internal IVectorIndex Index => _index;
 
-    /// <summary>The space the index's vectors live in: the head's hidden layer when it was chosen for retrieval.</summary>
-    public bool SearchesHiddenSpace => Head is { RetrievalSpace: RetrievalSpace.Hidden };
+    /// <summary>A stored (backbone) vector in the space the index searches: the head's hidden layer when it was chosen for retrieval.</summary>
+    public float[] ToSearchSpace(float[] stored) => Head is { RetrievalSpace: RetrievalSpace.Hidden } trained ? trained.Head.Embed(stored) : stored;
 
     public Product? Find(string productId) => _products.GetValueOrDefault(productId);
 
@@ -65,15 +74,11 @@ public sealed class SearchableCatalog : IDisposable
     public IEnumerable<Product> Products => _products.Values;
 
     /// <summary>
-    /// A successor over the same (already updated) index with <paramref name="products"/> at <paramref name="revision"/>;
-    /// the index now belongs to the successor, so disposing this catalog leaves it alone.
+    /// A successor over the same (already updated) index with <paramref name="products"/> at <paramref name="revision"/>.
+    /// Both hold the index: it is freed when the last catalog built on it is disposed.
     /// </summary>
-    internal SearchableCatalog Succeed(IEnumerable<Product> products, long revision)
-    {
-        var successor = new SearchableCatalog(products, _index, IsApproximate, Head, Profile, revision);
-        Interlocked.Exchange(ref _ownsIndex, 0);
-        return successor;
-    }
+    internal SearchableCatalog Succeed(IEnumerable<Product> products, long revision) =>
+        new(products, _owner.AddReference(), IsApproximate, Head, Profile, revision);
 
     /// <summary>
     /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
@@ -129,12 +134,34 @@ public sealed class SearchableCatalog : IDisposable
     private List<SearchHit> ToHits(IEnumerable<VectorHit> hits) =>
         [.. hits.Where(hit => _products.ContainsKey(hit.Key)).Select(hit => new SearchHit(_products[hit.Key], hit.Similarity))];
 
-    /// <summary>Frees the index unless a successor took it over.</summary>
+    /// <summary>Lets go of the index: freed once no catalog built on it is left.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _ownsIndex, 0) == 1)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _index.Dispose();
+            _owner.Release();
+        }
+    }
+
+    /// <summary>An index with a count of the catalogs built on it.</summary>
+    private sealed class SharedIndex(IVectorIndex index)
+    {
+        private int _references = 1;
+
+        public IVectorIndex Index { get; } = index;
+
+        public SharedIndex AddReference()
+        {
+            Interlocked.Increment(ref _references);
+            return this;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _references) == 0)
+            {
+                Index.Dispose();
+            }
         }
     }
 }

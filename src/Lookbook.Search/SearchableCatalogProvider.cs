@@ -18,7 +18,7 @@ public enum CatalogRefresh
     /// <summary>The index was brought up to date in place and the products re-read.</summary>
     CaughtUp,
 
-    /// <summary>A new catalog was built from scratch (first load, another model or head, a requested reload).</summary>
+    /// <summary>A new catalog was built (first load, another model or head, a requested reload); a saved graph is re-opened.</summary>
     Rebuilt,
 
     /// <summary>The store has no indexed products any more (a catalog that was never loaded stays <see cref="Unchanged"/>).</summary>
@@ -29,7 +29,8 @@ public enum CatalogRefresh
 /// Owns the one <see cref="SearchableCatalog"/> that searches read. <see cref="Acquire"/> hands out the current catalog;
 /// <see cref="Refresh"/> builds a successor outside any lock searches take, swaps it in atomically and disposes the
 /// old one when its last search ends. Small changes are caught up in place; another model, another head or a
-/// requested reload rebuild it. Only the very first load makes a search wait.
+/// requested reload build a new catalog. Only the very first load makes a search wait: later, a catalog that is
+/// empty answers at once, and a server's <c>CatalogRefresher</c> notices when products arrive.
 /// </summary>
 public sealed class SearchableCatalogProvider : IDisposable
 {
@@ -37,9 +38,16 @@ public sealed class SearchableCatalogProvider : IDisposable
     private readonly IndexOptions _options;
     private readonly ILogger _logger;
 
+    // A saved graph is rewritten after a catch-up at most this often: a save costs in proportion to the whole catalog, and
+    // an older saved graph is only caught up a little more at the next start.
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromMinutes(1);
+
     // One refresh at a time; searches never take it (except the first load, when there is nothing to search yet).
     private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly SemaphoreSlim _refreshRequested = new(0, 1);
     private CatalogHolder? _current;
+    private volatile bool _loadedOnce;
+    private long _lastSaveTimestamp;
     private bool _disposed;
 
     /// <param name="options">The index settings (defaults when null, e.g. in a tool without a host).</param>
@@ -71,7 +79,11 @@ public sealed class SearchableCatalogProvider : IDisposable
             var holder = Volatile.Read(ref _current);
             if (holder is null)
             {
-                Refresh();
+                if (!_loadedOnce)
+                {
+                    Refresh(); // the first load: there is nothing to search before it
+                }
+
                 if (Volatile.Read(ref _current) is null)
                 {
                     throw new CatalogEmptyException(_database.Path);
@@ -86,6 +98,42 @@ public sealed class SearchableCatalogProvider : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Takes products out of the current catalog's index now (a delete through the API), without waiting for a refresh;
+    /// the next refresh catches the rest of the catalog up.
+    /// </summary>
+    public void Remove(IReadOnlyCollection<string> productIds)
+    {
+        if (Volatile.Read(ref _current) is null)
+        {
+            return;
+        }
+
+        using var lease = Acquire();
+        foreach (var id in productIds)
+        {
+            lease.Catalog.Index.Remove(id);
+        }
+
+        RequestRefresh();
+    }
+
+    /// <summary>Asks the server's refresher to look for changes now rather than at its next tick.</summary>
+    public void RequestRefresh()
+    {
+        try
+        {
+            _refreshRequested.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already requested: one refresh covers both.
+        }
+    }
+
+    /// <summary>Completes when <see cref="RequestRefresh"/> is called (for the refresher's loop).</summary>
+    public Task WaitForRefreshRequestAsync(CancellationToken cancellationToken) => _refreshRequested.WaitAsync(cancellationToken);
 
     /// <summary>
     /// Brings the catalog up to date with the store: nothing when the store's revision and the head file are unchanged,
@@ -114,7 +162,8 @@ public sealed class SearchableCatalogProvider : IDisposable
                 return current is null ? CatalogRefresh.Unchanged : CatalogRefresh.Emptied;
             }
 
-            var sameSpace = current is not null && !rebuild && head == current.Build.Head
+            // A revision that went back means another database under the same name: nothing of the old one is reusable.
+            var sameSpace = current is not null && !rebuild && head == current.Build.Head && revision > current.Catalog.Revision
                 && profile.Fingerprint == current.Catalog.Profile?.Fingerprint
                 && _options.UsesApproximate(vectors) == current.Catalog.IsApproximate;
             if (sameSpace && TryCatchUp(current!, cancellationToken))
@@ -127,6 +176,7 @@ public sealed class SearchableCatalogProvider : IDisposable
         }
         finally
         {
+            _loadedOnce = true;
             _refresh.Release();
         }
     }
@@ -134,7 +184,17 @@ public sealed class SearchableCatalogProvider : IDisposable
     private bool TryCatchUp(CatalogHolder current, CancellationToken cancellationToken)
     {
         var build = current.Build;
-        var (revision, update) = IndexOpener.CatchUp(build.Index, _database, build.Space, current.Catalog.Revision, cancellationToken);
+        var save = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSaveTimestamp)) >= SaveInterval;
+        var (revision, update) = IndexOpener.CatchUp(build.Index, _database, build.Space, current.Catalog.Revision, save, cancellationToken);
+        if (update.SaveFailure is { } failure)
+        {
+            _logger.LogWarning("Could not save the caught-up index beside the catalog ({Problem}); the next start catches up from the last save", failure);
+        }
+        else if (save)
+        {
+            Interlocked.Exchange(ref _lastSaveTimestamp, Stopwatch.GetTimestamp());
+        }
+
         if (build.Index is { IsApproximate: true } && build.Index.Index.Read(index => ((HnswVectorIndex)index).UnusedSlots > index.Count))
         {
             return false; // more dead graph slots than live vectors: a fresh graph is smaller and faster
@@ -191,6 +251,7 @@ public sealed class SearchableCatalogProvider : IDisposable
         _disposed = true;
         Publish(null);
         _refresh.Dispose();
+        _refreshRequested.Dispose();
     }
 }
 

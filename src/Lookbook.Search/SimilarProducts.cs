@@ -9,8 +9,14 @@ public sealed class SimilarProducts(SearchableCatalogProvider catalogs)
         request.Validate();
         using var lease = catalogs.Acquire();
         var catalog = lease.Catalog;
-        // The index holds the vector in the space it searches (the head's hidden layer when that was chosen).
-        var vector = catalog.Find(productId) is null ? null : catalog.VectorOf(productId);
-        return vector is null ? throw new ProductNotFoundException(productId) : catalog.Search(vector, request, excludeId: productId);
+        if (catalog.Find(productId) is null || catalog.VectorOf(productId) is not { } indexed)
+        {
+            throw new ProductNotFoundException(productId); // unknown, or just deleted (out of the index already)
+        }
+
+        // The stored float32 vector, not the index's copy (a graph keeps 16-bit ones), in the space the catalog searches.
+        var stored = catalogs.Database.GetVector(productId);
+        var query = stored is null ? indexed : catalog.ToSearchSpace(stored);
+        return catalog.Search(query, request, excludeId: productId);
     }
 }

@@ -35,4 +35,19 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("Lookbook:Personalization:Diversity", output);
         Assert.DoesNotContain("   at ", output); // a message, not a stack trace
     }
+
+    [Fact]
+    public async Task An_input_size_in_lookbook_json_is_what_import_and_later_commands_use()
+    {
+        File.WriteAllText(_temp.File("lookbook.json"), """
+            { "Lookbook": { "Storage": { "DatabasePath": "shop.db" }, "Embedding": { "Preprocessing": { "InputSize": 96 } } } }
+            """);
+
+        var import = await LookbookProcess.RunAsync(_temp.Path, Timeout, "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", "20");
+        Assert.True(import.ExitCode == ExitCodes.Success, import.Output);
+        var stats = await LookbookProcess.RunAsync(_temp.Path, Timeout, "stats", "--json");
+        Assert.Contains("\"inputSize\": 96", stats.Output);
+        var search = await LookbookProcess.RunAsync(_temp.Path, Timeout, "search", Path.Combine(RepositoryPaths.Queries, "bag.png"), "-k", "3");
+        Assert.True(search.ExitCode == ExitCodes.Success, search.Output);
+    }
 }

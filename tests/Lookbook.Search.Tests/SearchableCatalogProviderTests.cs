@@ -172,4 +172,61 @@ public sealed class SearchableCatalogProviderTests : IDisposable
         var longest = searches.Max(s => s.End - s.Start);
         Assert.True(longest < reload / 2, $"a search took {longest.TotalMilliseconds:F0} ms during a {reload.TotalMilliseconds:F0} ms rebuild");
     }
+
+    [Fact]
+    public void An_index_shared_by_catch_ups_is_freed_only_when_the_last_catalog_on_it_is()
+    {
+        var database = NewCatalog(200);
+        using var catalogs = new SearchableCatalogProvider(database, Options.Create(new IndexOptions { Kind = IndexKind.Approximate }));
+        var held = catalogs.Acquire();
+        var query = database.GetVector("p3")!;
+
+        Add(database, 200, 10);
+        Assert.Equal(CatalogRefresh.CaughtUp, catalogs.Refresh()); // the successor shares the graph with the held catalog
+        Assert.Equal(CatalogRefresh.Rebuilt, catalogs.Refresh(rebuild: true)); // ... and is itself replaced
+
+        Assert.Equal("p3", held.Catalog.Search(query, new SearchRequest(1)).Single().Product.Id);
+        var old = held.Catalog;
+        held.Dispose();
+        Assert.ThrowsAny<ObjectDisposedException>(() => old.Search(query, new SearchRequest(1)));
+    }
+
+    [Fact]
+    public void A_removed_product_leaves_the_index_at_once_and_the_next_refresh_catches_up()
+    {
+        var database = NewCatalog(50);
+        using var catalogs = new SearchableCatalogProvider(database);
+        var query = database.GetVector("p7")!;
+        catalogs.Acquire().Dispose();
+
+        database.DeleteProducts(["p7"]);
+        catalogs.Remove(["p7"]);
+
+        using (var lease = catalogs.Acquire())
+        {
+            Assert.DoesNotContain(lease.Catalog.Search(query, new SearchRequest(50)), h => h.Product.Id == "p7");
+            Assert.Null(lease.Catalog.VectorOf("p7"));
+        }
+
+        Assert.Equal(CatalogRefresh.CaughtUp, catalogs.Refresh());
+        using var after = catalogs.Acquire();
+        Assert.Null(after.Catalog.Find("p7"));
+        Assert.Equal(49, after.Catalog.Count);
+    }
+
+    [Fact]
+    public void Once_loaded_an_empty_catalog_answers_at_once_and_a_refresh_brings_new_products()
+    {
+        var database = CatalogDatabase.Open(_temp.File("empty.db"));
+        using var catalogs = new SearchableCatalogProvider(database);
+        Assert.Throws<CatalogEmptyException>(catalogs.Acquire); // the first load finds nothing
+
+        database.EnsureEmbeddingProfile(Profile);
+        Add(database, 0, 5);
+        Assert.Throws<CatalogEmptyException>(catalogs.Acquire); // no search waits for a build after the first load
+
+        Assert.Equal(CatalogRefresh.Rebuilt, catalogs.Refresh());
+        using var lease = catalogs.Acquire();
+        Assert.Equal(5, lease.Catalog.Count);
+    }
 }

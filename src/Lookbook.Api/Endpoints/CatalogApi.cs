@@ -17,7 +17,7 @@ public static class CatalogApi
         app.MapGet("/report", EvaluationReport).WithTags("Catalog").WithName("EvaluationReport")
             .WithSummary("The latest evaluation report (HTML), written by `lookbook evaluate`");
         app.MapPost("/api/catalog/reload", Reload).WithTags("Catalog").WithName("ReloadCatalog")
-            .WithSummary("Re-read the catalog after an import from the command line (needs the X-Api-Key header)")
+            .WithSummary("Build the searchable catalog anew now (the server also catches up with imports by itself every few seconds; needs the X-Api-Key header)")
             .AddEndpointFilter<ApiKeyFilter>();
         return app;
     }

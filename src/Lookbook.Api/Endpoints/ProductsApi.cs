@@ -132,7 +132,7 @@ public static class ProductsApi
             return Problems.ProductNotFound(id);
         }
 
-        catalogs.Refresh(); // the product leaves the index in place: no rebuild, searches go on
+        catalogs.Remove([id]); // out of the index now, in place; the refresher catches the rest up
         return TypedResults.NoContent();
     }
 

@@ -34,7 +34,7 @@ public sealed class CatalogReindexer(CatalogDatabase database, IImageEmbedder em
         {
             var pipeline = new EmbeddingPipeline(embedder, Math.Max(1, BatchSize), Environment.ProcessorCount);
             await pipeline.RunAsync(
-                Jobs(issues),
+                Jobs(issues, cancellationToken),
                 batch =>
                 {
                     database.SaveVectors(batch.Select(b => (b.Tag, b.Vector)).ToList());
@@ -60,9 +60,9 @@ public sealed class CatalogReindexer(CatalogDatabase database, IImageEmbedder em
         return new ImportResult(runId, "reindex", new ImportRunCounts(0, embedded, 0, issues.Count, 0), issues.ToList(), embedded, clock.Elapsed);
     }
 
-    private IEnumerable<PendingImage<string>> Jobs(System.Collections.Concurrent.ConcurrentQueue<ImportIssue> issues)
+    private IEnumerable<PendingImage<string>> Jobs(System.Collections.Concurrent.ConcurrentQueue<ImportIssue> issues, CancellationToken cancellationToken)
     {
-        foreach (var image in database.ReadImagesWithoutVectors())
+        foreach (var image in database.ReadImagesWithoutVectors(cancellationToken))
         {
             byte[]? bytes = image.Bytes;
             if (bytes is null)

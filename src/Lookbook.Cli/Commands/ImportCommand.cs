@@ -66,11 +66,12 @@ internal static class ImportCommand
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
             var catalogSource = source(result);
-            // With no --input-size, a new catalog is embedded at a size that suits its images (see InputSizeAdvisor);
-            // an indexed one keeps the size its vectors were made at.
-            if (result.GetValue(global.InputSize) is null && !context.CatalogIsIndexed() && InputSizeAdvisor.Suggest(catalogSource) is { } size)
+            // With no input size configured (--input-size, lookbook.json, environment), a new catalog is embedded at a size that
+            // suits its images (see InputSizeAdvisor); an indexed one keeps the size its vectors were made at.
+            const string inputSize = $"{EmbeddingOptions.SectionName}:Preprocessing:InputSize";
+            if (context.Configuration[inputSize] is null && !context.CatalogIsIndexed() && InputSizeAdvisor.Suggest(catalogSource) is { } size)
             {
-                context.Configuration[$"{EmbeddingOptions.SectionName}:Preprocessing:InputSize"] = size.ToString(CultureInfo.InvariantCulture);
+                context.Configuration[inputSize] = size.ToString(CultureInfo.InvariantCulture);
             }
 
             var importer = context.Get<CatalogImporter>();

@@ -46,22 +46,22 @@ public sealed class EmbeddingOptions
     {
         if (string.IsNullOrWhiteSpace(ModelPath))
         {
-            yield return "Embedding:ModelPath must name an .onnx file.";
+            yield return "Lookbook:Embedding:ModelPath must name an .onnx file.";
         }
 
         if (BatchSize is < 1 or > 1024)
         {
-            yield return $"Embedding:BatchSize must be between 1 and 1024; got {BatchSize}.";
+            yield return $"Lookbook:Embedding:BatchSize must be between 1 and 1024; got {BatchSize}.";
         }
 
         if (Threads is < 0 or > 256)
         {
-            yield return $"Embedding:Threads must be between 0 (automatic) and 256; got {Threads}.";
+            yield return $"Lookbook:Embedding:Threads must be between 0 (automatic) and 256; got {Threads}.";
         }
 
         foreach (var problem in Preprocessing.Validate())
         {
-            yield return "Embedding:Preprocessing: " + problem;
+            yield return "Lookbook:Embedding:Preprocessing: " + problem;
         }
     }
 

@@ -34,7 +34,7 @@ public sealed record EmbeddingProfile(
     /// <summary>
     /// Readable summary, e.g. "resnet18.onnx sha256:0123abcd layers=... pool=gap input=64 ...", composed from the fields
     /// (so <c>with</c> changes it too). A catalog indexed by an earlier version keeps the summary it recorded, and so its
-    /// fingerprint.
+    /// fingerprint (a <c>with</c> on such a profile keeps that summary: describe a new configuration with a new profile).
     /// </summary>
     public string Description
     {
