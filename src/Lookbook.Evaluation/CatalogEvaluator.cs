@@ -19,6 +19,9 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
 {
     public static readonly int[] Cutoffs = [1, 5, 10, 20];
 
+    /// <summary>Product attributes that retrieval is also measured by when the catalog has them (Kaggle's styles.csv does).</summary>
+    public static readonly string[] Facets = ["subCategory", "baseColour"];
+
     /// <summary>Queries from a source (e.g. Fashion-MNIST's official test set) against the whole catalog, with the trained head.</summary>
     public EvaluationReport EvaluateQueries(ICatalogSource queries, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -37,9 +40,16 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var embedMs = embedClock.Elapsed.TotalMilliseconds / Math.Max(1, items.Count);
 
         var counts = database.GetStats().Categories.ToDictionary(c => c.Category, c => c.Products, StringComparer.Ordinal);
-        var labelled = items.Zip(vectors).Where(x => x.Second is not null).Select(x => (x.First.Category, Vector: x.Second!)).ToList();
+        var labelled = items.Zip(vectors).Where(x => x.Second is not null)
+            .Select(x => new Query(x.First.Category, x.First.Attributes, x.Second!)).ToList();
         progress?.Report($"Searching {labelled.Count:N0} queries against {counts.Values.Sum():N0} products…");
-        var report = Measure(labelled, counts, v => search.SearchByVector(v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
+        IReadOnlyList<Product> gallery;
+        using (var lease = catalogs.Acquire())
+        {
+            gallery = [.. lease.Catalog.Products];
+        }
+
+        var report = Measure(labelled, counts, gallery, v => search.SearchByVector(v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
             $"{labelled.Count:N0} query images from {queries.Name} against the catalog {database.Path}", embedMs, clock);
         return report;
     }
@@ -77,15 +87,20 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
 
         using var catalog = new SearchableCatalog(products, index, head: head);
         var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return Measure(split.Validation.Select(v => (v.Category, v.Vector)).ToList(), counts,
+        var held = database.GetProducts(split.Validation.Select(v => v.ProductId).ToList(), cancellationToken).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var queries = split.Validation
+            .Select(v => new Query(v.Category, held.TryGetValue(v.ProductId, out var p) ? p.Attributes : new Dictionary<string, string>(), v.Vector))
+            .ToList();
+        return Measure(queries, counts, products,
             v => PhotoRanking.Run(catalog, options.Value.PredictedCategory, v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
             $"held-out {fraction:P0} of the catalog {database.Path} ({split.Validation.Count:N0} products) against the other {split.Train.Count:N0}, seed {seed}",
             0, clock);
     }
 
     private EvaluationReport Measure(
-        IReadOnlyList<(string Category, float[] Vector)> queries,
+        IReadOnlyList<Query> queries,
         IReadOnlyDictionary<string, int> relevantCounts,
+        IReadOnlyList<Product> gallery,
         Func<float[], PhotoSearchResult> run,
         TrainedHead? head,
         string setup,
@@ -96,9 +111,11 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var pairs = new List<(string Truth, string Predicted)>();
         var searchClock = Stopwatch.StartNew();
         var belowThreshold = 0;
-        foreach (var (category, vector) in queries)
+        var facets = new FacetMeter(gallery, queries.Count);
+        foreach (var (category, attributes, vector) in queries)
         {
             var result = run(vector);
+            facets.Add(attributes, result.Hits);
             if (result.Prediction is { } prediction)
             {
                 pairs.Add((category, prediction.Category));
@@ -134,6 +151,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             relevantCounts.Values.Sum(),
             classification,
             Cutoffs.Select(k => new RetrievalScores(k, sums[k][0] / n, sums[k][1] / n, sums[k][2] / n, sums[k][3] / n)).ToList(),
+            facets.Scores(),
             head is null ? 0 : (double)belowThreshold / n,
             new EvaluationTimings(clock.Elapsed.TotalSeconds, embedMs, searchMs),
             DateTimeOffset.UtcNow);
@@ -169,5 +187,37 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         }
 
         return vectors;
+    }
+
+    private sealed record Query(string Category, IReadOnlyDictionary<string, string> Attributes, float[] Vector);
+
+    /// <summary>Precision@10 and mAP@10 where "relevant" means the same value of an attribute (sub-category, colour).</summary>
+    private sealed class FacetMeter(IReadOnlyList<Product> gallery, int queries)
+    {
+        private const int K = 10;
+        private readonly Dictionary<string, Dictionary<string, int>> _counts = Facets
+            .Where(f => gallery.Count > 0 && gallery.Count(p => p.Attributes.ContainsKey(f)) >= gallery.Count / 2)
+            .ToDictionary(f => f, f => gallery.Where(p => p.Attributes.ContainsKey(f)).GroupBy(p => p.Attributes[f]).ToDictionary(g => g.Key, g => g.Count()));
+
+        private readonly Dictionary<string, (double Precision, double Map, int Queries)> _sums = [];
+
+        public void Add(IReadOnlyDictionary<string, string> attributes, IReadOnlyList<SearchHit> hits)
+        {
+            foreach (var (facet, counts) in _counts)
+            {
+                if (!attributes.TryGetValue(facet, out var truth))
+                {
+                    continue;
+                }
+
+                var ranked = hits.Select(h => h.Product.Attributes.GetValueOrDefault(facet) ?? "").ToList();
+                var relevant = counts.GetValueOrDefault(truth);
+                var (precision, map, n) = _sums.GetValueOrDefault(facet);
+                _sums[facet] = (precision + RetrievalMetrics.PrecisionAtK(ranked, truth, K), map + RetrievalMetrics.AveragePrecisionAtK(ranked, truth, K, relevant), n + 1);
+            }
+        }
+
+        public IReadOnlyList<FacetScores> Scores() =>
+            [.. _sums.Where(s => s.Value.Queries >= queries / 2).Select(s => new FacetScores(s.Key, K, s.Value.Precision / s.Value.Queries, s.Value.Map / s.Value.Queries))];
     }
 }

@@ -5,6 +5,9 @@ namespace Lookbook.Evaluation;
 /// <summary>Retrieval quality at one cut-off, averaged over the queries.</summary>
 public sealed record RetrievalScores(int K, double PrecisionAtK, double RecallAtK, double MapAtK, double NdcgAtK);
 
+/// <summary>Retrieval quality where "relevant" means the same value of a product attribute (e.g. subCategory, baseColour).</summary>
+public sealed record FacetScores(string Attribute, int K, double PrecisionAtK, double MapAtK);
+
 /// <summary>Where the time went, per query.</summary>
 public sealed record EvaluationTimings(double TotalSeconds, double EmbedMsPerQuery, double SearchMsPerQuery);
 
@@ -20,6 +23,11 @@ public sealed record EvaluationReport(
     int GallerySize,
     ClassificationReport? Classification,
     IReadOnlyList<RetrievalScores> Retrieval,
+    IReadOnlyList<FacetScores> Facets,
     double NoGoodMatchRate,
     EvaluationTimings Timings,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Shopper-like photos of catalog products and images of no product (null when not measured).</summary>
+    public ShopperPhotoReport? ShopperPhotos { get; init; }
+}

@@ -65,9 +65,36 @@ public static class HtmlReport
         }
 
         html.Append("</table>").Append(Image("Precision@k and mAP@k", PrecisionPlot(report)));
+        if (report.Facets.Count > 0)
+        {
+            html.Append("<h3>By attribute (relevant = same value)</h3><table><tr><th>attribute</th><th>precision@10</th><th>mAP@10</th></tr>");
+            foreach (var f in report.Facets)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(f.Attribute)}</td><td>{f.PrecisionAtK:F4}</td><td>{f.MapAtK:F4}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
         if (report.Head is not null)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p>The no-good-match threshold would turn away {report.NoGoodMatchRate:P2} of these genuine queries (it is calibrated to 1%).</p>");
+        }
+
+        if (report.ShopperPhotos is { } shopper)
+        {
+            html.Append("<h2>Shopper photos</h2>")
+                .Append(CultureInfo.InvariantCulture, $"<p>{Encode(shopper.Setup)}. Ranks as if no threshold applied; “no good match” as served.</p>")
+                .Append("<table><tr><th>strength</th><th>photos</th><th>recall@1</th><th>recall@10</th><th>MRR@10</th><th>category precision@10</th><th>“no good match”</th></tr>");
+            foreach (var r in shopper.Strengths)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>{r.Strength}</td><td>{r.Photos:N0}</td><td>{r.RecallAt1:F3}</td><td>{r.RecallAt10:F3}</td><td>{r.MrrAt10:F3}</td><td>{r.CategoryPrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");
+            }
+
+            html.Append("</table>").Append(shopper.UnrelatedNoGoodMatchRate is { } unrelated
+                ? string.Create(CultureInfo.InvariantCulture, $"<p>Images of no product ({shopper.UnrelatedImages:N0}: textures, scenes, noise) answered “no good match”: {unrelated:P1}.</p>")
+                : "<p class=\"muted\">Images of no product: no threshold without a trained head (run lookbook train).</p>");
         }
 
         var t = report.Timings;

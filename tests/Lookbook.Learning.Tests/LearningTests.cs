@@ -7,6 +7,7 @@ using Lookbook.Index;
 using Lookbook.Search;
 using Lookbook.Testing;
 using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Synthesis;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -158,6 +159,33 @@ public sealed class LearningTests(TrainedCatalogFixture catalog)
         Assert.Equal(1000 - report.Queries, report.GallerySize);
         Assert.True(report.Classification!.Accuracy > 0.6);
         Assert.Equal(before, File.GetLastWriteTimeUtc(catalog.Database.Files.Head));
+    }
+}
+
+[Collection(ModelCollection.Name)]
+public sealed class ShopperPhotoEvaluationTests(TrainedCatalogFixture catalog)
+{
+    [Fact]
+    public void Shopper_photos_of_catalog_products_and_images_of_no_product_are_measured_reproducibly()
+    {
+        var catalogs = new SearchableCatalogProvider(catalog.Database);
+        var evaluator = new ShopperPhotoEvaluator(catalog.Database, catalog.Embedder, catalogs, new PhotoSearch(catalogs, catalog.Embedder));
+
+        var report = evaluator.Evaluate(products: 30, unrelated: 20, seed: 5);
+        var again = evaluator.Evaluate(products: 30, unrelated: 20, seed: 5);
+
+        Assert.Equal([ShopperPhotoStrength.Mild, ShopperPhotoStrength.Medium, ShopperPhotoStrength.Strong], report.Strengths.Select(s => s.Strength));
+        Assert.All(report.Strengths, s =>
+        {
+            Assert.Equal(30, s.Photos);
+            Assert.InRange(s.RecallAt1, 0, s.RecallAt10);
+            Assert.InRange(s.MrrAt10, s.RecallAt1, s.RecallAt10);
+            Assert.InRange(s.CategoryPrecisionAt10, 0, 1);
+            Assert.InRange(s.NoGoodMatchRate, 0, 1);
+        });
+        Assert.NotNull(report.UnrelatedNoGoodMatchRate); // the fixture's catalog has a head, so a threshold
+        Assert.Equal(report.Strengths, again.Strengths);
+        Assert.Equal(report.UnrelatedNoGoodMatchRate, again.UnrelatedNoGoodMatchRate);
     }
 }
 

@@ -53,6 +53,7 @@ public static class LookbookServices
 
         services.AddTransient<CatalogEvaluator>();
         services.AddTransient<PersonalizationEvaluator>();
+        services.AddTransient<ShopperPhotoEvaluator>();
         return services;
     }
 

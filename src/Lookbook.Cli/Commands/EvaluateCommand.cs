@@ -24,9 +24,15 @@ internal static class EvaluateCommand
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
         var personalization = new Option<bool>("--personalization") { Description = "Evaluate recommendations instead, with simulated shoppers (hit-rate@10, NDCG@10, coverage, diversity; baselines and a λ sweep)." };
         var users = new Option<int>("--users") { Description = "With --personalization: how many shoppers to simulate.", DefaultValueFactory = _ => 300 };
+        var shopperPhotos = new Option<int>("--shopper-photos")
+        {
+            Description = "Catalog products to photograph as a shopper would (one synthesised photo per strength: mild, medium, strong); 0 skips it.",
+            DefaultValueFactory = _ => 200,
+        };
+        var unrelated = new Option<int>("--unrelated") { Description = "Images of no product (textures, scenes, noise) that should get \"no good match\".", DefaultValueFactory = _ => 100 };
         var command = new Command("evaluate", "Measure accuracy, precision, recall, F1, the confusion matrix and retrieval P@k, R@k, mAP@k, NDCG@k.")
         {
-            queries, split, limit, holdout, seed, report, json, personalization, users,
+            queries, split, limit, holdout, seed, report, json, personalization, users, shopperPhotos, unrelated,
         };
         command.SetAction(global, (result, context, cancellationToken) =>
         {
@@ -51,6 +57,15 @@ internal static class EvaluateCommand
             var evaluation = result.GetValue(queries) is { } folder
                 ? evaluator.EvaluateQueries(new FashionMnistSource(folder.FullName, result.GetValue(split)!, result.GetValue(limit)), progress, cancellationToken)
                 : evaluator.EvaluateHoldout(result.GetValue(holdout), result.GetValue(seed), progress, cancellationToken);
+            if (result.GetValue(shopperPhotos) > 0)
+            {
+                evaluation = evaluation with
+                {
+                    ShopperPhotos = context.Get<ShopperPhotoEvaluator>()
+                        .Evaluate(result.GetValue(shopperPhotos), result.GetValue(unrelated), result.GetValue(seed), progress: progress, cancellationToken: cancellationToken),
+                };
+            }
+
             var path = Path.GetFullPath(result.GetValue(report) ?? context.Get<CatalogDatabase>().Files.ReportHtml);
             File.WriteAllText(path, HtmlReport.Render(evaluation));
             if (asJson)
@@ -110,6 +125,27 @@ internal static class EvaluateCommand
         }
 
         context.Out.Write(retrieval);
+        foreach (var f in e.Facets)
+        {
+            context.Out.MarkupLine($"By {Markup.Escape(f.Attribute)}: precision@10 [bold]{f.PrecisionAtK:F4}[/], mAP@10 {f.MapAtK:F4}");
+        }
+
+        if (e.ShopperPhotos is { } shopper)
+        {
+            var photos = new Table().Border(TableBorder.Rounded).Title("Shopper photos (ranks as if no threshold; \"no good match\" as served)").AddColumn("Strength")
+                .AddColumn(new TableColumn("Photos").RightAligned()).AddColumn(new TableColumn("Recall@1").RightAligned()).AddColumn(new TableColumn("Recall@10").RightAligned())
+                .AddColumn(new TableColumn("MRR@10").RightAligned()).AddColumn(new TableColumn("Category P@10").RightAligned()).AddColumn(new TableColumn("No good match").RightAligned());
+            foreach (var r in shopper.Strengths)
+            {
+                photos.AddRow($"{r.Strength}", $"{r.Photos:N0}", $"{r.RecallAt1:F3}", $"{r.RecallAt10:F3}", $"{r.MrrAt10:F3}", $"{r.CategoryPrecisionAt10:F3}", $"{r.NoGoodMatchRate:P1}");
+            }
+
+            context.Out.Write(photos);
+            context.Out.MarkupLine(shopper.UnrelatedNoGoodMatchRate is { } rate
+                ? $"Images of no product answered \"no good match\": [bold]{rate:P1}[/] of {shopper.UnrelatedImages:N0}"
+                : "Images of no product: no threshold without a trained head (run `lookbook train`).");
+        }
+
         context.Out.MarkupLine($"Timings: {e.Timings.TotalSeconds:F1} s in all, {e.Timings.EmbedMsPerQuery:F2} ms embedding and {e.Timings.SearchMsPerQuery:F2} ms search per query.");
     }
 }

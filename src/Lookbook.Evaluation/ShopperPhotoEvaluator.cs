@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Lookbook.Catalog;
+using Lookbook.Catalog.Storage;
+using Lookbook.Learning;
+using Lookbook.Search;
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
+using Lookbook.Vision.Synthesis;
+
+namespace Lookbook.Evaluation;
+
+/// <summary>How photo search fares on shopper-like photos of catalog products at one strength.</summary>
+/// <param name="RecallAt1">Share of photos whose own product comes first (ranked as if no threshold applied).</param>
+/// <param name="RecallAt10">Share whose own product is among the first ten.</param>
+/// <param name="MrrAt10">Mean reciprocal rank of the own product within the first ten (0 when it is not there).</param>
+/// <param name="CategoryPrecisionAt10">Share of the first ten that have the product's category.</param>
+/// <param name="NoGoodMatchRate">Share answered "no good match" as served (0 without a trained head: there is no threshold).</param>
+public sealed record ShopperPhotoScores(
+    ShopperPhotoStrength Strength, int Photos, double RecallAt1, double RecallAt10, double MrrAt10, double CategoryPrecisionAt10, double NoGoodMatchRate);
+
+/// <summary>Shopper-like photos of catalog products, and images with no fashion item in them.</summary>
+/// <param name="UnrelatedNoGoodMatchRate">Share of unrelated images answered "no good match"; null without a trained head.</param>
+public sealed record ShopperPhotoReport(string Setup, IReadOnlyList<ShopperPhotoScores> Strengths, int UnrelatedImages, double? UnrelatedNoGoodMatchRate, double Seconds);
+
+/// <summary>
+/// Measures what shoppers get when they photograph a catalog product: each sampled product becomes one synthesised photo
+/// per strength (<see cref="ShopperPhotoSynthesizer"/>, seeded), searched through the live ranking (predicted category,
+/// boost, threshold); plus generated images of no product at all, which should be answered "no good match".
+/// </summary>
+public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedder embedder, SearchableCatalogProvider catalogs, PhotoSearch search)
+{
+    private const int K = 10;
+
+    public ShopperPhotoReport Evaluate(
+        int products, int unrelated, int seed, IReadOnlyList<ShopperPhotoStrength>? strengths = null, IProgress<string>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        strengths ??= Enum.GetValues<ShopperPhotoStrength>();
+        TrainedHead? head;
+        List<Product> sample;
+        using (var lease = catalogs.Acquire())
+        {
+            search.EnsureCompatible(lease.Catalog);
+            head = lease.Catalog.Head;
+            var random = new Random(seed);
+            sample = [.. lease.Catalog.Products.OrderBy(p => p.Id, StringComparer.Ordinal).OrderBy(_ => random.Next()).Take(products)];
+        }
+
+        var images = sample.Select(p => (Product: p, Bytes: ImageBytes(p.Id))).Where(x => x.Bytes is not null).ToList();
+        var scores = new List<ShopperPhotoScores>();
+        foreach (var strength in strengths)
+        {
+            progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos…");
+            var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, Seeds.Mix(seed, i, (int)strength))).ToList();
+            var vectors = EmbedAll(photos, cancellationToken);
+            double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
+            for (var i = 0; i < images.Count; i++)
+            {
+                var product = images[i].Product;
+                var result = search.SearchByVector(vectors[i], new SearchRequest(K), applyNoMatch: false);
+                var rank = result.Hits.Select(h => h.Product.Id).ToList().IndexOf(product.Id);
+                top1 += rank == 0 ? 1 : 0;
+                top10 += rank >= 0 ? 1 : 0;
+                reciprocal += rank >= 0 ? 1.0 / (rank + 1) : 0;
+                categoryPrecision += result.Hits.Count(h => h.Product.Category == product.Category) / (double)K;
+                noMatch += head is not null && result.BestSimilarity < head.NoMatchThreshold ? 1 : 0;
+            }
+
+            var n = Math.Max(1, images.Count);
+            scores.Add(new ShopperPhotoScores(strength, images.Count, top1 / n, top10 / n, reciprocal / n, categoryPrecision / n, noMatch / n));
+        }
+
+        double? unrelatedRate = null;
+        if (head is not null && unrelated > 0)
+        {
+            progress?.Report($"Searching with {unrelated:N0} images of no product…");
+            var vectors = EmbedAll([.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], cancellationToken);
+            unrelatedRate = vectors.Count(v => search.SearchByVector(v, new SearchRequest(K)).NoGoodMatch) / (double)unrelated;
+        }
+
+        return new ShopperPhotoReport(
+            $"{images.Count:N0} catalog products of {database.Path}, one synthesised shopper photo each per strength, seed {seed}; {unrelated:N0} images of no product",
+            scores, unrelated, unrelatedRate, clock.Elapsed.TotalSeconds);
+    }
+
+    private byte[]? ImageBytes(string productId)
+    {
+        var image = database.GetImage(productId);
+        try
+        {
+            return image?.Bytes ?? (image?.Path is { } path ? File.ReadAllBytes(path) : null);
+        }
+        catch (IOException)
+        {
+            return null; // a file that went missing since the import: that product is left out
+        }
+    }
+
+    private List<float[]> EmbedAll(IReadOnlyList<byte[]> photos, CancellationToken cancellationToken)
+    {
+        var vectors = new List<float[]>(photos.Count);
+        foreach (var chunk in photos.Chunk(32))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var prepared = new PreparedImage[chunk.Length];
+            Parallel.For(0, chunk.Length, i => prepared[i] = embedder.Preparer.Prepare(chunk[i]));
+            try
+            {
+                vectors.AddRange(embedder.Embed(prepared));
+            }
+            finally
+            {
+                Array.ForEach(prepared, p => p.Dispose());
+            }
+        }
+
+        return vectors;
+    }
+}

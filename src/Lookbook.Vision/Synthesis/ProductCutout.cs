@@ -1,0 +1,117 @@
+using SkiaSharp;
+
+namespace Lookbook.Vision.Synthesis;
+
+/// <summary>
+/// A catalog shot's product without its studio background: the pixels close to the border's colour and connected to
+/// the border (a flood fill from the edges) become transparent. Catalog shots are taken on a plain background — white
+/// for product photos, black for Fashion-MNIST — so this is what a shopper's photo of the same product would not have.
+/// </summary>
+internal static class ProductCutout
+{
+    // How far (sum of channel differences) a pixel may be from the background colour and still count as background.
+    private const int Tolerance = 60;
+
+    public static SKBitmap From(SKBitmap source)
+    {
+        var (width, height) = (source.Width, source.Height);
+        var cutout = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        using (var canvas = new SKCanvas(cutout))
+        {
+            canvas.Clear(SKColors.Transparent);
+            canvas.DrawBitmap(source, 0, 0);
+        }
+
+        var background = BorderColour(cutout);
+        var isBackground = new bool[width * height];
+        var pending = new Stack<int>();
+        for (var x = 0; x < width; x++)
+        {
+            pending.Push(x);
+            pending.Push(((height - 1) * width) + x);
+        }
+
+        for (var y = 0; y < height; y++)
+        {
+            pending.Push(y * width);
+            pending.Push((y * width) + width - 1);
+        }
+
+        var pixels = cutout.GetPixelSpan();
+        while (pending.Count > 0)
+        {
+            var at = pending.Pop();
+            if (isBackground[at] || Distance(pixels, at, background) > Tolerance)
+            {
+                continue;
+            }
+
+            isBackground[at] = true;
+            var (x, y) = (at % width, at / width);
+            if (x > 0)
+            {
+                pending.Push(at - 1);
+            }
+
+            if (x < width - 1)
+            {
+                pending.Push(at + 1);
+            }
+
+            if (y > 0)
+            {
+                pending.Push(at - width);
+            }
+
+            if (y < height - 1)
+            {
+                pending.Push(at + width);
+            }
+        }
+
+        var (left, top, right, bottom) = (width, height, -1, -1);
+        for (var at = 0; at < isBackground.Length; at++)
+        {
+            if (isBackground[at])
+            {
+                pixels[(at * 4) + 3] = 0;
+                continue;
+            }
+
+            var (x, y) = (at % width, at / width);
+            (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x), Math.Max(bottom, y));
+        }
+
+        if (right < left)
+        {
+            return cutout; // nothing but background: keep the whole image rather than nothing
+        }
+
+        // Only the product: its size in a synthesised photo is then the product's, not the studio margin's.
+        using (cutout)
+        using (var product = new SKBitmap())
+        {
+            cutout.ExtractSubset(product, new SKRectI(left, top, right + 1, bottom + 1));
+            return product.Copy(); // its own pixels: the subset shares the cutout's
+        }
+    }
+
+    private static (int R, int G, int B) BorderColour(SKBitmap bitmap)
+    {
+        var samples = new List<SKColor>();
+        for (var i = 0; i < 16; i++)
+        {
+            samples.Add(bitmap.GetPixel(i * (bitmap.Width - 1) / 15, 0));
+            samples.Add(bitmap.GetPixel(i * (bitmap.Width - 1) / 15, bitmap.Height - 1));
+            samples.Add(bitmap.GetPixel(0, i * (bitmap.Height - 1) / 15));
+            samples.Add(bitmap.GetPixel(bitmap.Width - 1, i * (bitmap.Height - 1) / 15));
+        }
+
+        // The median per channel: a product touching the border does not move it.
+        int Median(Func<SKColor, byte> channel) => samples.Select(channel).Order().ElementAt(samples.Count / 2);
+        return (Median(c => c.Red), Median(c => c.Green), Median(c => c.Blue));
+    }
+
+    private static int Distance(Span<byte> pixels, int at, (int R, int G, int B) colour) =>
+        Math.Abs(pixels[at * 4] - colour.R) + Math.Abs(pixels[(at * 4) + 1] - colour.G) + Math.Abs(pixels[(at * 4) + 2] - colour.B);
+}
