@@ -7,7 +7,7 @@ var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measu
 var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };
 var full = new Option<bool>("--full") { Description = "Measure quality on the full Fashion-MNIST (60,000 catalog, 10,000 queries; needs dataset-fashion-mnist)." };
 var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http, catalog (default: all).", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http, catalog, real (default: all).", AllowMultipleArgumentsPerToken = true };
 var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (PyTorch, FAISS, scikit-learn)." };
 var url = new Option<string?>("--url") { Description = "http: a running Lookbook server to load; default: an in-process server over --db." };
 var database = new Option<string>("--db") { Description = "http, catalog, vectors: the catalog to use (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
@@ -18,15 +18,18 @@ var expansions = new Option<int[]>("--ef") { Description = "vectors: HNSW search
 var expansionAdd = new Option<int>("--ef-add") { Description = "vectors: HNSW build expansion.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().ExpansionAdd };
 var storage = new Option<Lookbook.Index.HnswStorage>("--storage") { Description = "vectors: scalar type of the graph's vectors.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().Storage };
 var soak = new Option<int?>("--soak") { Description = "http: instead of fixed-count runs, load the server for this many seconds at the highest --concurrency (latency and memory per window)." };
+var real = new Option<string?>("--real") { Description = "real: the Kaggle product photos (styles.csv + images/); default ../shared/data/fashion-products beside the repository." };
+var shopperPhotos = new Option<int>("--shopper-photos") { Description = "real: catalog products photographed as a shopper would, per strength.", DefaultValueFactory = _ => 500 };
 var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
 
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
     images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount, noPeers, soak, expansions, expansionAdd, storage,
+    real, shopperPhotos,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
-    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "vectors", "quality", "http", "catalog"];
+    var parts = result.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : ["embedding", "search", "vectors", "quality", "http", "catalog", "real"];
     var peers = result.GetValue(noPeers) ? null : PeerRunner.Start(Path.Combine(Path.GetTempPath(), "lookbook-bench-peers"));
     var report = new BenchReport(BenchEnvironment.Machine, result.GetValue(inputSize));
     using var suite = parts.Overlaps(["embedding", "search", "quality"]) ? new BenchSuite(result.GetValue(inputSize)) : null;
@@ -57,6 +60,11 @@ root.SetAction(async (result, cancellationToken) =>
     {
         await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!,
             result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken);
+    }
+
+    if (parts.Contains("real"))
+    {
+        await RealCatalogBench.RunAsync(report, result.GetValue(real) ?? RealCatalogBench.DefaultFolder, result.GetValue(shopperPhotos), cancellationToken);
     }
 
     if (parts.Contains("catalog"))

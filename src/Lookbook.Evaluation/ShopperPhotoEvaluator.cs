@@ -64,7 +64,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
                 top10 += rank >= 0 ? 1 : 0;
                 reciprocal += rank >= 0 ? 1.0 / (rank + 1) : 0;
                 categoryPrecision += result.Hits.Count(h => h.Product.Category == product.Category) / (double)K;
-                noMatch += head is not null && result.BestSimilarity < head.NoMatchThreshold ? 1 : 0;
+                noMatch += head is not null && search.SearchByVector(vectors[i], new SearchRequest(K)).NoGoodMatch ? 1 : 0;
             }
 
             var n = Math.Max(1, images.Count);

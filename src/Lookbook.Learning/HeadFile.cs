@@ -23,7 +23,14 @@ public sealed record HeadMetrics(
     int ValidationExamples,
     int AugmentedCopies,
     int BestEpoch,
-    double TrainingSeconds);
+    double TrainingSeconds)
+{
+    /// <summary>Share of synthesised shopper photos (medium strength) that search lets through as served (null: not measured).</summary>
+    public double? ShopperPhotosAccepted { get; init; }
+
+    /// <summary>Share of images of no product (textures, scenes, plain surfaces, noise) it turns away (null: not measured).</summary>
+    public double? UnrelatedRejected { get; init; }
+}
 
 /// <summary>
 /// A trained head with what it needs to be used safely: the embedding fingerprint its inputs came from,

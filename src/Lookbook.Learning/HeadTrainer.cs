@@ -3,6 +3,7 @@ using Lookbook.Catalog.Storage;
 using Lookbook.Index;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
+using Lookbook.Vision.Synthesis;
 
 namespace Lookbook.Learning;
 
@@ -10,12 +11,17 @@ namespace Lookbook.Learning;
 /// <param name="AugmentedCopies">Randomly varied copies of each training image, embedded in addition to the original.</param>
 /// <param name="ValidationFraction">Share of each category held out for early stopping, calibration and the reported metrics.</param>
 /// <param name="CategoryBoost">Weight of the predicted category probability added to similarity when ranking.</param>
+/// <param name="ShopperViews">Synthesised shopper photos of each training product (strengths in turn), learned with its category.</param>
+/// <param name="NoProductExamples">Generated images of no product (textures, scenes, plain surfaces, noise) the head learns to call
+/// <see cref="MlpHead.NoProduct"/>, so such photos get "no good match"; 0 trains without that class.</param>
 public sealed record HeadTrainingRequest(
     int AugmentedCopies = 1,
     double ValidationFraction = 0.1,
     float CategoryBoost = 0.1f,
     TrainingOptions? Options = null,
-    AugmentationOptions? Augmentation = null);
+    AugmentationOptions? Augmentation = null,
+    int ShopperViews = 1,
+    int NoProductExamples = 400);
 
 /// <summary>
 /// Trains the classification head on the frozen embeddings of the catalog's labelled products: a
@@ -26,6 +32,9 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 {
     private const int EmbedBatch = 32;
 
+    // Shopper photos synthesised to calibrate "no good match" (a third as many images of no product).
+    private const int CalibrationPhotos = 300;
+
     public async Task<TrainedHead> TrainAsync(HeadTrainingRequest request, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -33,7 +42,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         database.EnsureEmbeddingProfile(embedder.Profile);
         var items = database.ReadVectors(cancellationToken).ToList();
         var split = DatasetSplit.Stratified(items, request.ValidationFraction, options.Seed);
-        var classes = split.Classes;
+        IReadOnlyList<string> classes = split.Classes;
         var labelOf = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         progress?.Report($"{items.Count:N0} labelled products in {classes.Count} categories: {split.Train.Count:N0} to train, {split.Validation.Count:N0} to validate");
 
@@ -47,6 +56,32 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Category]));
         }
 
+        if (request.ShopperViews > 0)
+        {
+            progress?.Report($"Embedding {request.ShopperViews} shopper-like photo{(request.ShopperViews == 1 ? "" : "s")} of each training product…");
+            var views = split.Train.SelectMany((item, index) => Enumerable.Range(0, request.ShopperViews).Select(view => (Item: item, Index: index, View: view)))
+                .Select(job => (job.Item.Category, Photo: ImageBytes(job.Item.ProductId) is { } bytes
+                    ? ShopperPhotoSynthesizer.Photo(bytes, (ShopperPhotoStrength)((job.Index + job.View) % 3), Seeds.Mix(options.Seed, job.Index, job.View, 29))
+                    : null))
+                .Where(job => job.Photo is not null)
+                .ToList();
+            var embedded = await EmbedPhotosAsync([.. views.Select(v => v.Photo!)], cancellationToken);
+            trainFeatures.AddRange(embedded);
+            trainLabels.AddRange(views.Select(v => labelOf[v.Category]));
+        }
+
+        if (request.NoProductExamples > 0)
+        {
+            // A class of its own for images of no product: learned from generated ones, checked on others at calibration.
+            progress?.Report($"Embedding {request.NoProductExamples} images of no product…");
+            classes = [.. classes, MlpHead.NoProduct];
+            var noProduct = classes.Count - 1;
+            var images = Enumerable.Range(0, request.NoProductExamples).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(options.Seed, -3, i))).ToList();
+            var embedded = await EmbedPhotosAsync(images, cancellationToken);
+            trainFeatures.AddRange(embedded);
+            trainLabels.AddRange(embedded.Select(_ => noProduct));
+        }
+
         var validationFeatures = split.Validation.Select(i => i.Vector).ToList();
         var validationLabels = split.Validation.Select(i => labelOf[i.Category]).ToList();
         var result = MlpTrainer.Train(classes, trainFeatures, trainLabels, validationFeatures, validationLabels, options,
@@ -54,14 +89,20 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             cancellationToken);
         var head = result.Head;
 
-        var classification = ClassificationReport.From(classes,
-            split.Validation.Select(i => (i.Category, head.Classify(i.Vector).Class)).ToList());
+        var classification = ClassificationReport.From(split.Classes,
+            split.Validation.Select(i => (i.Category, head.ClassifyProduct(i.Vector).Class)).ToList());
         var rawMap = ValidationMap(split, head, RetrievalSpace.Raw, request.CategoryBoost);
         var hiddenMap = ValidationMap(split, head, RetrievalSpace.Hidden, request.CategoryBoost);
         var space = hiddenMap > rawMap ? RetrievalSpace.Hidden : RetrievalSpace.Raw;
-        var threshold = CalibrateNoMatchThreshold(split, head, space);
+        progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
+        var calibration = await CalibrateNoMatchThresholdAsync(split, head, space, options.Seed, cancellationToken);
+        var threshold = calibration.Threshold;
         var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, rawMap, hiddenMap,
-            trainFeatures.Count, validationFeatures.Count, request.AugmentedCopies, result.BestEpoch, clock.Elapsed.TotalSeconds);
+            trainFeatures.Count, validationFeatures.Count, request.AugmentedCopies, result.BestEpoch, clock.Elapsed.TotalSeconds)
+        {
+            ShopperPhotosAccepted = calibration.ShopperPhotosAccepted,
+            UnrelatedRejected = calibration.UnrelatedRejected,
+        };
         var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, request.CategoryBoost, threshold, metrics, options, DateTimeOffset.UtcNow);
         trained.Save(database.Files.Head);
         return trained;
@@ -88,22 +129,67 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     }
 
     /// <summary>
-    /// The similarity below which a photo has no good match: the 1st percentile of the best-match
-    /// similarity of genuine catalog photos (the validation items) — 99% of them stay above it.
+    /// The similarity below which a photo has no good match, calibrated on what shoppers send: synthesised phone photos
+    /// (medium strength) of catalog products, searched against the catalog they belong to, keep 95% above it, and
+    /// catalog shots of unseen products (the validation items) 99% — whichever asks for the lower threshold. Images of
+    /// no product at all measure what it turns away.
     /// </summary>
-    private static float CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, RetrievalSpace space)
+    private async Task<Calibration> CalibrateNoMatchThresholdAsync(DatasetSplit split, MlpHead head, RetrievalSpace space, int seed, CancellationToken cancellationToken)
     {
         if (split.Validation.Count == 0)
         {
-            return 0;
+            return new Calibration(0, null, null);
         }
 
         var gallery = Gallery(split, head, space);
-        var best = split.Validation
-            .Select(q => gallery.Index.Search(Project(head, space, q.Vector), 1) is [var top] ? top.Similarity : 0f)
-            .Order()
-            .ToList();
-        return best[(int)Math.Floor(0.01 * (best.Count - 1))];
+        float Best(float[] vector) => gallery.Index.Search(Project(head, space, vector), 1) is [var top] ? top.Similarity : 0f;
+        var catalogShots = split.Validation.Select(q => Best(q.Vector)).Order().ToList();
+        var threshold = catalogShots[(int)Math.Floor(0.01 * (catalogShots.Count - 1))];
+
+        var random = new Random(seed);
+        var sample = split.Train.OrderBy(_ => random.Next()).Take(CalibrationPhotos).ToList();
+        var photos = sample.Select((item, i) => ImageBytes(item.ProductId) is { } bytes
+            ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 17))
+            : null).OfType<byte[]>().ToList();
+        // As served: turned away below the threshold, or when the head sees no product at all.
+        var shopperVectors = await EmbedPhotosAsync(photos, cancellationToken);
+        var shopper = shopperVectors.Select(Best).Order().ToList();
+        if (shopper.Count > 0)
+        {
+            threshold = Math.Min(threshold, shopper[(int)Math.Floor(0.05 * (shopper.Count - 1))]);
+        }
+
+        bool TurnedAway(float[] vector) => Best(vector) < threshold || head.ClassifyProduct(vector).NoProductProbability > 0.5f;
+        var unrelated = await EmbedPhotosAsync([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))], cancellationToken);
+        return new Calibration(
+            threshold,
+            shopperVectors.Count == 0 ? null : shopperVectors.Count(v => !TurnedAway(v)) / (double)shopperVectors.Count,
+            unrelated.Count == 0 ? null : unrelated.Count(TurnedAway) / (double)unrelated.Count);
+    }
+
+    private sealed record Calibration(float Threshold, double? ShopperPhotosAccepted, double? UnrelatedRejected);
+
+    private async Task<List<float[]>> EmbedPhotosAsync(IReadOnlyList<byte[]> photos, CancellationToken cancellationToken)
+    {
+        var vectors = new List<float[]>(photos.Count);
+        foreach (var batch in photos.Chunk(EmbedBatch))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var prepared = new PreparedImage[batch.Length];
+            Parallel.For(0, batch.Length, i => prepared[i] = embedder.Preparer.Prepare(batch[i]));
+            try
+            {
+                vectors.AddRange(embedder.Embed(prepared));
+            }
+            finally
+            {
+                Array.ForEach(prepared, p => p.Dispose());
+            }
+
+            await Task.Yield();
+        }
+
+        return vectors;
     }
 
     private static (ExactVectorIndex Index, Dictionary<string, string> CategoryOf) Gallery(DatasetSplit split, MlpHead head, RetrievalSpace space)
@@ -144,20 +230,22 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         return results;
     }
 
-    private PreparedImage? PrepareAugmented(string productId, int seed, AugmentationOptions augmentation)
+    private byte[]? ImageBytes(string productId)
     {
         var image = database.GetImage(productId);
-        byte[]? bytes;
         try
         {
-            bytes = image?.Bytes ?? (image?.Path is { } path ? File.ReadAllBytes(path) : null);
+            return image?.Bytes ?? (image?.Path is { } path ? File.ReadAllBytes(path) : null);
         }
         catch (IOException)
         {
-            return null; // an image that went missing is simply not augmented
+            return null; // an image that went missing is simply left out
         }
+    }
 
-        if (bytes is null)
+    private PreparedImage? PrepareAugmented(string productId, int seed, AugmentationOptions augmentation)
+    {
+        if (ImageBytes(productId) is not { } bytes)
         {
             return null;
         }

@@ -61,6 +61,33 @@ public sealed class MlpHead
     }
 
     /// <summary>The most likely class and its probability.</summary>
+    /// <summary>
+    /// The class a head learns for images of no product (textures, scenes, noise): a head trained with it turns such
+    /// photos away ("no good match") instead of naming the nearest garment.
+    /// </summary>
+    public const string NoProduct = "(no product)";
+
+    /// <summary>The most likely product category (never <see cref="NoProduct"/>) and the probability that the image shows no product.</summary>
+    public (string Class, float Confidence, float NoProductProbability) ClassifyProduct(ReadOnlySpan<float> features)
+    {
+        var probabilities = Predict(features);
+        var best = -1;
+        var noProduct = 0f;
+        for (var c = 0; c < probabilities.Length; c++)
+        {
+            if (Classes[c] == NoProduct)
+            {
+                noProduct = probabilities[c];
+            }
+            else if (best < 0 || probabilities[c] > probabilities[best])
+            {
+                best = c;
+            }
+        }
+
+        return (Classes[best], probabilities[best], noProduct);
+    }
+
     public (string Class, float Confidence) Classify(ReadOnlySpan<float> features)
     {
         var probabilities = Predict(features);

@@ -24,8 +24,14 @@ public static class PhotoRanking
 
         var head = trained.Head;
         var probabilities = head.Predict(vector);
-        var best = Array.IndexOf(probabilities, probabilities.Max());
-        var prediction = new CategoryPrediction(head.Classes[best], probabilities[best]);
+        var (category, confidence, noProduct) = head.ClassifyProduct(vector);
+        var prediction = new CategoryPrediction(category, confidence);
+        if (applyNoMatch && noProduct > 0.5f)
+        {
+            // The head sees no product at all (a wall, a landscape, noise): nothing to rank.
+            return new PhotoSearchResult([], null, true, 0f);
+        }
+
         var query = catalog.ToSearchSpace(vector);
 
         // An explicit category, or "any", overrides the prediction.

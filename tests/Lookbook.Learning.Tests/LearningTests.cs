@@ -53,11 +53,23 @@ public sealed class LearningTests(TrainedCatalogFixture catalog)
 
         Assert.True(metrics.ValidationAccuracy > 0.7, $"validation accuracy {metrics.ValidationAccuracy:P1}; chance is 10%");
         Assert.True(metrics.ValidationMacroF1 > 0.65);
-        Assert.Equal(10, catalog.Head.Head.Classes.Count);
+        Assert.Equal(11, catalog.Head.Head.Classes.Count); // ten categories and the class of images of no product
+        Assert.Contains(MlpHead.NoProduct, catalog.Head.Head.Classes);
         Assert.True(metrics.TrainingExamples > 1500, "originals plus one augmented copy each");
         Assert.InRange(catalog.Head.NoMatchThreshold, 0.3f, 0.999f);
         Assert.True(File.Exists(catalog.Database.Files.Head));
         Assert.Equal(catalog.Embedder.Profile.Fingerprint, catalog.Head.EmbeddingFingerprint);
+    }
+
+    [Fact]
+    public void The_no_good_match_threshold_is_calibrated_on_shopper_photos_and_measured_on_images_of_no_product()
+    {
+        var m = catalog.Head.Metrics;
+
+        Assert.True(m.ShopperPhotosAccepted >= 0.85, $"shopper photos let through: {m.ShopperPhotosAccepted:P1}");
+        Assert.True(m.UnrelatedRejected >= 0.85, $"images of no product turned away: {m.UnrelatedRejected:P1}");
+        var saved = TrainedHead.Load(catalog.Database.Files.Head)!;
+        Assert.Equal((m.ShopperPhotosAccepted, m.UnrelatedRejected), (saved.Metrics.ShopperPhotosAccepted, saved.Metrics.UnrelatedRejected));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ internal static class TrainCommand
             context.Out.MarkupLine($"Trained on {m.TrainingExamples:N0} examples ({m.AugmentedCopies} augmented cop{(m.AugmentedCopies == 1 ? "y" : "ies")} per image), best epoch {m.BestEpoch}, {m.TrainingSeconds:F0} s.");
             context.Out.MarkupLine($"Validation ({m.ValidationExamples:N0} held-out products): accuracy [bold]{m.ValidationAccuracy:P2}[/], macro F1 [bold]{m.ValidationMacroF1:P2}[/].");
             context.Out.MarkupLine($"Retrieval mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3} → search uses [bold]{trained.RetrievalSpace}[/].");
-            context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
+            context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
         });
         return command;

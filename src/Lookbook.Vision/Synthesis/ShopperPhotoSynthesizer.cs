@@ -37,16 +37,19 @@ public static class ShopperPhotoSynthesizer
         }
     }
 
-    /// <summary>An image without any fashion item: a texture, a scene or noise (JPEG).</summary>
+    /// <summary>An image without any fashion item: a texture, a plain surface, a scene or noise (JPEG).</summary>
     public static byte[] Unrelated(int seed)
     {
         var random = new Random(seed);
         using var surface = SKSurface.Create(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
-        switch (random.Next(3))
+        switch (random.Next(4))
         {
             case 0:
                 Backgrounds.Draw(canvas, Width, Height, random, texture: 1f);
+                break;
+            case 3:
+                Backgrounds.Draw(canvas, Width, Height, random, texture: 0f); // a wall, a sheet of paper
                 break;
             case 1:
                 Backgrounds.Scene(canvas, Width, Height, random);
