@@ -16,7 +16,19 @@ internal static class CommandRunner
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             var overrides = global.Overrides(result);
-            using var context = new CliContext(overrides, result.GetValue(global.Verbose), output, error);
+            CliContext context;
+            try
+            {
+                context = new CliContext(overrides, result.GetValue(global.Verbose), output, error);
+            }
+            catch (InvalidDataException e) when (e.InnerException is FormatException broken)
+            {
+                // A settings file that is not JSON: say which file and where, not the configuration stack.
+                await error.WriteLineAsync($"error: {e.Message} {broken.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            using var scope = context;
             try
             {
                 return await body(result, context, cancellationToken).ConfigureAwait(false);
@@ -39,13 +51,18 @@ internal static class CommandRunner
             catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OptionsValidationException))
             {
                 // Several sections invalid at once: every problem, each with its key.
-                Fail(context, "The configuration is invalid: " + string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)));
+                Fail(context, "The configuration is invalid: " + string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures).Distinct()));
                 return ExitCodes.Failure;
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ProductNotFoundException)
             {
                 Fail(context, e.Message);
                 return ExitCodes.NotFound;
+            }
+            catch (InvalidDataException e) when (e.InnerException is FormatException broken)
+            {
+                Fail(context, $"{e.Message} {broken.Message}"); // a settings file that is not JSON (serve reads them again)
+                return ExitCodes.Failure;
             }
             catch (Exception e) when (e is ModelLoadException or ImageRejectedException or CatalogEmptyException or InvalidDataException or IOException or InvalidOperationException)
             {

@@ -50,4 +50,20 @@ public sealed class ConfigurationTests : IDisposable
         var search = await LookbookProcess.RunAsync(_temp.Path, Timeout, "search", Path.Combine(RepositoryPaths.Queries, "bag.png"), "-k", "3");
         Assert.True(search.ExitCode == ExitCodes.Success, search.Output);
     }
+
+    [Fact]
+    public async Task A_misspelt_key_and_a_file_that_is_not_json_are_named_not_ignored()
+    {
+        File.WriteAllText(_temp.File("lookbook.json"), """{ "Lookbook": { "Storage": { "DatbasePath": "x.db" } } }""");
+        var misspelt = await LookbookProcess.RunAsync(_temp.Path, Timeout, "stats");
+        Assert.True(misspelt.ExitCode == ExitCodes.Failure, misspelt.Output);
+        Assert.Contains("Lookbook:Storage:DatbasePath is not a setting", misspelt.Output);
+        Assert.False(File.Exists(_temp.File("lookbook.db")), "a misspelt setting must not fall back to the default catalog");
+
+        File.WriteAllText(_temp.File("lookbook.json"), """{ "Lookbook": { """);
+        var broken = await LookbookProcess.RunAsync(_temp.Path, Timeout, "stats");
+        Assert.True(broken.ExitCode == ExitCodes.Failure, broken.Output);
+        Assert.Contains("lookbook.json", broken.Output);
+        Assert.DoesNotContain("   at ", broken.Output);
+    }
 }

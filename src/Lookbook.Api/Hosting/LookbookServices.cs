@@ -25,12 +25,20 @@ public static class LookbookServices
         services.AddValidatedOptions<PersonalizationOptions>(configuration, PersonalizationOptions.SectionName, o => o.Validate());
 
         var inputSizeConfigured = configuration[$"{EmbeddingOptions.SectionName}:Preprocessing:InputSize"] is not null;
-        services.AddOptions<EmbeddingOptions>().Configure<IOptions<StorageOptions>>((embedding, storage) =>
+        services.AddOptions<EmbeddingOptions>().Configure(embedding =>
         {
+            // Read straight from the configuration, not through IOptions<StorageOptions>: a bad storage section is then
+            // reported once, by its own validation, and does not hide the embedding section's problems.
+            var databasePath = (configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions()).DatabasePath;
+            if (string.IsNullOrWhiteSpace(databasePath) || Directory.Exists(databasePath))
+            {
+                return;
+            }
+
             // An int8 model's calibration belongs to the catalog it was measured on: by default it lives beside it.
-            embedding.CalibrationPath ??= new CatalogFiles(Path.GetFullPath(storage.Value.DatabasePath)).Calibration;
+            embedding.CalibrationPath ??= new CatalogFiles(Path.GetFullPath(databasePath)).Calibration;
             // An indexed catalog keeps the input size its vectors were made at unless one is configured.
-            if (!inputSizeConfigured && InputSizeAdvisor.ForCatalog(storage.Value.DatabasePath) is { } size)
+            if (!inputSizeConfigured && InputSizeAdvisor.ForCatalog(databasePath) is { } size)
             {
                 embedding.Preprocessing.InputSize = size;
             }
@@ -62,6 +70,7 @@ public static class LookbookServices
         where T : class
     {
         services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>>(new ProblemsValidator<T>(problemsOf));
+        // A misspelt key (DatbasePath) is a problem that names it, not a setting silently ignored.
+        services.AddSingleton<IValidateOptions<T>>(new ProblemsValidator<T>(o => problemsOf(o).Concat(UnknownSettings.In(configuration.GetSection(section), typeof(T)))));
     }
 }

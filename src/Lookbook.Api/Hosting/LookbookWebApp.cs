@@ -48,7 +48,8 @@ public static class LookbookWebApp
         builder.Services.AddOptions<ApiOptions>()
             .Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ApiOptions>>(new ProblemsValidator<ApiOptions>(o => o.Validate()));
+        builder.Services.AddSingleton<IValidateOptions<ApiOptions>>(new ProblemsValidator<ApiOptions>(
+            o => o.Validate().Concat(UnknownSettings.In(builder.Configuration.GetSection(ApiOptions.SectionName), typeof(ApiOptions)))));
         // Uploads up to the limit stay in memory: the default spills anything over 64 KB to a temp file.
         builder.Services.AddOptions<FormOptions>().Configure<IOptions<ApiOptions>>((form, api) =>
         {
