@@ -32,6 +32,9 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 {
     private const int EmbedBatch = 32;
 
+    // Shopper photos learned from, at most: a view costs a synthesis and a model run.
+    private const int MaxShopperViews = 10_000;
+
     // Shopper photos synthesised to calibrate "no good match" (a third as many images of no product).
     private const int CalibrationPhotos = 300;
 
@@ -58,16 +61,19 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 
         if (request.ShopperViews > 0)
         {
-            progress?.Report($"Embedding {request.ShopperViews} shopper-like photo{(request.ShopperViews == 1 ? "" : "s")} of each training product…");
-            var views = split.Train.SelectMany((item, index) => Enumerable.Range(0, request.ShopperViews).Select(view => (Item: item, Index: index, View: view)))
-                .Select(job => (job.Item.Category, Photo: ImageBytes(job.Item.ProductId) is { } bytes
-                    ? ShopperPhotoSynthesizer.Photo(bytes, (ShopperPhotoStrength)((job.Index + job.View) % 3), Seeds.Mix(options.Seed, job.Index, job.View, 29))
-                    : null))
-                .Where(job => job.Photo is not null)
-                .ToList();
-            var embedded = await EmbedPhotosAsync([.. views.Select(v => v.Photo!)], cancellationToken);
+            // Enough views to learn from without making a large catalog's training slow: at most MaxShopperViews, drawn evenly.
+            var random = new Random(Seeds.Mix(options.Seed, 31));
+            var jobs = split.Train.SelectMany((item, index) => Enumerable.Range(0, request.ShopperViews).Select(view => (Item: item, Index: index, View: view)))
+                .OrderBy(_ => random.Next()).Take(MaxShopperViews).ToList();
+            progress?.Report($"Embedding {jobs.Count:N0} shopper-like photos of training products…");
+            var photos = new byte[]?[jobs.Count];
+            Parallel.For(0, jobs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => photos[i] = ImageBytes(jobs[i].Item.ProductId) is { } bytes
+                ? ShopperPhotoSynthesizer.Photo(bytes, (ShopperPhotoStrength)((jobs[i].Index + jobs[i].View) % 3), Seeds.Mix(options.Seed, jobs[i].Index, jobs[i].View, 29))
+                : null);
+            var usable = Enumerable.Range(0, jobs.Count).Where(i => photos[i] is not null).ToList();
+            var embedded = await EmbedPhotosAsync([.. usable.Select(i => photos[i]!)], cancellationToken);
             trainFeatures.AddRange(embedded);
-            trainLabels.AddRange(views.Select(v => labelOf[v.Category]));
+            trainLabels.AddRange(usable.Select(i => labelOf[jobs[i].Item.Category]));
         }
 
         if (request.NoProductExamples > 0)
