@@ -139,7 +139,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
 
         var searchMs = searchClock.Elapsed.TotalMilliseconds / Math.Max(1, queries.Count);
         var n = Math.Max(1, queries.Count);
-        var classes = head?.Head.Classes ?? [];
+        var classes = (head?.Head.Classes ?? []).Where(c => c != MlpHead.NoProduct).ToList(); // predictions name products only
         var classification = head is null || pairs.Count == 0
             ? null
             : ClassificationReport.From(classes.Union(pairs.Select(p => p.Truth)).Distinct().ToList(), pairs);

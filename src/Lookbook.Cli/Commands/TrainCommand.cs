@@ -17,17 +17,29 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => 60 };
         var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => 0.3f };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => 42 };
+        var shopperViews = new Option<int>("--shopper-views")
+        {
+            Description = "Synthesised shopper photos of each training product to learn from (at most 10,000 in all); 0 learns from catalog shots only.",
+            DefaultValueFactory = _ => 1,
+        };
+        var noProduct = new Option<int>("--no-product")
+        {
+            Description = "Generated images of no product the head learns to turn away (\"no good match\"); 0 trains without that class.",
+            DefaultValueFactory = _ => 400,
+        };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("train", "Train fully connected layers on the frozen ResNet features to classify products; search then uses them.")
         {
-            copies, validation, hidden, epochs, dropout, seed, json,
+            copies, validation, hidden, epochs, dropout, seed, shopperViews, noProduct, json,
         };
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
             var request = new HeadTrainingRequest(
                 result.GetValue(copies),
                 result.GetValue(validation),
-                Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)));
+                Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)),
+                ShopperViews: result.GetValue(shopperViews),
+                NoProductExamples: result.GetValue(noProduct));
             var asJson = result.GetValue(json);
             var progress = StatusLines.For(context, asJson);
             var trained = await context.Get<HeadTrainer>().TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
