@@ -47,13 +47,13 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
             sample = [.. lease.Catalog.Products.OrderBy(p => p.Id, StringComparer.Ordinal).OrderBy(_ => random.Next()).Take(products)];
         }
 
-        var images = sample.Select(p => (Product: p, Bytes: ImageBytes(p.Id))).Where(x => x.Bytes is not null).ToList();
+        var images = sample.Select(p => (Product: p, Bytes: database.ReadImageBytes(p.Id))).Where(x => x.Bytes is not null).ToList();
         var scores = new List<ShopperPhotoScores>();
         foreach (var strength in strengths)
         {
             progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos…");
             var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, Seeds.Mix(seed, i, (int)strength))).ToList();
-            var vectors = EmbedAll(photos, cancellationToken);
+            var vectors = embedder.EmbedPhotos(photos, cancellationToken);
             double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
             for (var i = 0; i < images.Count; i++)
             {
@@ -75,46 +75,12 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         if (head is not null && unrelated > 0)
         {
             progress?.Report($"Searching with {unrelated:N0} images of no product…");
-            var vectors = EmbedAll([.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], cancellationToken);
+            var vectors = embedder.EmbedPhotos([.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], cancellationToken);
             unrelatedRate = vectors.Count(v => search.SearchByVector(v, new SearchRequest(K)).NoGoodMatch) / (double)unrelated;
         }
 
         return new ShopperPhotoReport(
             $"{images.Count:N0} catalog products of {database.Path}, one synthesised shopper photo each per strength, seed {seed}; {unrelated:N0} images of no product",
             scores, unrelated, unrelatedRate, clock.Elapsed.TotalSeconds);
-    }
-
-    private byte[]? ImageBytes(string productId)
-    {
-        var image = database.GetImage(productId);
-        try
-        {
-            return image?.Bytes ?? (image?.Path is { } path ? File.ReadAllBytes(path) : null);
-        }
-        catch (IOException)
-        {
-            return null; // a file that went missing since the import: that product is left out
-        }
-    }
-
-    private List<float[]> EmbedAll(IReadOnlyList<byte[]> photos, CancellationToken cancellationToken)
-    {
-        var vectors = new List<float[]>(photos.Count);
-        foreach (var chunk in photos.Chunk(32))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var prepared = new PreparedImage[chunk.Length];
-            Parallel.For(0, chunk.Length, i => prepared[i] = embedder.Preparer.Prepare(chunk[i]));
-            try
-            {
-                vectors.AddRange(embedder.Embed(prepared));
-            }
-            finally
-            {
-                Array.ForEach(prepared, p => p.Dispose());
-            }
-        }
-
-        return vectors;
     }
 }

@@ -67,11 +67,11 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
                 .OrderBy(_ => random.Next()).Take(MaxShopperViews).ToList();
             progress?.Report($"Embedding {jobs.Count:N0} shopper-like photos of training products…");
             var photos = new byte[]?[jobs.Count];
-            Parallel.For(0, jobs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => photos[i] = ImageBytes(jobs[i].Item.ProductId) is { } bytes
+            Parallel.For(0, jobs.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => photos[i] = database.ReadImageBytes(jobs[i].Item.ProductId) is { } bytes
                 ? ShopperPhotoSynthesizer.Photo(bytes, (ShopperPhotoStrength)((jobs[i].Index + jobs[i].View) % 3), Seeds.Mix(options.Seed, jobs[i].Index, jobs[i].View, 29))
                 : null);
             var usable = Enumerable.Range(0, jobs.Count).Where(i => photos[i] is not null).ToList();
-            var embedded = await EmbedPhotosAsync([.. usable.Select(i => photos[i]!)], cancellationToken);
+            var embedded = embedder.EmbedPhotos([.. usable.Select(i => photos[i]!)], cancellationToken);
             trainFeatures.AddRange(embedded);
             trainLabels.AddRange(usable.Select(i => labelOf[jobs[i].Item.Category]));
         }
@@ -83,7 +83,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             classes = [.. classes, MlpHead.NoProduct];
             var noProduct = classes.Count - 1;
             var images = Enumerable.Range(0, request.NoProductExamples).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(options.Seed, -3, i))).ToList();
-            var embedded = await EmbedPhotosAsync(images, cancellationToken);
+            var embedded = embedder.EmbedPhotos(images, cancellationToken);
             trainFeatures.AddRange(embedded);
             trainLabels.AddRange(embedded.Select(_ => noProduct));
         }
@@ -154,11 +154,11 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 
         var random = new Random(seed);
         var sample = split.Train.OrderBy(_ => random.Next()).Take(CalibrationPhotos).ToList();
-        var photos = sample.Select((item, i) => ImageBytes(item.ProductId) is { } bytes
+        var photos = sample.Select((item, i) => database.ReadImageBytes(item.ProductId) is { } bytes
             ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 17))
             : null).OfType<byte[]>().ToList();
         // As served: turned away below the threshold, or when the head sees no product at all.
-        var shopperVectors = await EmbedPhotosAsync(photos, cancellationToken);
+        var shopperVectors = embedder.EmbedPhotos(photos, cancellationToken);
         var shopper = shopperVectors.Select(Best).Order().ToList();
         if (shopper.Count > 0)
         {
@@ -166,7 +166,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         }
 
         bool TurnedAway(float[] vector) => Best(vector) < threshold || head.ClassifyProduct(vector).NoProductProbability > 0.5f;
-        var unrelated = await EmbedPhotosAsync([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))], cancellationToken);
+        var unrelated = embedder.EmbedPhotos([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))], cancellationToken);
         return new Calibration(
             threshold,
             shopperVectors.Count == 0 ? null : shopperVectors.Count(v => !TurnedAway(v)) / (double)shopperVectors.Count,
@@ -174,29 +174,6 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     }
 
     private sealed record Calibration(float Threshold, double? ShopperPhotosAccepted, double? UnrelatedRejected);
-
-    private async Task<List<float[]>> EmbedPhotosAsync(IReadOnlyList<byte[]> photos, CancellationToken cancellationToken)
-    {
-        var vectors = new List<float[]>(photos.Count);
-        foreach (var batch in photos.Chunk(EmbedBatch))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var prepared = new PreparedImage[batch.Length];
-            Parallel.For(0, batch.Length, i => prepared[i] = embedder.Preparer.Prepare(batch[i]));
-            try
-            {
-                vectors.AddRange(embedder.Embed(prepared));
-            }
-            finally
-            {
-                Array.ForEach(prepared, p => p.Dispose());
-            }
-
-            await Task.Yield();
-        }
-
-        return vectors;
-    }
 
     private static (ExactVectorIndex Index, Dictionary<string, string> CategoryOf) Gallery(DatasetSplit split, MlpHead head, RetrievalSpace space)
     {
@@ -236,22 +213,9 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         return results;
     }
 
-    private byte[]? ImageBytes(string productId)
-    {
-        var image = database.GetImage(productId);
-        try
-        {
-            return image?.Bytes ?? (image?.Path is { } path ? File.ReadAllBytes(path) : null);
-        }
-        catch (IOException)
-        {
-            return null; // an image that went missing is simply left out
-        }
-    }
-
     private PreparedImage? PrepareAugmented(string productId, int seed, AugmentationOptions augmentation)
     {
-        if (ImageBytes(productId) is not { } bytes)
+        if (database.ReadImageBytes(productId) is not { } bytes)
         {
             return null;
         }

@@ -58,4 +58,18 @@ public sealed partial class CatalogDatabase
         return connection.ExecuteScalar<int>(
             "SELECT COUNT(*) FROM products p LEFT JOIN embeddings e ON e.product_id = p.id WHERE e.product_id IS NULL");
     }
+
+    /// <summary>A product's image bytes (stored, or read from its file); null when it has none or the file went missing.</summary>
+    public byte[]? ReadImageBytes(string productId)
+    {
+        var image = GetImage(productId);
+        try
+        {
+            return image?.Bytes ?? (image?.Path is { } path ? File.ReadAllBytes(path) : null);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }
