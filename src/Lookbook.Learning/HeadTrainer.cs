@@ -101,7 +101,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         var hiddenMap = ValidationMap(split, head, RetrievalSpace.Hidden, request.CategoryBoost);
         var space = hiddenMap > rawMap ? RetrievalSpace.Hidden : RetrievalSpace.Raw;
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
-        var calibration = await CalibrateNoMatchThresholdAsync(split, head, space, options.Seed, cancellationToken);
+        var calibration = CalibrateNoMatchThreshold(split, head, space, options.Seed, cancellationToken);
         var threshold = calibration.Threshold;
         var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, rawMap, hiddenMap,
             trainFeatures.Count, validationFeatures.Count, request.AugmentedCopies, result.BestEpoch, clock.Elapsed.TotalSeconds)
@@ -140,7 +140,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     /// catalog shots of unseen products (the validation items) 99% — whichever asks for the lower threshold. Images of
     /// no product at all measure what it turns away.
     /// </summary>
-    private async Task<Calibration> CalibrateNoMatchThresholdAsync(DatasetSplit split, MlpHead head, RetrievalSpace space, int seed, CancellationToken cancellationToken)
+    private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, RetrievalSpace space, int seed, CancellationToken cancellationToken)
     {
         if (split.Validation.Count == 0)
         {
