@@ -139,11 +139,11 @@ public sealed class WebPageTests(BrowserFixture browser)
         await page.Locator("#for-you-list .card").First.WaitForAsync(); // the page has finished setting up
         await page.Locator("#drop-zone").FocusAsync();
         Assert.Equal("drop-zone", await page.EvaluateAsync<string>("() => document.activeElement.id"));
-        var chooser = page.WaitForFileChooserAsync();
 
-        await page.Keyboard.PressAsync("Enter");
-
-        var fileChooser = await chooser;
+        // RunAndWait turns Chromium's file-chooser interception on before the key is pressed; a
+        // bare WaitForFileChooserAsync raced the key press under CI load and saw no chooser.
+        var fileChooser = await page.RunAndWaitForFileChooserAsync(
+            () => page.Locator("#drop-zone").PressAsync("Enter"));
         await fileChooser.SetFilesAsync(Query("bag.png"));
         await page.Locator("#results .card .similarity").First.WaitForAsync();
         Assert.Contains("Bag", await CardCategoriesAsync(page));
