@@ -61,7 +61,7 @@ internal static class RealCatalogBench
             var shopper = new ShopperPhotoEvaluator(database, embedder, catalogs, search).Evaluate(shopperPhotos, unrelated: 200, seed: 42, cancellationToken: cancellationToken);
             foreach (var s in shopper.Strengths)
             {
-                var name = $"shopper photos, {s.Strength.ToString().ToLowerInvariant()}";
+                var name = $"shopper photos, {s.Name.ToLowerInvariant()}";
                 report.Add(group, $"{name}: exact product recall@1", s.RecallAt1, "", $"{s.Photos:N0} photos");
                 report.Add(group, $"{name}: exact product recall@10", s.RecallAt10, "");
                 report.Add(group, $"{name}: MRR@10", s.MrrAt10, "");

@@ -76,13 +76,18 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
 
         var head = new TrainedHead(trained.Head, embedder.Profile.Fingerprint, saved?.RetrievalSpace ?? RetrievalSpace.Raw,
             saved?.CategoryBoost ?? 0.1f, 0, new HeadMetrics(0, 0, 0, 0, inner.Train.Count, inner.Validation.Count, 0, trained.BestEpoch, 0),
-            new TrainingOptions(), DateTimeOffset.UtcNow);
+            new TrainingOptions(), DateTimeOffset.UtcNow)
+        {
+            // Learned by `lookbook train` from shopper photos of the whole catalog's training split, which may include some
+            // of these held-out products; it learned photo-to-shot matching, not their categories.
+            Projection = saved?.Projection,
+        };
 
         var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList(), cancellationToken);
-        var index = new ExactVectorIndex(head.RetrievalSpace == RetrievalSpace.Hidden ? head.Head.HiddenSize : items[0].Vector.Length, split.Train.Count);
+        var index = new ExactVectorIndex(head.SearchDimension, split.Train.Count);
         foreach (var item in split.Train)
         {
-            index.Upsert(item.ProductId, head.RetrievalSpace == RetrievalSpace.Hidden ? head.Head.Embed(item.Vector) : item.Vector);
+            index.Upsert(item.ProductId, head.ToSearchSpace(item.Vector));
         }
 
         using var catalog = new SearchableCatalog(products, index, head: head);

@@ -89,7 +89,7 @@ public static class HtmlReport
             foreach (var r in shopper.Strengths)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{r.Strength}</td><td>{r.Photos:N0}</td><td>{r.RecallAt1:F3}</td><td>{r.RecallAt10:F3}</td><td>{r.MrrAt10:F3}</td><td>{r.CategoryPrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");
+                    $"<tr><td>{r.Name}</td><td>{r.Photos:N0}</td><td>{r.RecallAt1:F3}</td><td>{r.RecallAt10:F3}</td><td>{r.MrrAt10:F3}</td><td>{r.CategoryPrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");
             }
 
             html.Append("</table>").Append(shopper.UnrelatedNoGoodMatchRate is { } unrelated

@@ -15,8 +15,14 @@ namespace Lookbook.Evaluation;
 /// <param name="MrrAt10">Mean reciprocal rank of the own product within the first ten (0 when it is not there).</param>
 /// <param name="CategoryPrecisionAt10">Share of the first ten that have the product's category.</param>
 /// <param name="NoGoodMatchRate">Share answered "no good match" as served (0 without a trained head: there is no threshold).</param>
+/// <param name="OtherParameters">Photos drawn from synthesiser ranges that training never uses.</param>
 public sealed record ShopperPhotoScores(
-    ShopperPhotoStrength Strength, int Photos, double RecallAt1, double RecallAt10, double MrrAt10, double CategoryPrecisionAt10, double NoGoodMatchRate);
+    ShopperPhotoStrength Strength, int Photos, double RecallAt1, double RecallAt10, double MrrAt10, double CategoryPrecisionAt10, double NoGoodMatchRate,
+    bool OtherParameters = false)
+{
+    /// <summary>How a report names the row: "Medium", or "Medium, other parameters".</summary>
+    public string Name => OtherParameters ? $"{Strength}, other parameters" : Strength.ToString();
+}
 
 /// <summary>Shopper-like photos of catalog products, and images with no fashion item in them.</summary>
 /// <param name="UnrelatedNoGoodMatchRate">Share of unrelated images answered "no good match"; null without a trained head.</param>
@@ -25,7 +31,8 @@ public sealed record ShopperPhotoReport(string Setup, IReadOnlyList<ShopperPhoto
 /// <summary>
 /// Measures what shoppers get when they photograph a catalog product: each sampled product becomes one synthesised photo
 /// per strength (<see cref="ShopperPhotoSynthesizer"/>, seeded), searched through the live ranking (predicted category,
-/// boost, threshold); plus generated images of no product at all, which should be answered "no good match".
+/// boost, threshold), and one more at medium strength from ranges training never draws from; plus generated images of
+/// no product at all, which should be answered "no good match".
 /// </summary>
 public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedder embedder, SearchableCatalogProvider catalogs, PhotoSearch search)
 {
@@ -49,10 +56,16 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
 
         var images = sample.Select(p => (Product: p, Bytes: database.ReadImageBytes(p.Id))).Where(x => x.Bytes is not null).ToList();
         var scores = new List<ShopperPhotoScores>();
-        foreach (var strength in strengths)
+        var runs = strengths.Select(s => (Strength: s, Other: false)).ToList();
+        if (strengths.Contains(ShopperPhotoStrength.Medium))
         {
-            progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos…");
-            var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, Seeds.Mix(seed, i, (int)strength))).ToList();
+            runs.Add((ShopperPhotoStrength.Medium, true));
+        }
+
+        foreach (var (strength, other) in runs)
+        {
+            progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos{(other ? " (other parameters)" : "")}…");
+            var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, other ? Seeds.Mix(seed, i, (int)strength, 1) : Seeds.Mix(seed, i, (int)strength), other)).ToList();
             var vectors = embedder.EmbedPhotos(photos, cancellationToken);
             double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
             for (var i = 0; i < images.Count; i++)
@@ -68,7 +81,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
             }
 
             var n = Math.Max(1, images.Count);
-            scores.Add(new ShopperPhotoScores(strength, images.Count, top1 / n, top10 / n, reciprocal / n, categoryPrecision / n, noMatch / n));
+            scores.Add(new ShopperPhotoScores(strength, images.Count, top1 / n, top10 / n, reciprocal / n, categoryPrecision / n, noMatch / n, other));
         }
 
         double? unrelatedRate = null;

@@ -11,6 +11,9 @@ public enum RetrievalSpace
 
     /// <summary>The head's hidden layer (learned from the labels).</summary>
     Hidden,
+
+    /// <summary>The <see cref="ShopperProjection"/> (learned from shopper photos of the catalog's products).</summary>
+    Projected,
 }
 
 /// <summary>What was measured on the held-out validation split when the head was trained.</summary>
@@ -30,12 +33,28 @@ public sealed record HeadMetrics(
 
     /// <summary>Share of images of no product (textures, scenes, plain surfaces, noise) it turns away (null: not measured).</summary>
     public double? UnrelatedRejected { get; init; }
+
+    /// <summary>
+    /// Shopper photos (medium strength) of held-out products searched against the whole catalog: exact-product MRR@10 in
+    /// each space (null: not measured), and recall@1/@10 in the space chosen.
+    /// </summary>
+    public IReadOnlyDictionary<RetrievalSpace, double>? ShopperMrrAt10 { get; init; }
+
+    public double? ShopperRecallAt1 { get; init; }
+
+    public double? ShopperRecallAt10 { get; init; }
+
+    /// <summary>Category mAP@10 of the projected space on validation (comparable with <see cref="RawMapAt10"/>), null without a projection.</summary>
+    public double? ProjectedMapAt10 { get; init; }
+
+    /// <summary>Epoch the projection was kept from (null without a projection).</summary>
+    public int? ProjectionEpoch { get; init; }
 }
 
 /// <summary>
 /// A trained head with what it needs to be used safely: the embedding fingerprint its inputs came from,
 /// the retrieval space and category boost chosen on validation data, and the calibrated "no good match"
-/// similarity threshold. Saved as JSON beside the catalog database.
+/// similarity threshold; the shopper-photo projection when one was trained. Saved as JSON beside the catalog database.
 /// </summary>
 public sealed record TrainedHead(
     MlpHead Head,
@@ -53,11 +72,33 @@ public sealed record TrainedHead(
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>The learned map into the shopper-photo space (null: none trained); searched with when <see cref="RetrievalSpace"/> is Projected.</summary>
+    public ShopperProjection? Projection { get; init; }
+
+    /// <summary>Dimension of the vectors the index holds for this head.</summary>
+    public int SearchDimension => RetrievalSpace switch
+    {
+        RetrievalSpace.Hidden => Head.HiddenSize,
+        RetrievalSpace.Projected => Projection!.Size,
+        _ => Head.InputSize,
+    };
+
+    /// <summary>A stored (backbone) vector in the space the catalog is searched in.</summary>
+    public float[] ToSearchSpace(float[] stored) => RetrievalSpace switch
+    {
+        RetrievalSpace.Hidden => Head.Embed(stored),
+        RetrievalSpace.Projected => Projection!.Apply(stored),
+        _ => stored,
+    };
+
     public void Save(string path)
     {
+        var projection = Projection is { } p
+            ? new ProjectionFile(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights)
+            : null;
         var file = new HeadFileV1(1, [.. Head.Classes], Head.InputSize, Head.HiddenSize, Head.InputMean, Head.InputScale,
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
-            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt);
+            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(file, Json));
         File.Move(temporary, path, overwrite: true); // a reader never sees half a file
@@ -88,8 +129,25 @@ public sealed record TrainedHead(
 
         var head = new MlpHead(file.Classes, file.InputSize, file.HiddenSize, file.InputMean, file.InputScale,
             file.HiddenWeights, file.HiddenBias, file.OutputWeights, file.OutputBias);
+        ShopperProjection? projection;
+        try
+        {
+            projection = file.Projection is { } p
+                ? new ShopperProjection(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights)
+                : null;
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The head file {path} is damaged ({e.Message}). Delete it and run `lookbook train` again.", e);
+        }
+
+        if ((file.RetrievalSpace == RetrievalSpace.Projected && projection is null) || (projection is not null && projection.Size != file.InputSize))
+        {
+            throw new InvalidDataException($"The head file {path} is damaged (its shopper projection is missing or of the wrong size). Delete it and run `lookbook train` again.");
+        }
+
         return new TrainedHead(head, file.EmbeddingFingerprint, file.RetrievalSpace, file.CategoryBoost, file.NoMatchThreshold,
-            file.Metrics, file.Options, file.TrainedAt);
+            file.Metrics, file.Options, file.TrainedAt) { Projection = projection };
     }
 
     private sealed record HeadFileV1(
@@ -109,5 +167,8 @@ public sealed record TrainedHead(
         float NoMatchThreshold,
         HeadMetrics Metrics,
         TrainingOptions Options,
-        DateTimeOffset TrainedAt);
+        DateTimeOffset TrainedAt,
+        ProjectionFile? Projection = null);
+
+    private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights);
 }

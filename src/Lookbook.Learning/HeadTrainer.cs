@@ -14,26 +14,33 @@ namespace Lookbook.Learning;
 /// <param name="ShopperViews">Synthesised shopper photos of each training product (strengths in turn), learned with its category.</param>
 /// <param name="NoProductExamples">Generated images of no product (textures, scenes, plain surfaces, noise) the head learns to call
 /// <see cref="MlpHead.NoProduct"/>, so such photos get "no good match"; 0 trains without that class.</param>
+/// <param name="Projection">How the shopper-photo projection is trained from the shopper views (null: defaults); it is
+/// trained whenever there are shopper views, and searched with only when it beats the other spaces on validation.</param>
 public sealed record HeadTrainingRequest(
     int AugmentedCopies = 1,
     double ValidationFraction = 0.1,
     float CategoryBoost = 0.1f,
     TrainingOptions? Options = null,
     AugmentationOptions? Augmentation = null,
-    int ShopperViews = 1,
-    int NoProductExamples = 400);
+    int ShopperViews = 2,
+    int NoProductExamples = 400,
+    ProjectionOptions? Projection = null);
 
 /// <summary>
 /// Trains the classification head on the frozen embeddings of the catalog's labelled products: a
-/// stratified validation split, augmented copies of the training images pushed through the same
-/// backbone, the MLP, then the choices made on validation data (retrieval space, no-match threshold).
+/// stratified validation split, augmented copies and synthesised shopper photos of the training images pushed
+/// through the same backbone, the MLP, the shopper-photo projection (<see cref="ProjectionTrainer"/>), then the
+/// choices made on validation data (retrieval space, no-match threshold).
 /// </summary>
 public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedder)
 {
     private const int EmbedBatch = 32;
 
-    // Shopper photos learned from, at most: a view costs a synthesis and a model run.
-    private const int MaxShopperViews = 10_000;
+    // Shopper photos learned from, at most: a view costs a synthesis and a model run (~25 a second on 2 cores at 224 px).
+    private const int MaxShopperViews = 20_000;
+
+    // Shopper photos of held-out products that choose the retrieval space and stop the projection's training.
+    private const int ValidationPhotos = 1_000;
 
     // Shopper photos synthesised to calibrate "no good match" (a third as many images of no product).
     private const int CalibrationPhotos = 300;
@@ -59,6 +66,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Category]));
         }
 
+        var pairs = new List<ProjectionPair>();
         if (request.ShopperViews > 0)
         {
             // Enough views to learn from without making a large catalog's training slow: at most MaxShopperViews, drawn evenly.
@@ -74,6 +82,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             var embedded = embedder.EmbedPhotos([.. usable.Select(i => photos[i]!)], cancellationToken);
             trainFeatures.AddRange(embedded);
             trainLabels.AddRange(usable.Select(i => labelOf[jobs[i].Item.Category]));
+            pairs.AddRange(usable.Select((job, k) => new ProjectionPair(jobs[job].Index, jobs[job].Item.Vector, embedded[k])));
         }
 
         if (request.NoProductExamples > 0)
@@ -97,38 +106,137 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 
         var classification = ClassificationReport.From(split.Classes,
             split.Validation.Select(i => (i.Category, head.ClassifyProduct(i.Vector).Class)).ToList());
-        var rawMap = ValidationMap(split, head, RetrievalSpace.Raw, request.CategoryBoost);
-        var hiddenMap = ValidationMap(split, head, RetrievalSpace.Hidden, request.CategoryBoost);
-        var space = hiddenMap > rawMap ? RetrievalSpace.Hidden : RetrievalSpace.Raw;
+        var shopper = ValidationShopperPhotos(items, split, options.Seed, progress, cancellationToken);
+        var spaces = new Dictionary<RetrievalSpace, Func<float[], float[]>>
+        {
+            [RetrievalSpace.Raw] = v => v,
+            [RetrievalSpace.Hidden] = v => head.Embed(v),
+        };
+        ProjectionTrainingResult? projection = null;
+        if (pairs.Count >= 2 && shopper.Queries.Count > 0)
+        {
+            progress?.Report($"Training the shopper-photo projection on {pairs.Count:N0} photos of {split.Train.Count:N0} products…");
+            projection = ProjectionTrainer.Train(pairs, request.Projection ?? new ProjectionOptions(Seed: options.Seed),
+                p => shopper.MrrAt10(v => p.Apply(v)), progress, cancellationToken);
+            spaces[RetrievalSpace.Projected] = v => projection.Projection.Apply(v);
+        }
+
+        var maps = spaces.ToDictionary(s => s.Key, s => ValidationMap(split, head, s.Value, request.CategoryBoost));
+        var mrr = shopper.Queries.Count == 0 ? null : spaces.ToDictionary(s => s.Key, s => shopper.MrrAt10(s.Value));
+        var space = ChooseSpace(maps, mrr);
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
-        var calibration = CalibrateNoMatchThreshold(split, head, space, options.Seed, cancellationToken);
+        var calibration = CalibrateNoMatchThreshold(split, head, spaces[space], options.Seed, cancellationToken);
         var threshold = calibration.Threshold;
-        var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, rawMap, hiddenMap,
+        var recall = shopper.Queries.Count == 0 ? default : shopper.Recall(spaces[space]);
+        var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, maps[RetrievalSpace.Raw], maps[RetrievalSpace.Hidden],
             trainFeatures.Count, validationFeatures.Count, request.AugmentedCopies, result.BestEpoch, clock.Elapsed.TotalSeconds)
         {
             ShopperPhotosAccepted = calibration.ShopperPhotosAccepted,
             UnrelatedRejected = calibration.UnrelatedRejected,
+            ShopperMrrAt10 = mrr,
+            ShopperRecallAt1 = shopper.Queries.Count == 0 ? null : recall.At1,
+            ShopperRecallAt10 = shopper.Queries.Count == 0 ? null : recall.At10,
+            ProjectedMapAt10 = maps.TryGetValue(RetrievalSpace.Projected, out var projectedMap) ? projectedMap : null,
+            ProjectionEpoch = projection?.BestEpoch,
         };
-        var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, request.CategoryBoost, threshold, metrics, options, DateTimeOffset.UtcNow);
+        var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, request.CategoryBoost, threshold, metrics, options, DateTimeOffset.UtcNow)
+        {
+            Projection = projection?.Projection,
+        };
         trained.Save(database.Files.Head);
         return trained;
     }
 
+    /// <summary>
+    /// The space searches use: the one with the best category mAP@10 on validation (raw or the head's hidden layer, as
+    /// before shopper photos were learned from), unless another finds held-out products from their shopper photos
+    /// better (MRR@10) while losing at most <see cref="MapTolerance"/> of that mAP.
+    /// </summary>
+    internal static RetrievalSpace ChooseSpace(IReadOnlyDictionary<RetrievalSpace, double> maps, IReadOnlyDictionary<RetrievalSpace, double>? shopperMrr)
+    {
+        var byCategory = maps[RetrievalSpace.Hidden] > maps[RetrievalSpace.Raw] ? RetrievalSpace.Hidden : RetrievalSpace.Raw;
+        if (shopperMrr is null)
+        {
+            return byCategory;
+        }
+
+        return maps.Keys
+            .Where(s => s == byCategory || (shopperMrr[s] > shopperMrr[byCategory] && maps[s] >= maps[byCategory] - MapTolerance))
+            .MaxBy(s => shopperMrr[s]);
+    }
+
+    // Category mAP@10 a space may give up for better shopper-photo retrieval.
+    private const double MapTolerance = 0.01;
+
+    /// <summary>Medium-strength shopper photos of held-out products (at most <see cref="ValidationPhotos"/>), with the whole catalog as gallery.</summary>
+    private ShopperValidation ValidationShopperPhotos(
+        IReadOnlyList<StoredVector> items, DatasetSplit split, int seed, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var random = new Random(Seeds.Mix(seed, 37));
+        var sample = split.Validation.OrderBy(_ => random.Next()).Take(ValidationPhotos).ToList();
+        if (sample.Count == 0)
+        {
+            return new ShopperValidation(items, [], []);
+        }
+
+        progress?.Report($"Embedding {sample.Count:N0} shopper-like photos of held-out products for validation…");
+        var photos = new byte[]?[sample.Count];
+        Parallel.For(0, sample.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => photos[i] = database.ReadImageBytes(sample[i].ProductId) is { } bytes
+            ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 41))
+            : null);
+        var usable = Enumerable.Range(0, sample.Count).Where(i => photos[i] is not null).ToList();
+        var vectors = embedder.EmbedPhotos([.. usable.Select(i => photos[i]!)], cancellationToken);
+        return new ShopperValidation(items, [.. usable.Select(i => sample[i].ProductId)], vectors);
+    }
+
+    /// <summary>Shopper photos of known products, searched against every catalog vector in a given space.</summary>
+    private sealed record ShopperValidation(IReadOnlyList<StoredVector> Gallery, IReadOnlyList<string> Queries, IReadOnlyList<float[]> Vectors)
+    {
+        public double MrrAt10(Func<float[], float[]> map) => Ranks(map).Average(rank => rank is { } r and <= 10 ? 1.0 / r : 0);
+
+        public (double At1, double At10) Recall(Func<float[], float[]> map)
+        {
+            var ranks = Ranks(map);
+            return (ranks.Count(r => r == 1) / (double)ranks.Count, ranks.Count(r => r <= 10) / (double)ranks.Count);
+        }
+
+        /// <summary>1-based rank of each photo's own product within the top 10 (null: not there).</summary>
+        private List<int?> Ranks(Func<float[], float[]> map)
+        {
+            var mapped = new float[Gallery.Count][];
+            Parallel.For(0, Gallery.Count, i => mapped[i] = map(Gallery[i].Vector));
+            var index = new ExactVectorIndex(mapped[0].Length, Gallery.Count);
+            for (var i = 0; i < Gallery.Count; i++)
+            {
+                index.Upsert(Gallery[i].ProductId, mapped[i]);
+            }
+
+            var ranks = new int?[Queries.Count];
+            Parallel.For(0, Queries.Count, q =>
+            {
+                var hits = index.Search(map(Vectors[q]), 10);
+                var position = hits.Select(h => h.Key).ToList().IndexOf(Queries[q]);
+                ranks[q] = position < 0 ? null : position + 1;
+            });
+            return [.. ranks];
+        }
+    }
+
     /// <summary>mAP@10 of validation items searching the training items, in one space, with the category boost.</summary>
-    private static double ValidationMap(DatasetSplit split, MlpHead head, RetrievalSpace space, float boost)
+    private static double ValidationMap(DatasetSplit split, MlpHead head, Func<float[], float[]> map, float boost)
     {
         if (split.Validation.Count == 0)
         {
             return 0;
         }
 
-        var gallery = Gallery(split, head, space);
+        var gallery = Gallery(split, map);
         var classIndex = split.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count());
         return split.Validation.Average(query =>
         {
             var probabilities = head.Predict(query.Vector);
-            var ranked = BoostedRanking.Rank(gallery.Index, Project(head, space, query.Vector), 10,
+            var ranked = BoostedRanking.Rank(gallery.Index, map(query.Vector), 10,
                 id => probabilities[classIndex[gallery.CategoryOf[id]]], boost);
             return RetrievalMetrics.AveragePrecisionAtK(ranked.Select(r => gallery.CategoryOf[r.Key]).ToList(), query.Category, 10, counts[query.Category]);
         });
@@ -140,15 +248,15 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     /// catalog shots of unseen products (the validation items) 99% — whichever asks for the lower threshold. Images of
     /// no product at all measure what it turns away.
     /// </summary>
-    private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, RetrievalSpace space, int seed, CancellationToken cancellationToken)
+    private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, Func<float[], float[]> map, int seed, CancellationToken cancellationToken)
     {
         if (split.Validation.Count == 0)
         {
             return new Calibration(0, null, null);
         }
 
-        var gallery = Gallery(split, head, space);
-        float Best(float[] vector) => gallery.Index.Search(Project(head, space, vector), 1) is [var top] ? top.Similarity : 0f;
+        var gallery = Gallery(split, map);
+        float Best(float[] vector) => gallery.Index.Search(map(vector), 1) is [var top] ? top.Similarity : 0f;
         var catalogShots = split.Validation.Select(q => Best(q.Vector)).Order().ToList();
         var threshold = catalogShots[(int)Math.Floor(0.01 * (catalogShots.Count - 1))];
 
@@ -175,19 +283,18 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 
     private sealed record Calibration(float Threshold, double? ShopperPhotosAccepted, double? UnrelatedRejected);
 
-    private static (ExactVectorIndex Index, Dictionary<string, string> CategoryOf) Gallery(DatasetSplit split, MlpHead head, RetrievalSpace space)
+    private static (ExactVectorIndex Index, Dictionary<string, string> CategoryOf) Gallery(DatasetSplit split, Func<float[], float[]> map)
     {
-        var index = new ExactVectorIndex(space == RetrievalSpace.Hidden ? head.HiddenSize : head.InputSize, split.Train.Count);
-        foreach (var item in split.Train)
+        var mapped = new float[split.Train.Count][];
+        Parallel.For(0, split.Train.Count, i => mapped[i] = map(split.Train[i].Vector));
+        var index = new ExactVectorIndex(mapped[0].Length, split.Train.Count);
+        for (var i = 0; i < split.Train.Count; i++)
         {
-            index.Upsert(item.ProductId, Project(head, space, item.Vector));
+            index.Upsert(split.Train[i].ProductId, mapped[i]);
         }
 
         return (index, split.Train.ToDictionary(i => i.ProductId, i => i.Category));
     }
-
-    internal static float[] Project(MlpHead head, RetrievalSpace space, float[] vector) =>
-        space == RetrievalSpace.Hidden ? head.Embed(vector) : vector;
 
     private async Task<List<StoredVector>> EmbedAugmentedAsync(
         IReadOnlyList<StoredVector> items, int copies, AugmentationOptions augmentation, int seed, CancellationToken cancellationToken)

@@ -62,8 +62,8 @@ public sealed class SearchableCatalog : IDisposable
 
     internal IVectorIndex Index => _index;
 
-    /// <summary>A stored (backbone) vector in the space the index searches: the head's hidden layer when it was chosen for retrieval.</summary>
-    public float[] ToSearchSpace(float[] stored) => Head is { RetrievalSpace: RetrievalSpace.Hidden } trained ? trained.Head.Embed(stored) : stored;
+    /// <summary>A stored (backbone) vector in the space the index searches (the head's hidden layer or the shopper projection when one was chosen).</summary>
+    public float[] ToSearchSpace(float[] stored) => Head is { } trained ? trained.ToSearchSpace(stored) : stored;
 
     public Product? Find(string productId) => _products.GetValueOrDefault(productId);
 

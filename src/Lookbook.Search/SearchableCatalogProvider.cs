@@ -217,10 +217,10 @@ public sealed class SearchableCatalogProvider : IDisposable
             head = null; // trained for another model: `lookbook train` again
         }
 
-        var hidden = head is { RetrievalSpace: RetrievalSpace.Hidden };
         // Projected vectors belong to one head: another head (or none) means another index.
-        var space = hidden
-            ? new IndexSpace($"{profile.Fingerprint}+head@{head!.TrainedAt.ToUnixTimeMilliseconds()}", profile.Dimension, head.Head.HiddenSize, v => head.Head.Embed(v))
+        var space = head is { RetrievalSpace: not RetrievalSpace.Raw }
+            ? new IndexSpace($"{profile.Fingerprint}+{head.RetrievalSpace.ToString().ToLowerInvariant()}@{head.TrainedAt.ToUnixTimeMilliseconds()}",
+                profile.Dimension, head.SearchDimension, head.ToSearchSpace)
             : new IndexSpace(profile.Fingerprint, profile.Dimension, profile.Dimension);
         var opened = IndexOpener.Open(_database, space, _options, cancellationToken);
         try

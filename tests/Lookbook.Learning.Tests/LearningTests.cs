@@ -186,7 +186,7 @@ public sealed class ShopperPhotoEvaluationTests(TrainedCatalogFixture catalog)
         var report = evaluator.Evaluate(products: 30, unrelated: 20, seed: 5);
         var again = evaluator.Evaluate(products: 30, unrelated: 20, seed: 5);
 
-        Assert.Equal([ShopperPhotoStrength.Mild, ShopperPhotoStrength.Medium, ShopperPhotoStrength.Strong], report.Strengths.Select(s => s.Strength));
+        Assert.Equal(["Mild", "Medium", "Strong", "Medium, other parameters"], report.Strengths.Select(s => s.Name));
         Assert.All(report.Strengths, s =>
         {
             Assert.Equal(30, s.Photos);
@@ -198,6 +198,39 @@ public sealed class ShopperPhotoEvaluationTests(TrainedCatalogFixture catalog)
         Assert.NotNull(report.UnrelatedNoGoodMatchRate); // the fixture's catalog has a head, so a threshold
         Assert.Equal(report.Strengths, again.Strengths);
         Assert.Equal(report.UnrelatedNoGoodMatchRate, again.UnrelatedNoGoodMatchRate);
+    }
+}
+
+[Collection(ModelCollection.Name)]
+public sealed class ShopperProjectionTests(TrainedCatalogFixture catalog)
+{
+    [Fact]
+    public void The_learned_projection_finds_a_product_from_new_shopper_photos_better_than_the_raw_vectors()
+    {
+        var head = catalog.Head;
+        Assert.NotNull(head.Projection);
+        var items = catalog.Database.ReadVectors().ToList();
+        var random = new Random(11);
+        var sample = items.OrderBy(_ => random.Next()).Take(60).ToList();
+        // Another seed than training's: photos the projection never saw.
+        var photos = sample.Select((item, i) => ShopperPhotoSynthesizer.Photo(catalog.Database.ReadImageBytes(item.ProductId)!, ShopperPhotoStrength.Medium, 9000 + i)).ToList();
+        var vectors = catalog.Embedder.EmbedPhotos(photos);
+
+        double RecallAt10(Func<float[], float[]> map)
+        {
+            var index = new ExactVectorIndex(map(items[0].Vector).Length, items.Count);
+            items.ForEach(item => index.Upsert(item.ProductId, map(item.Vector)));
+            return sample.Select((item, i) => index.Search(map(vectors[i]), 10).Any(h => h.Key == item.ProductId)).Average(found => found ? 1.0 : 0.0);
+        }
+
+        var raw = RecallAt10(v => v);
+        var projected = RecallAt10(v => head.Projection!.Apply(v));
+        Assert.True(projected >= raw + 0.3, $"recall@10 of 60 new shopper photos among 1,000 products: projected {projected:F3}, raw {raw:F3}");
+        var mrr = head.Metrics.ShopperMrrAt10!;
+        Assert.True(mrr[RetrievalSpace.Projected] > mrr[RetrievalSpace.Raw], $"validation MRR@10: {string.Join(", ", mrr)}");
+        Assert.Equal(HeadTrainer.ChooseSpace(
+            new Dictionary<RetrievalSpace, double> { [RetrievalSpace.Raw] = head.Metrics.RawMapAt10, [RetrievalSpace.Hidden] = head.Metrics.HiddenMapAt10, [RetrievalSpace.Projected] = head.Metrics.ProjectedMapAt10!.Value },
+            mrr), head.RetrievalSpace);
     }
 }
 

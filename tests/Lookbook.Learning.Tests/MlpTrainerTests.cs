@@ -76,6 +76,9 @@ public sealed class MlpTrainerTests
         var head = Train().Head;
         var trained = new TrainedHead(head, "fingerprint", RetrievalSpace.Hidden, 0.1f, 0.8f,
             new HeadMetrics(0.9, 0.9, 0.8, 0.85, 450, 120, 1, 10, 1.5), new TrainingOptions(), DateTimeOffset.UnixEpoch);
+        var projection = ProjectionTrainer.Train(
+            [new ProjectionPair(0, [1f, 0f, 0f], [1f, 1f, 0f]), new ProjectionPair(1, [0f, 0f, 1f], [0f, 1f, 1f])],
+            new ProjectionOptions(HiddenSize: 4, MaxEpochs: 2, BatchSize: 2), p => p.Apply([1f, 1f, 0f])[0]).Projection;
         var path = Path.Combine(Path.GetTempPath(), $"head-{Guid.NewGuid():N}.json");
         try
         {
@@ -85,6 +88,16 @@ public sealed class MlpTrainerTests
             Assert.Equal(head.Predict([1f, 2f, 3f]), loaded.Head.Predict([1f, 2f, 3f]));
             Assert.Equal((RetrievalSpace.Hidden, 0.8f, "fingerprint"), (loaded.RetrievalSpace, loaded.NoMatchThreshold, loaded.EmbeddingFingerprint));
             Assert.Equal(trained.Metrics, loaded.Metrics);
+            Assert.Null(loaded.Projection);
+
+            (trained with { RetrievalSpace = RetrievalSpace.Projected, Projection = projection }).Save(path);
+            var projected = TrainedHead.Load(path)!;
+            Assert.Equal(RetrievalSpace.Projected, projected.RetrievalSpace);
+            Assert.Equal(projection.Apply([0.5f, 2f, -1f]), projected.ToSearchSpace([0.5f, 2f, -1f]));
+            Assert.Equal(3, projected.SearchDimension);
+
+            (trained with { RetrievalSpace = RetrievalSpace.Projected }).Save(path);
+            Assert.Contains("projection is missing", Assert.Throws<InvalidDataException>(() => TrainedHead.Load(path)).Message);
             Assert.Null(TrainedHead.Load(path + ".missing"));
             File.WriteAllText(path, "{ not json");
             Assert.Contains("damaged", Assert.Throws<InvalidDataException>(() => TrainedHead.Load(path)).Message);

@@ -66,6 +66,11 @@ public sealed class ShopperPhotoSynthesizerTests
         Assert.True(mild > medium && medium > strong && strong > 0.005, $"red share mild {mild:P1}, medium {medium:P1}, strong {strong:P1}");
         var white = ShareOf(ShopperPhotoSynthesizer.Photo(shot, ShopperPhotoStrength.Mild, 1), c => c.Red > 245 && c.Green > 245 && c.Blue > 245);
         Assert.True(white < 0.02, $"{white:P1} of the photo is still studio white");
+
+        // The other parameters (for evaluation) make other photos from the same seed, with the product a little smaller.
+        var other = Enumerable.Range(0, 6).Average(seed => ShareOf(ShopperPhotoSynthesizer.Photo(shot, ShopperPhotoStrength.Medium, seed, otherParameters: true), Red));
+        Assert.NotEqual(ShopperPhotoSynthesizer.Photo(shot, ShopperPhotoStrength.Medium, 1), ShopperPhotoSynthesizer.Photo(shot, ShopperPhotoStrength.Medium, 1, otherParameters: true));
+        Assert.True(other < medium, $"red share medium {medium:P1}, medium with other parameters {other:P1}");
     }
 
     [Fact]

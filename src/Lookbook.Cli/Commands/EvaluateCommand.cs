@@ -137,7 +137,7 @@ internal static class EvaluateCommand
                 .AddColumn(new TableColumn("MRR@10").RightAligned()).AddColumn(new TableColumn("Category P@10").RightAligned()).AddColumn(new TableColumn("No good match").RightAligned());
             foreach (var r in shopper.Strengths)
             {
-                photos.AddRow($"{r.Strength}", $"{r.Photos:N0}", $"{r.RecallAt1:F3}", $"{r.RecallAt10:F3}", $"{r.MrrAt10:F3}", $"{r.CategoryPrecisionAt10:F3}", $"{r.NoGoodMatchRate:P1}");
+                photos.AddRow($"{r.Name}", $"{r.Photos:N0}", $"{r.RecallAt1:F3}", $"{r.RecallAt10:F3}", $"{r.MrrAt10:F3}", $"{r.CategoryPrecisionAt10:F3}", $"{r.NoGoodMatchRate:P1}");
             }
 
             context.Out.Write(photos);

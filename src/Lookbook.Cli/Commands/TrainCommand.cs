@@ -19,8 +19,8 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => 42 };
         var shopperViews = new Option<int>("--shopper-views")
         {
-            Description = "Synthesised shopper photos of each training product to learn from (at most 10,000 in all); 0 learns from catalog shots only.",
-            DefaultValueFactory = _ => 1,
+            Description = "Synthesised shopper photos of each training product to learn from, for the head and the shopper-photo projection (at most 20,000 in all); 0 learns from catalog shots only.",
+            DefaultValueFactory = _ => 2,
         };
         var noProduct = new Option<int>("--no-product")
         {
@@ -60,7 +60,15 @@ internal static class TrainCommand
 
             context.Out.MarkupLine($"Trained on {m.TrainingExamples:N0} examples ({m.AugmentedCopies} augmented cop{(m.AugmentedCopies == 1 ? "y" : "ies")} per image), best epoch {m.BestEpoch}, {m.TrainingSeconds:F0} s.");
             context.Out.MarkupLine($"Validation ({m.ValidationExamples:N0} held-out products): accuracy [bold]{m.ValidationAccuracy:P2}[/], macro F1 [bold]{m.ValidationMacroF1:P2}[/].");
-            context.Out.MarkupLine($"Retrieval mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3} → search uses [bold]{trained.RetrievalSpace}[/].");
+            var projected = m.ProjectedMapAt10 is { } p ? $", shopper projection {p:F3}" : "";
+            context.Out.MarkupLine($"Category mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3}{projected}.");
+            if (m.ShopperMrrAt10 is { } mrr)
+            {
+                context.Out.MarkupLine($"Shopper photos of held-out products, exact product MRR@10: {string.Join(", ", mrr.Select(x => $"{x.Key.ToString().ToLowerInvariant()} {x.Value:F3}"))}; "
+                    + $"in the space chosen recall@1 {m.ShopperRecallAt1:F3}, recall@10 {m.ShopperRecallAt10:F3}.");
+            }
+
+            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors.");
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
         });

@@ -16,10 +16,11 @@ public static class ShopperPhotoSynthesizer
     public const int Height = 640;
 
     /// <summary>One shopper-like photo (JPEG) of the product in <paramref name="catalogImage"/>.</summary>
-    public static byte[] Photo(ReadOnlySpan<byte> catalogImage, ShopperPhotoStrength strength, int seed)
+    /// <param name="otherParameters">Draw from ranges training never uses (evaluation: does what was learned carry over?).</param>
+    public static byte[] Photo(ReadOnlySpan<byte> catalogImage, ShopperPhotoStrength strength, int seed, bool otherParameters = false)
     {
         using var product = Decode(catalogImage);
-        return Render([product], StrengthRanges.Of(strength), new Random(seed));
+        return Render([product], StrengthRanges.Of(strength, otherParameters), new Random(seed));
     }
 
     /// <summary>Two or three products side by side in one photo (an outfit), at the given strength.</summary>

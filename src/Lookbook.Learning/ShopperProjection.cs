@@ -1,0 +1,97 @@
+using Lookbook.Index;
+
+namespace Lookbook.Learning;
+
+/// <summary>
+/// A learned map of the backbone's vectors into a space where a shopper's photo of a product lies next to the product's
+/// catalog shot: a linear map plus a residual hidden layer, u = W·x + V·relu(U·x + b), normalised; trained
+/// contrastively (<see cref="ProjectionTrainer"/>) on synthesised shopper photos. Applied the same way to stored vectors
+/// and to query photos, so the index holds projected catalog vectors and a re-embedded image gives the same projected
+/// vector (the map is a pure function). Immutable and thread-safe.
+/// </summary>
+public sealed class ShopperProjection
+{
+    public ShopperProjection(int size, int hiddenSize, float[] linear, float[] hiddenWeights, float[] hiddenBias, float[] outputWeights)
+    {
+        if (size <= 0 || hiddenSize < 0 || linear.Length != size * size || hiddenWeights.Length != hiddenSize * size
+            || hiddenBias.Length != hiddenSize || outputWeights.Length != size * hiddenSize)
+        {
+            throw new ArgumentException($"The projection's weights do not match its sizes ({size}-d, {hiddenSize} hidden).");
+        }
+
+        Size = size;
+        HiddenSize = hiddenSize;
+        Linear = linear;
+        HiddenWeights = hiddenWeights;
+        HiddenBias = hiddenBias;
+        OutputWeights = outputWeights;
+    }
+
+    /// <summary>Dimension of the vectors it takes and gives.</summary>
+    public int Size { get; }
+
+    public int HiddenSize { get; }
+
+    /// <summary>W, row-major [size, size].</summary>
+    internal float[] Linear { get; }
+
+    /// <summary>U, row-major [hidden, size].</summary>
+    internal float[] HiddenWeights { get; }
+
+    internal float[] HiddenBias { get; }
+
+    /// <summary>V, row-major [size, hidden].</summary>
+    internal float[] OutputWeights { get; }
+
+    /// <summary>The starting point of training: the identity, with a hidden layer that adds nothing yet.</summary>
+    public static ShopperProjection Identity(int size, int hiddenSize, int seed)
+    {
+        var linear = new float[size * size];
+        for (var i = 0; i < size; i++)
+        {
+            linear[(i * size) + i] = 1f;
+        }
+
+        var random = new Random(seed);
+        var limit = MathF.Sqrt(6f / (size + hiddenSize));
+        var hidden = new float[hiddenSize * size];
+        for (var i = 0; i < hidden.Length; i++)
+        {
+            hidden[i] = ((random.NextSingle() * 2) - 1) * limit;
+        }
+
+        return new ShopperProjection(size, hiddenSize, linear, hidden, new float[hiddenSize], new float[size * hiddenSize]);
+    }
+
+    /// <summary>The projected, L2-normalised vector.</summary>
+    public float[] Apply(ReadOnlySpan<float> vector)
+    {
+        var projected = new float[Size];
+        Forward(vector, projected, HiddenSize <= 2048 ? stackalloc float[HiddenSize] : new float[HiddenSize]);
+        VectorMath.NormalizeInPlace(projected);
+        return projected;
+    }
+
+    /// <summary>u = W·x + V·relu(U·x + b), unnormalised; <paramref name="hidden"/> receives relu(U·x + b).</summary>
+    internal void Forward(ReadOnlySpan<float> vector, Span<float> projected, Span<float> hidden)
+    {
+        if (vector.Length != Size)
+        {
+            throw new ArgumentException($"The projection takes {Size}-d vectors; got {vector.Length}.", nameof(vector));
+        }
+
+        for (var h = 0; h < HiddenSize; h++)
+        {
+            hidden[h] = MathF.Max(0, DeterministicMath.Dot(HiddenWeights.AsSpan(h * Size, Size), vector) + HiddenBias[h]);
+        }
+
+        for (var o = 0; o < Size; o++)
+        {
+            projected[o] = DeterministicMath.Dot(Linear.AsSpan(o * Size, Size), vector)
+                + (HiddenSize == 0 ? 0 : DeterministicMath.Dot(OutputWeights.AsSpan(o * HiddenSize, HiddenSize), hidden));
+        }
+    }
+
+    internal ShopperProjection Copy() =>
+        new(Size, HiddenSize, (float[])Linear.Clone(), (float[])HiddenWeights.Clone(), (float[])HiddenBias.Clone(), (float[])OutputWeights.Clone());
+}
