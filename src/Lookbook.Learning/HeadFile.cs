@@ -16,6 +16,10 @@ public enum RetrievalSpace
     Projected,
 }
 
+/// <summary>How one retrieval space did on validation.</summary>
+/// <param name="Name">raw, hidden, projected, or projected+raw α (the projection blended with the raw vectors).</param>
+public sealed record SpaceScore(string Name, RetrievalSpace Space, float RawWeight, double CategoryMapAt10, double? ShopperMrrAt10);
+
 /// <summary>What was measured on the held-out validation split when the head was trained.</summary>
 public sealed record HeadMetrics(
     double ValidationAccuracy,
@@ -35,17 +39,15 @@ public sealed record HeadMetrics(
     public double? UnrelatedRejected { get; init; }
 
     /// <summary>
-    /// Shopper photos (medium strength) of held-out products searched against the whole catalog: exact-product MRR@10 in
-    /// each space (null: not measured), and recall@1/@10 in the space chosen.
+    /// Each retrieval space tried on validation: category mAP@10 of held-out catalog shots, and exact-product MRR@10 of
+    /// shopper photos (medium strength) of held-out products searched against the whole catalog (null: not measured).
     /// </summary>
-    public IReadOnlyDictionary<RetrievalSpace, double>? ShopperMrrAt10 { get; init; }
+    public IReadOnlyList<SpaceScore>? Spaces { get; init; }
 
+    /// <summary>In the space chosen, shopper photos of held-out products whose product comes first / in the first ten.</summary>
     public double? ShopperRecallAt1 { get; init; }
 
     public double? ShopperRecallAt10 { get; init; }
-
-    /// <summary>Category mAP@10 of the projected space on validation (comparable with <see cref="RawMapAt10"/>), null without a projection.</summary>
-    public double? ProjectedMapAt10 { get; init; }
 
     /// <summary>Epoch the projection was kept from (null without a projection).</summary>
     public int? ProjectionEpoch { get; init; }
@@ -79,7 +81,7 @@ public sealed record TrainedHead(
     public int SearchDimension => RetrievalSpace switch
     {
         RetrievalSpace.Hidden => Head.HiddenSize,
-        RetrievalSpace.Projected => Projection!.Size,
+        RetrievalSpace.Projected => Projection!.OutputSize,
         _ => Head.InputSize,
     };
 
@@ -94,7 +96,7 @@ public sealed record TrainedHead(
     public void Save(string path)
     {
         var projection = Projection is { } p
-            ? new ProjectionFile(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights)
+            ? new ProjectionFile(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
             : null;
         var file = new HeadFileV1(1, [.. Head.Classes], Head.InputSize, Head.HiddenSize, Head.InputMean, Head.InputScale,
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
@@ -133,7 +135,7 @@ public sealed record TrainedHead(
         try
         {
             projection = file.Projection is { } p
-                ? new ShopperProjection(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights)
+                ? new ShopperProjection(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
                 : null;
         }
         catch (ArgumentException e)
@@ -170,5 +172,5 @@ public sealed record TrainedHead(
         DateTimeOffset TrainedAt,
         ProjectionFile? Projection = null);
 
-    private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights);
+    private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights, float RawWeight = 0);
 }

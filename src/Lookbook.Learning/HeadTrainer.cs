@@ -107,10 +107,10 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         var classification = ClassificationReport.From(split.Classes,
             split.Validation.Select(i => (i.Category, head.ClassifyProduct(i.Vector).Class)).ToList());
         var shopper = ValidationShopperPhotos(items, split, options.Seed, progress, cancellationToken);
-        var spaces = new Dictionary<RetrievalSpace, Func<float[], float[]>>
+        var candidates = new List<(RetrievalSpace Space, ShopperProjection? Projection, Func<float[], float[]> Map)>
         {
-            [RetrievalSpace.Raw] = v => v,
-            [RetrievalSpace.Hidden] = v => head.Embed(v),
+            (RetrievalSpace.Raw, null, v => v),
+            (RetrievalSpace.Hidden, null, v => head.Embed(v)),
         };
         ProjectionTrainingResult? projection = null;
         if (pairs.Count >= 2 && shopper.Queries.Count > 0)
@@ -118,55 +118,67 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             progress?.Report($"Training the shopper-photo projection on {pairs.Count:N0} photos of {split.Train.Count:N0} products…");
             projection = ProjectionTrainer.Train(pairs, request.Projection ?? new ProjectionOptions(Seed: options.Seed),
                 p => shopper.MrrAt10(v => p.Apply(v)), progress, cancellationToken);
-            spaces[RetrievalSpace.Projected] = v => projection.Projection.Apply(v);
+            foreach (var rawWeight in ProjectionBlends)
+            {
+                var blended = projection.Projection.WithRawWeight(rawWeight);
+                candidates.Add((RetrievalSpace.Projected, blended, v => blended.Apply(v)));
+            }
         }
 
-        var maps = spaces.ToDictionary(s => s.Key, s => ValidationMap(split, head, s.Value, request.CategoryBoost));
-        var mrr = shopper.Queries.Count == 0 ? null : spaces.ToDictionary(s => s.Key, s => shopper.MrrAt10(s.Value));
-        var space = ChooseSpace(maps, mrr);
+        var scores = candidates.Select(c => new SpaceScore(
+            c.Projection is { RawWeight: > 0 } p ? $"projected+raw {p.RawWeight:0.##}" : c.Space.ToString().ToLowerInvariant(),
+            c.Space, c.Projection?.RawWeight ?? 0, ValidationMap(split, head, c.Map, request.CategoryBoost),
+            shopper.Queries.Count == 0 ? null : shopper.MrrAt10(c.Map))).ToList();
+        var chosen = candidates[ChooseSpace(scores)];
+        var space = chosen.Space;
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
-        var calibration = CalibrateNoMatchThreshold(split, head, spaces[space], options.Seed, cancellationToken);
+        var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, options.Seed, cancellationToken);
         var threshold = calibration.Threshold;
-        var recall = shopper.Queries.Count == 0 ? default : shopper.Recall(spaces[space]);
-        var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, maps[RetrievalSpace.Raw], maps[RetrievalSpace.Hidden],
+        var recall = shopper.Queries.Count == 0 ? default : shopper.Recall(chosen.Map);
+        var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, scores[0].CategoryMapAt10, scores[1].CategoryMapAt10,
             trainFeatures.Count, validationFeatures.Count, request.AugmentedCopies, result.BestEpoch, clock.Elapsed.TotalSeconds)
         {
             ShopperPhotosAccepted = calibration.ShopperPhotosAccepted,
             UnrelatedRejected = calibration.UnrelatedRejected,
-            ShopperMrrAt10 = mrr,
+            Spaces = scores,
             ShopperRecallAt1 = shopper.Queries.Count == 0 ? null : recall.At1,
             ShopperRecallAt10 = shopper.Queries.Count == 0 ? null : recall.At10,
-            ProjectedMapAt10 = maps.TryGetValue(RetrievalSpace.Projected, out var projectedMap) ? projectedMap : null,
             ProjectionEpoch = projection?.BestEpoch,
         };
         var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, request.CategoryBoost, threshold, metrics, options, DateTimeOffset.UtcNow)
         {
-            Projection = projection?.Projection,
+            Projection = chosen.Projection ?? projection?.Projection,
         };
         trained.Save(database.Files.Head);
         return trained;
     }
 
     /// <summary>
-    /// The space searches use: the one with the best category mAP@10 on validation (raw or the head's hidden layer, as
-    /// before shopper photos were learned from), unless another finds held-out products from their shopper photos
-    /// better (MRR@10) while losing at most <see cref="MapTolerance"/> of that mAP.
+    /// The space searches use (an index into <paramref name="spaces"/>, whose first two are raw and hidden): the one of
+    /// those two with the better category mAP@10 on validation (as before shopper photos were learned from), unless
+    /// another finds held-out products from their shopper photos better (MRR@10) while losing at most
+    /// <see cref="MapTolerance"/> of that mAP.
     /// </summary>
-    internal static RetrievalSpace ChooseSpace(IReadOnlyDictionary<RetrievalSpace, double> maps, IReadOnlyDictionary<RetrievalSpace, double>? shopperMrr)
+    internal static int ChooseSpace(IReadOnlyList<SpaceScore> spaces)
     {
-        var byCategory = maps[RetrievalSpace.Hidden] > maps[RetrievalSpace.Raw] ? RetrievalSpace.Hidden : RetrievalSpace.Raw;
-        if (shopperMrr is null)
+        var byCategory = spaces[1].CategoryMapAt10 > spaces[0].CategoryMapAt10 ? 1 : 0;
+        var best = byCategory;
+        for (var i = 0; i < spaces.Count; i++)
         {
-            return byCategory;
+            if (spaces[i].ShopperMrrAt10 > spaces[best].ShopperMrrAt10 && spaces[i].CategoryMapAt10 >= spaces[byCategory].CategoryMapAt10 - MapTolerance)
+            {
+                best = i;
+            }
         }
 
-        return maps.Keys
-            .Where(s => s == byCategory || (shopperMrr[s] > shopperMrr[byCategory] && maps[s] >= maps[byCategory] - MapTolerance))
-            .MaxBy(s => shopperMrr[s]);
+        return best;
     }
 
     // Category mAP@10 a space may give up for better shopper-photo retrieval.
     private const double MapTolerance = 0.01;
+
+    // Weights of the raw similarity tried when blending it with the projection's (0: the projection alone).
+    private static readonly float[] ProjectionBlends = [0f, 0.25f, 0.5f, 0.75f];
 
     /// <summary>Medium-strength shopper photos of held-out products (at most <see cref="ValidationPhotos"/>), with the whole catalog as gallery.</summary>
     private ShopperValidation ValidationShopperPhotos(

@@ -10,10 +10,10 @@ namespace Lookbook.Learning;
 public sealed record ProjectionOptions(
     float Temperature = 0.05f,
     int BatchSize = 256,
-    int MaxEpochs = 40,
-    int Patience = 6,
+    int MaxEpochs = 80,
+    int Patience = 10,
     float LearningRate = 1e-3f,
-    float IdentityDecay = 1e-3f,
+    float IdentityDecay = 1e-4f,
     int HiddenSize = 512,
     int Seed = 42)
 {

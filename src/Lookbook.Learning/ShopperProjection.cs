@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lookbook.Index;
 
 namespace Lookbook.Learning;
@@ -5,19 +6,28 @@ namespace Lookbook.Learning;
 /// <summary>
 /// A learned map of the backbone's vectors into a space where a shopper's photo of a product lies next to the product's
 /// catalog shot: a linear map plus a residual hidden layer, u = W·x + V·relu(U·x + b), normalised; trained
-/// contrastively (<see cref="ProjectionTrainer"/>) on synthesised shopper photos. Applied the same way to stored vectors
-/// and to query photos, so the index holds projected catalog vectors and a re-embedded image gives the same projected
-/// vector (the map is a pure function). Immutable and thread-safe.
+/// contrastively (<see cref="ProjectionTrainer"/>) on synthesised shopper photos. With a <see cref="RawWeight"/> α > 0
+/// the search vector is [√α·x, √(1−α)·u/|u|], so similarity is α·(raw similarity) + (1−α)·(projected similarity): the
+/// backbone's sense of category and the projection's sense of "the same product", blended by a weight chosen on
+/// validation. Applied the same way to stored vectors and to query photos, so the index holds mapped catalog vectors
+/// and a re-embedded image gives the same mapped vector (a pure function). Immutable and thread-safe.
 /// </summary>
 public sealed class ShopperProjection
 {
-    public ShopperProjection(int size, int hiddenSize, float[] linear, float[] hiddenWeights, float[] hiddenBias, float[] outputWeights)
+    public ShopperProjection(int size, int hiddenSize, float[] linear, float[] hiddenWeights, float[] hiddenBias, float[] outputWeights, float rawWeight = 0)
     {
         if (size <= 0 || hiddenSize < 0 || linear.Length != size * size || hiddenWeights.Length != hiddenSize * size
             || hiddenBias.Length != hiddenSize || outputWeights.Length != size * hiddenSize)
         {
             throw new ArgumentException($"The projection's weights do not match its sizes ({size}-d, {hiddenSize} hidden).");
         }
+
+        if (rawWeight is < 0 or >= 1 || float.IsNaN(rawWeight))
+        {
+            throw new ArgumentException($"The projection's raw weight must be in [0, 1); got {rawWeight}.");
+        }
+
+        RawWeight = rawWeight;
 
         Size = size;
         HiddenSize = hiddenSize;
@@ -27,8 +37,14 @@ public sealed class ShopperProjection
         OutputWeights = outputWeights;
     }
 
-    /// <summary>Dimension of the vectors it takes and gives.</summary>
+    /// <summary>Dimension of the vectors it takes (and of the projected part it gives).</summary>
     public int Size { get; }
+
+    /// <summary>Weight of the raw (backbone) similarity in the blend; 0: the projection alone.</summary>
+    public float RawWeight { get; }
+
+    /// <summary>Dimension of the vectors <see cref="Apply"/> gives.</summary>
+    public int OutputSize => RawWeight > 0 ? 2 * Size : Size;
 
     public int HiddenSize { get; }
 
@@ -63,14 +79,28 @@ public sealed class ShopperProjection
         return new ShopperProjection(size, hiddenSize, linear, hidden, new float[hiddenSize], new float[size * hiddenSize]);
     }
 
-    /// <summary>The projected, L2-normalised vector.</summary>
+    /// <summary>The search vector (unit length): the projected vector, blended with the raw one when <see cref="RawWeight"/> > 0.</summary>
     public float[] Apply(ReadOnlySpan<float> vector)
     {
         var projected = new float[Size];
         Forward(vector, projected, HiddenSize <= 2048 ? stackalloc float[HiddenSize] : new float[HiddenSize]);
         VectorMath.NormalizeInPlace(projected);
-        return projected;
+        if (RawWeight == 0)
+        {
+            return projected;
+        }
+
+        var blended = new float[2 * Size];
+        var raw = blended.AsSpan(0, Size);
+        vector.CopyTo(raw);
+        VectorMath.NormalizeInPlace(raw);
+        TensorPrimitives.Multiply(raw, MathF.Sqrt(RawWeight), raw);
+        TensorPrimitives.Multiply(projected, MathF.Sqrt(1 - RawWeight), blended.AsSpan(Size));
+        return blended;
     }
+
+    /// <summary>The same projection blended with the raw vectors at <paramref name="rawWeight"/>.</summary>
+    public ShopperProjection WithRawWeight(float rawWeight) => new(Size, HiddenSize, Linear, HiddenWeights, HiddenBias, OutputWeights, rawWeight);
 
     /// <summary>u = W·x + V·relu(U·x + b), unnormalised; <paramref name="hidden"/> receives relu(U·x + b).</summary>
     internal void Forward(ReadOnlySpan<float> vector, Span<float> projected, Span<float> hidden)
@@ -93,5 +123,5 @@ public sealed class ShopperProjection
     }
 
     internal ShopperProjection Copy() =>
-        new(Size, HiddenSize, (float[])Linear.Clone(), (float[])HiddenWeights.Clone(), (float[])HiddenBias.Clone(), (float[])OutputWeights.Clone());
+        new(Size, HiddenSize, (float[])Linear.Clone(), (float[])HiddenWeights.Clone(), (float[])HiddenBias.Clone(), (float[])OutputWeights.Clone(), RawWeight);
 }

@@ -82,14 +82,32 @@ public sealed class ProjectionTrainerTests
     [Fact]
     public void The_space_search_uses_is_the_projection_only_when_it_finds_shopper_photos_better_without_losing_category_precision()
     {
-        var maps = new Dictionary<RetrievalSpace, double> { [RetrievalSpace.Raw] = 0.80, [RetrievalSpace.Hidden] = 0.85, [RetrievalSpace.Projected] = 0.845 };
-        var mrr = new Dictionary<RetrievalSpace, double> { [RetrievalSpace.Raw] = 0.05, [RetrievalSpace.Hidden] = 0.04, [RetrievalSpace.Projected] = 0.6 };
+        SpaceScore Score(RetrievalSpace space, double map, double? mrr) => new(space.ToString(), space, 0, map, mrr);
+        List<SpaceScore> spaces = [Score(RetrievalSpace.Raw, 0.80, 0.05), Score(RetrievalSpace.Hidden, 0.85, 0.04), Score(RetrievalSpace.Projected, 0.845, 0.6), Score(RetrievalSpace.Projected, 0.80, 0.7)];
 
-        Assert.Equal(RetrievalSpace.Projected, HeadTrainer.ChooseSpace(maps, mrr));
-        Assert.Equal(RetrievalSpace.Hidden, HeadTrainer.ChooseSpace(maps, null));
-        Assert.Equal(RetrievalSpace.Hidden, HeadTrainer.ChooseSpace(new Dictionary<RetrievalSpace, double>(maps) { [RetrievalSpace.Projected] = 0.83 }, mrr));
-        Assert.Equal(RetrievalSpace.Hidden, HeadTrainer.ChooseSpace(maps, new Dictionary<RetrievalSpace, double>(mrr) { [RetrievalSpace.Projected] = 0.03 }));
+        Assert.Equal(2, HeadTrainer.ChooseSpace(spaces)); // the last finds more, but loses too much category precision
+        Assert.Equal(1, HeadTrainer.ChooseSpace([.. spaces.Select(s => s with { ShopperMrrAt10 = null })]));
+        Assert.Equal(1, HeadTrainer.ChooseSpace([spaces[0], spaces[1], spaces[3]]));
+        Assert.Equal(1, HeadTrainer.ChooseSpace([spaces[0], spaces[1], spaces[2] with { ShopperMrrAt10 = 0.03 }]));
     }
+
+    [Fact]
+    public void A_blend_with_the_raw_vectors_adds_their_similarity_with_its_weight()
+    {
+        var (catalog, photos) = World(seed: 5);
+        var epoch = 0;
+        var projection = ProjectionTrainer.Train(Pairs(catalog, photos), new ProjectionOptions(HiddenSize: 8, MaxEpochs: 2), _ => epoch++).Projection;
+        var blended = projection.WithRawWeight(0.25f);
+
+        var (a, b) = (catalog[0], photos[0]);
+        var expected = (0.25 * Dot(Unit(a), Unit(b))) + (0.75 * Dot(projection.Apply(a), projection.Apply(b)));
+        Assert.Equal(expected, Dot(blended.Apply(a), blended.Apply(b)), 5);
+        Assert.Equal(2 * Dimension, blended.OutputSize);
+        Assert.Equal(1.0, Dot(blended.Apply(a), blended.Apply(a)), 5);
+        Assert.Throws<ArgumentException>(() => projection.WithRawWeight(1f));
+    }
+
+    private static double Dot(float[] x, float[] y) => x.Zip(y, (p, q) => (double)p * q).Sum();
 
     private sealed class Tolerance(float epsilon) : IEqualityComparer<float>
     {

@@ -60,15 +60,19 @@ internal static class TrainCommand
 
             context.Out.MarkupLine($"Trained on {m.TrainingExamples:N0} examples ({m.AugmentedCopies} augmented cop{(m.AugmentedCopies == 1 ? "y" : "ies")} per image), best epoch {m.BestEpoch}, {m.TrainingSeconds:F0} s.");
             context.Out.MarkupLine($"Validation ({m.ValidationExamples:N0} held-out products): accuracy [bold]{m.ValidationAccuracy:P2}[/], macro F1 [bold]{m.ValidationMacroF1:P2}[/].");
-            var projected = m.ProjectedMapAt10 is { } p ? $", shopper projection {p:F3}" : "";
-            context.Out.MarkupLine($"Category mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3}{projected}.");
-            if (m.ShopperMrrAt10 is { } mrr)
+            context.Out.MarkupLine($"Category mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3}.");
+            if (m.Spaces is { } spaces && spaces.Any(s => s.ShopperMrrAt10 is not null))
             {
-                context.Out.MarkupLine($"Shopper photos of held-out products, exact product MRR@10: {string.Join(", ", mrr.Select(x => $"{x.Key.ToString().ToLowerInvariant()} {x.Value:F3}"))}; "
-                    + $"in the space chosen recall@1 {m.ShopperRecallAt1:F3}, recall@10 {m.ShopperRecallAt10:F3}.");
+                context.Out.MarkupLine("Retrieval spaces on validation (category mAP@10 of catalog shots; exact-product MRR@10 of shopper photos of held-out products):");
+                foreach (var space in spaces)
+                {
+                    context.Out.MarkupLine($"  {Markup.Escape(space.Name),-20} mAP@10 {space.CategoryMapAt10:F3}  MRR@10 {space.ShopperMrrAt10:F3}");
+                }
+
+                context.Out.MarkupLine($"In the space chosen, shopper photos of held-out products: recall@1 {m.ShopperRecallAt1:F3}, recall@10 {m.ShopperRecallAt10:F3}.");
             }
 
-            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors.");
+            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}.");
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
         });
