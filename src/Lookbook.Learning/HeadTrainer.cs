@@ -14,8 +14,8 @@ namespace Lookbook.Learning;
 /// <param name="ShopperViews">Synthesised shopper photos of each training product (strengths in turn), learned with its category.</param>
 /// <param name="NoProductExamples">Generated images of no product (textures, scenes, plain surfaces, noise) the head learns to call
 /// <see cref="MlpHead.NoProduct"/>, so such photos get "no good match"; 0 trains without that class.</param>
-/// <param name="Projection">How the shopper-photo projection is trained from the shopper views (null: defaults); it is
-/// trained whenever there are shopper views, and searched with only when it beats the other spaces on validation.</param>
+/// <param name="Projection">How the shopper-photo projection is trained from the shopper views (null: defaults; MaxEpochs 0:
+/// none); it is trained whenever there are shopper views, and searched with only when it beats the other spaces on validation.</param>
 public sealed record HeadTrainingRequest(
     int AugmentedCopies = 1,
     double ValidationFraction = 0.1,
@@ -49,6 +49,13 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     {
         var clock = Stopwatch.StartNew();
         var options = request.Options ?? new TrainingOptions();
+        var projectionOptions = request.Projection ?? new ProjectionOptions(Seed: options.Seed);
+        var problems = options.Validate().Concat(projectionOptions.Validate()).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(request)); // before minutes of embedding, not after
+        }
+
         database.EnsureEmbeddingProfile(embedder.Profile);
         var items = database.ReadVectors(cancellationToken).ToList();
         var split = DatasetSplit.Stratified(items, request.ValidationFraction, options.Seed);
@@ -113,10 +120,10 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             (RetrievalSpace.Hidden, null, v => head.Embed(v)),
         };
         ProjectionTrainingResult? projection = null;
-        if (pairs.Count >= 2 && shopper.Queries.Count > 0)
+        if (pairs.Count >= 2 && shopper.Queries.Count > 0 && projectionOptions.MaxEpochs > 0)
         {
             progress?.Report($"Training the shopper-photo projection on {pairs.Count:N0} photos of {split.Train.Count:N0} products…");
-            projection = ProjectionTrainer.Train(pairs, request.Projection ?? new ProjectionOptions(Seed: options.Seed),
+            projection = ProjectionTrainer.Train(pairs, projectionOptions,
                 p => shopper.MrrAt10(v => p.Apply(v)), progress, cancellationToken);
             foreach (var rawWeight in ProjectionBlends)
             {

@@ -29,9 +29,9 @@ public sealed record ProjectionOptions(
             yield return "BatchSize must be at least 2 (other products in a batch are the negatives).";
         }
 
-        if (MaxEpochs < 1 || Patience < 1)
+        if (MaxEpochs < 0 || Patience < 1)
         {
-            yield return "MaxEpochs and Patience must be at least 1.";
+            yield return "MaxEpochs must not be negative (0: no projection) and Patience must be at least 1.";
         }
 
         if (HiddenSize < 0)

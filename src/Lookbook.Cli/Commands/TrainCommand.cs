@@ -27,10 +27,15 @@ internal static class TrainCommand
             Description = "Generated images of no product the head learns to turn away (\"no good match\"); 0 trains without that class.",
             DefaultValueFactory = _ => 400,
         };
+        var projectionEpochs = new Option<int>("--projection-epochs")
+        {
+            Description = "Most passes when learning the shopper-photo projection from the shopper views (early stopping usually ends sooner); 0 learns none.",
+            DefaultValueFactory = _ => new ProjectionOptions().MaxEpochs,
+        };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("train", "Train fully connected layers on the frozen ResNet features to classify products; search then uses them.")
         {
-            copies, validation, hidden, epochs, dropout, seed, shopperViews, noProduct, json,
+            copies, validation, hidden, epochs, dropout, seed, shopperViews, noProduct, projectionEpochs, json,
         };
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
@@ -39,7 +44,8 @@ internal static class TrainCommand
                 result.GetValue(validation),
                 Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)),
                 ShopperViews: result.GetValue(shopperViews),
-                NoProductExamples: result.GetValue(noProduct));
+                NoProductExamples: result.GetValue(noProduct),
+                Projection: new ProjectionOptions(MaxEpochs: result.GetValue(projectionEpochs), Seed: result.GetValue(seed)));
             var asJson = result.GetValue(json);
             var progress = StatusLines.For(context, asJson);
             var trained = await context.Get<HeadTrainer>().TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
