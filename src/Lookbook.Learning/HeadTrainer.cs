@@ -10,7 +10,8 @@ namespace Lookbook.Learning;
 /// <summary>How <c>lookbook train</c> trains.</summary>
 /// <param name="AugmentedCopies">Randomly varied copies of each training image, embedded in addition to the original.</param>
 /// <param name="ValidationFraction">Share of each category held out for early stopping, calibration and the reported metrics.</param>
-/// <param name="CategoryBoost">Weight of the predicted category probability added to similarity when ranking.</param>
+/// <param name="CategoryBoost">Weight of the predicted category probability added to similarity when ranking; null: chosen on
+/// validation (see <see cref="HeadTrainer.ChooseBoost"/>).</param>
 /// <param name="ShopperViews">Synthesised shopper photos of each training product (strengths in turn), learned with its category.</param>
 /// <param name="NoProductExamples">Generated images of no product (textures, scenes, plain surfaces, noise) the head learns to call
 /// <see cref="MlpHead.NoProduct"/>, so such photos get "no good match"; 0 trains without that class.</param>
@@ -19,7 +20,7 @@ namespace Lookbook.Learning;
 public sealed record HeadTrainingRequest(
     int AugmentedCopies = 1,
     double ValidationFraction = 0.1,
-    float CategoryBoost = 0.1f,
+    float? CategoryBoost = null,
     TrainingOptions? Options = null,
     AugmentationOptions? Augmentation = null,
     int ShopperViews = 2,
@@ -134,10 +135,12 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 
         var scores = candidates.Select(c => new SpaceScore(
             c.Projection is { RawWeight: > 0 } p ? $"projected+raw {p.RawWeight:0.##}" : c.Space.ToString().ToLowerInvariant(),
-            c.Space, c.Projection?.RawWeight ?? 0, ValidationMap(split, head, c.Map, request.CategoryBoost),
+            c.Space, c.Projection?.RawWeight ?? 0, ValidationMap(split, head, c.Map, request.CategoryBoost ?? SpaceBoost),
             shopper.Queries.Count == 0 ? null : shopper.MrrAt10(c.Map))).ToList();
         var chosen = candidates[ChooseSpace(scores)];
         var space = chosen.Space;
+        var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
+            shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
         var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, options.Seed, cancellationToken);
         var threshold = calibration.Threshold;
@@ -152,7 +155,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             ShopperRecallAt10 = shopper.Queries.Count == 0 ? null : recall.At10,
             ProjectionEpoch = projection?.BestEpoch,
         };
-        var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, request.CategoryBoost, threshold, metrics, options, DateTimeOffset.UtcNow)
+        var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, boost, threshold, metrics, options, DateTimeOffset.UtcNow)
         {
             Projection = chosen.Projection ?? projection?.Projection,
         };
@@ -184,6 +187,19 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     // Category mAP@10 a space may give up for better shopper-photo retrieval.
     private const double MapTolerance = 0.01;
 
+    // The category boost spaces are compared with, and the boosts tried once the space is chosen.
+    private const float SpaceBoost = 0.1f;
+    private static readonly float[] Boosts = [0.1f, 0.05f, 0.025f, 0f];
+
+    /// <summary>
+    /// The category boost search ranks with: the one with the best mean of category mAP@10 (catalog shots of held-out
+    /// products: a shopper browsing what looks alike) and exact-product MRR@10 (their shopper photos: a shopper looking
+    /// for the very product) — a stronger boost raises the first and, when the prediction is unsure, costs the second.
+    /// Without shopper photos, the strongest.
+    /// </summary>
+    internal static float ChooseBoost(IReadOnlyList<(float Boost, double CategoryMap, double? ShopperMrr)> tried) =>
+        tried.Any(t => t.ShopperMrr is null) ? tried.MaxBy(t => t.Boost).Boost : tried.MaxBy(t => t.CategoryMap + t.ShopperMrr!.Value).Boost;
+
     // Weights of the raw similarity tried when blending it with the projection's (0: the projection alone).
     private static readonly float[] ProjectionBlends = [0f, 0.25f, 0.5f, 0.75f];
 
@@ -211,7 +227,8 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     /// <summary>Shopper photos of known products, searched against every catalog vector in a given space.</summary>
     private sealed record ShopperValidation(IReadOnlyList<StoredVector> Gallery, IReadOnlyList<string> Queries, IReadOnlyList<float[]> Vectors)
     {
-        public double MrrAt10(Func<float[], float[]> map) => Ranks(map).Average(rank => rank is { } r and <= 10 ? 1.0 / r : 0);
+        public double MrrAt10(Func<float[], float[]> map, MlpHead? head = null, float boost = 0) =>
+            Ranks(map, head, boost).Average(rank => rank is { } r and <= 10 ? 1.0 / r : 0);
 
         public (double At1, double At10) Recall(Func<float[], float[]> map)
         {
@@ -219,9 +236,10 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             return (ranks.Count(r => r == 1) / (double)ranks.Count, ranks.Count(r => r <= 10) / (double)ranks.Count);
         }
 
-        /// <summary>1-based rank of each photo's own product within the top 10 (null: not there).</summary>
-        private List<int?> Ranks(Func<float[], float[]> map)
+        /// <summary>1-based rank of each photo's own product within the top 10 (null: not there), boosted by the head's prediction as served.</summary>
+        private List<int?> Ranks(Func<float[], float[]> map, MlpHead? head = null, float boost = 0)
         {
+            var categoryOf = Gallery.ToDictionary(g => g.ProductId, g => g.Category, StringComparer.Ordinal);
             var mapped = new float[Gallery.Count][];
             Parallel.For(0, Gallery.Count, i => mapped[i] = map(Gallery[i].Vector));
             var index = new ExactVectorIndex(mapped[0].Length, Gallery.Count);
@@ -233,7 +251,19 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             var ranks = new int?[Queries.Count];
             Parallel.For(0, Queries.Count, q =>
             {
-                var hits = index.Search(map(Vectors[q]), 10);
+                IReadOnlyList<VectorHit> hits;
+                if (head is null || boost <= 0)
+                {
+                    hits = index.Search(map(Vectors[q]), 10);
+                }
+                else
+                {
+                    var probabilities = head.Predict(Vectors[q]);
+                    var classIndex = head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+                    hits = BoostedRanking.Rank(index, map(Vectors[q]), 10,
+                        id => classIndex.TryGetValue(categoryOf[id], out var c) ? probabilities[c] : 0f, boost);
+                }
+
                 var position = hits.Select(h => h.Key).ToList().IndexOf(Queries[q]);
                 ranks[q] = position < 0 ? null : position + 1;
             });

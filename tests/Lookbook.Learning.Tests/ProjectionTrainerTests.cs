@@ -92,6 +92,15 @@ public sealed class ProjectionTrainerTests
     }
 
     [Fact]
+    public void The_category_boost_balances_browsing_the_category_and_finding_the_product()
+    {
+        // The real catalog's figures: a strong boost wins the category, loses the product.
+        Assert.Equal(0.05f, HeadTrainer.ChooseBoost([(0.1f, 0.852, 0.595), (0.05f, 0.836, 0.636), (0f, 0.695, 0.664)]));
+        Assert.Equal(0.1f, HeadTrainer.ChooseBoost([(0.1f, 0.852, 0.60), (0.05f, 0.80, 0.61)]));
+        Assert.Equal(0.1f, HeadTrainer.ChooseBoost([(0f, 0.7, null), (0.1f, 0.85, null)]));
+    }
+
+    [Fact]
     public void A_blend_with_the_raw_vectors_adds_their_similarity_with_its_weight()
     {
         var (catalog, photos) = World(seed: 5);
