@@ -240,6 +240,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         private List<int?> Ranks(Func<float[], float[]> map, MlpHead? head = null, float boost = 0)
         {
             var categoryOf = Gallery.ToDictionary(g => g.ProductId, g => g.Category, StringComparer.Ordinal);
+            var classIndex = head?.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
             var mapped = new float[Gallery.Count][];
             Parallel.For(0, Gallery.Count, i => mapped[i] = map(Gallery[i].Vector));
             var index = new ExactVectorIndex(mapped[0].Length, Gallery.Count);
@@ -259,9 +260,8 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
                 else
                 {
                     var probabilities = head.Predict(Vectors[q]);
-                    var classIndex = head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
                     hits = BoostedRanking.Rank(index, map(Vectors[q]), 10,
-                        id => classIndex.TryGetValue(categoryOf[id], out var c) ? probabilities[c] : 0f, boost);
+                        id => classIndex!.TryGetValue(categoryOf[id], out var c) ? probabilities[c] : 0f, boost);
                 }
 
                 var position = hits.Select(h => h.Key).ToList().IndexOf(Queries[q]);

@@ -37,7 +37,7 @@ public static class MlpTrainer
         var inputSize = trainFeatures[0].Length;
         var (mean, scale) = Standardisation(trainFeatures, inputSize);
         var state = new Parameters(classes.Count, inputSize, options.HiddenSize, options.Seed);
-        var optimizer = new AdamW(state.Count, options);
+        var optimizer = new Adam(state.Count);
         var history = new List<EpochReport>();
         var best = (Loss: double.MaxValue, Epoch: 0, Weights: state.Copy());
         var order = Enumerable.Range(0, trainFeatures.Count).ToArray();
@@ -52,7 +52,8 @@ public static class MlpTrainer
                 var gradient = new float[state.Count];
                 trainLoss += Gradient(state, mean, scale, trainFeatures, trainLabels, batch, options, epoch, gradient);
                 TensorPrimitives.Divide(gradient, batch.Length, gradient);
-                optimizer.Step(state, gradient);
+                var values = state.Values;
+                optimizer.Step(values, gradient, options.LearningRate, i => state.IsWeight(i) ? options.LearningRate * options.WeightDecay * values[i] : 0f);
             }
 
             var head = state.ToHead(classes, mean, scale);
@@ -254,31 +255,6 @@ public static class MlpTrainer
             var u1 = 1 - random.NextDouble();
             var u2 = random.NextDouble();
             return (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-    }
-
-    private sealed class AdamW(int count, TrainingOptions options)
-    {
-        private const float Beta1 = 0.9f;
-        private const float Beta2 = 0.999f;
-        private readonly float[] _m = new float[count];
-        private readonly float[] _v = new float[count];
-        private int _t;
-
-        public void Step(Parameters state, float[] gradient)
-        {
-            _t++;
-            var correction1 = 1 - MathF.Pow(Beta1, _t);
-            var correction2 = 1 - MathF.Pow(Beta2, _t);
-            var values = state.Values;
-            for (var i = 0; i < values.Length; i++)
-            {
-                _m[i] = (Beta1 * _m[i]) + ((1 - Beta1) * gradient[i]);
-                _v[i] = (Beta2 * _v[i]) + ((1 - Beta2) * gradient[i] * gradient[i]);
-                var step = options.LearningRate * (_m[i] / correction1) / (MathF.Sqrt(_v[i] / correction2) + 1e-8f);
-                var decay = state.IsWeight(i) ? options.LearningRate * options.WeightDecay * values[i] : 0f;
-                values[i] -= step + decay;
-            }
         }
     }
 }

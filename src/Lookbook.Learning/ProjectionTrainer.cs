@@ -83,7 +83,7 @@ public static class ProjectionTrainer
         var current = ShopperProjection.Identity(size, options.HiddenSize, Seeds.Mix(options.Seed, 3));
         float[][] parameters = [current.Linear, current.HiddenWeights, current.HiddenBias, current.OutputWeights];
         float[][] gradients = [.. parameters.Select(p => new float[p.Length])];
-        var adam = new Adam(parameters, options.LearningRate);
+        var optimizers = parameters.Select(p => new Adam(p.Length)).ToArray();
         var initial = validationScore(current);
         var best = (Score: initial, Epoch: 0, Projection: current.Copy());
         var scores = new List<double> { initial };
@@ -107,7 +107,10 @@ public static class ProjectionTrainer
 
                 loss += BatchGradient(current, batch, options.Temperature, gradients) * batch.Length;
                 Decay(current, gradients, options.IdentityDecay);
-                adam.Step(parameters, gradients);
+                for (var p = 0; p < parameters.Length; p++)
+                {
+                    optimizers[p].Step(parameters[p], gradients[p], options.LearningRate);
+                }
             }
 
             var score = validationScore(current);
@@ -281,32 +284,5 @@ public static class ProjectionTrainer
         });
 
         return (rowLoss.Sum() + columnLoss.Sum()) / (2 * n);
-    }
-
-    private sealed class Adam(float[][] parameters, float learningRate)
-    {
-        private const float Beta1 = 0.9f;
-        private const float Beta2 = 0.999f;
-        private const float Epsilon = 1e-8f;
-        private readonly float[][] _m = [.. parameters.Select(p => new float[p.Length])];
-        private readonly float[][] _v = [.. parameters.Select(p => new float[p.Length])];
-        private int _step;
-
-        public void Step(float[][] weights, float[][] gradients)
-        {
-            _step++;
-            var correction1 = 1 - MathF.Pow(Beta1, _step);
-            var correction2 = 1 - MathF.Pow(Beta2, _step);
-            for (var p = 0; p < weights.Length; p++)
-            {
-                var (w, g, m, v) = (weights[p], gradients[p], _m[p], _v[p]);
-                for (var i = 0; i < w.Length; i++)
-                {
-                    m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g[i]);
-                    v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g[i] * g[i]);
-                    w[i] -= learningRate * (m[i] / correction1) / (MathF.Sqrt(v[i] / correction2) + Epsilon);
-                }
-            }
-        }
     }
 }
