@@ -17,6 +17,11 @@ public sealed class ServeProcessTests(ITestOutputHelper log)
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ImportTimeout = TimeSpan.FromSeconds(60);
 
+    // Generous on purpose: CI runs the training tests beside these on two cores, and a starved first
+    // request once took over 10 s. The catch-up time actually seen is logged; speed is the benchmark's job.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Serve_honours_lookbook_json_in_the_working_folder()
     {
@@ -53,7 +58,7 @@ public sealed class ServeProcessTests(ITestOutputHelper log)
         await ImportAsync(temp.Path, db, limit: 40);
         var sinceImport = Stopwatch.StartNew();
         // The import commits in batches: wait for all of it, not only for the batch holding newId.
-        while (!await SearchesAllAsync(server, newId, oldId, products: 40) && sinceImport.Elapsed < TimeSpan.FromSeconds(10))
+        while (!await SearchesAllAsync(server, newId, oldId, products: 40) && sinceImport.Elapsed < CatchUpTimeout)
         {
             await Task.Delay(100);
         }
@@ -85,7 +90,7 @@ public sealed class ServeProcessTests(ITestOutputHelper log)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var process = LookbookProcess.Start(workingDirectory, ["serve", "--urls", url, "--verbose", .. args]);
-        var server = new RunningServer(process, new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) });
+        var server = new RunningServer(process, new HttpClient { BaseAddress = new Uri(url), Timeout = RequestTimeout });
         try
         {
             await server.WaitUntilReadyAsync(StartTimeout);
