@@ -12,6 +12,7 @@ public static class PhotoRanking
 {
     public static PhotoSearchResult Run(SearchableCatalog catalog, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
     {
+        catalog.EnsureKnownAttributes(request); // a misspelt filter is an error even when no product would pass anyway
         var trained = catalog.Head;
         var filtered = request.CategoryFilter is not null || request.Attributes is not null;
         if (trained is null)

@@ -16,6 +16,7 @@ namespace Lookbook.Search;
 public sealed class SearchableCatalog : IDisposable
 {
     private readonly Dictionary<string, Product> _products;
+    private readonly Lazy<Dictionary<string, SortedSet<string>>> _attributeValues;
     private readonly IVectorIndex _index;
     private readonly SharedIndex _owner;
     private int _disposed;
@@ -37,6 +38,7 @@ public sealed class SearchableCatalog : IDisposable
         IEnumerable<Product> products, SharedIndex owner, bool isApproximate, TrainedHead? head, EmbeddingProfile? profile, long revision)
     {
         _products = products.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        _attributeValues = new(AttributeValues); // built by the first filtered search, not by every catch-up
         _owner = owner;
         _index = owner.Index;
         IsApproximate = isApproximate;
@@ -84,6 +86,7 @@ public sealed class SearchableCatalog : IDisposable
     /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
     /// <paramref name="categoryBonus"/> (e.g. the predicted probability of each category) and a positive
     /// <paramref name="boost"/>, ranking adds boost × bonus(product's category); see <see cref="BoostedRanking"/>.
+    /// Throws <see cref="UnknownAttributeException"/> when an attribute filter names what no product has.
     /// </summary>
     public IReadOnlyList<SearchHit> Search(
         ReadOnlySpan<float> query,
@@ -95,6 +98,7 @@ public sealed class SearchableCatalog : IDisposable
         Func<Product, bool>? where = null)
     {
         request.Validate();
+        EnsureKnownAttributes(request);
         var filterless = request.CategoryFilter is null && request.Attributes is null && excludeId is null && restrictToCategory is null && where is null
             && _products.Count == _index.Count;
         // Keys without a product (an index updated in place for a newer catalog) never qualify.
@@ -107,6 +111,28 @@ public sealed class SearchableCatalog : IDisposable
             ? _index.Search(query, request.K, filter)
             : BoostedRanking.Rank(_index, query, request.K, CategoryBonus(categoryBonus), boost, filter);
         return ToHits(hits);
+    }
+
+    /// <summary>
+    /// Throws <see cref="UnknownAttributeException"/> when an attribute filter could match nothing because no product has
+    /// that attribute or that value (a misspelling would otherwise look like an empty answer); names match case-insensitively.
+    /// </summary>
+    public void EnsureKnownAttributes(SearchRequest request)
+    {
+        foreach (var (attribute, value) in request.Attributes ?? new Dictionary<string, string>())
+        {
+            if (!_attributeValues.Value.TryGetValue(attribute, out var values))
+            {
+                throw new UnknownAttributeException(_attributeValues.Value.Count == 0
+                    ? $"No product in this catalog has attributes; '{attribute}' cannot filter it."
+                    : $"No product has the attribute '{attribute}'. Attributes in this catalog: {Listed(_attributeValues.Value.Keys)}.");
+            }
+
+            if (!values.Contains(value))
+            {
+                throw new UnknownAttributeException($"No product has {attribute} '{value}'. Values in this catalog: {Listed(values)}.");
+            }
+        }
     }
 
     /// <summary>The <paramref name="n"/> nearest products, unfiltered, best first.</summary>
@@ -130,6 +156,34 @@ public sealed class SearchableCatalog : IDisposable
 
     private Func<string, float> CategoryBonus(Func<string, float> ofCategory) =>
         id => _products.TryGetValue(id, out var product) ? ofCategory(product.Category) : 0f;
+
+    private Dictionary<string, SortedSet<string>> AttributeValues()
+    {
+        var values = new Dictionary<string, SortedSet<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var product in _products.Values)
+        {
+            foreach (var (attribute, value) in product.Attributes)
+            {
+                if (!values.TryGetValue(attribute, out var set))
+                {
+                    values[attribute] = set = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+
+                set.Add(value);
+            }
+        }
+
+        return values;
+    }
+
+    // At most this many values named in an error: a free-text attribute can have thousands.
+    private const int ListedValues = 40;
+
+    private static string Listed(IEnumerable<string> values)
+    {
+        var ordered = values.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return string.Join(", ", ordered.Take(ListedValues)) + (ordered.Count > ListedValues ? $" and {ordered.Count - ListedValues} more" : "");
+    }
 
     private List<SearchHit> ToHits(IEnumerable<VectorHit> hits) =>
         [.. hits.Where(hit => _products.ContainsKey(hit.Key)).Select(hit => new SearchHit(_products[hit.Key], hit.Similarity))];
