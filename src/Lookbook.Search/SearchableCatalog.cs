@@ -83,17 +83,17 @@ public sealed class SearchableCatalog : IDisposable
         new(products, _owner.AddReference(), IsApproximate, Head, Profile, revision);
 
     /// <summary>
-    /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
-    /// <paramref name="categoryBonus"/> (e.g. the predicted probability of each category) and a positive
-    /// <paramref name="boost"/>, ranking adds boost × bonus(product's category); see <see cref="BoostedRanking"/>.
+    /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With a
+    /// <paramref name="bonus"/> (e.g. <see cref="PhotoSteering.Bonus(Product)"/>), ranking re-scores the
+    /// <paramref name="candidates"/> nearest by similarity + bonus(product); see <see cref="BoostedRanking"/>.
     /// Throws <see cref="UnknownAttributeException"/> when an attribute filter names what no product has.
     /// </summary>
     public IReadOnlyList<SearchHit> Search(
         ReadOnlySpan<float> query,
         SearchRequest request,
         string? excludeId = null,
-        Func<string, float>? categoryBonus = null,
-        float boost = 0,
+        Func<Product, float>? bonus = null,
+        int? candidates = null,
         string? restrictToCategory = null,
         Func<Product, bool>? where = null)
     {
@@ -107,9 +107,9 @@ public sealed class SearchableCatalog : IDisposable
             : id => _products.TryGetValue(id, out var p) && id != excludeId && request.Accepts(p)
                 && (restrictToCategory is null || string.Equals(p.Category, restrictToCategory, StringComparison.Ordinal))
                 && (where is null || where(p));
-        var hits = categoryBonus is null
+        var hits = bonus is null
             ? _index.Search(query, request.K, filter)
-            : BoostedRanking.Rank(_index, query, request.K, CategoryBonus(categoryBonus), boost, filter);
+            : BoostedRanking.Rank(_index, query, request.K, ByProduct(bonus), 1f, filter, candidates);
         return ToHits(hits);
     }
 
@@ -140,22 +140,22 @@ public sealed class SearchableCatalog : IDisposable
         _index.Search(query, n, _products.Count == _index.Count ? null : _products.ContainsKey);
 
     /// <summary>
-    /// Results from candidates already found by <see cref="Nearest"/>: the first k, or, with a positive
-    /// <paramref name="boost"/>, the best k after re-scoring by category bonus (see <see cref="BoostedRanking"/>).
+    /// Results from candidates already found by <see cref="Nearest"/>: the first k, or, with a <paramref name="bonus"/>,
+    /// the best k after re-scoring by similarity + bonus(product) (see <see cref="BoostedRanking"/>).
     /// </summary>
-    public IReadOnlyList<SearchHit> FromCandidates(IReadOnlyList<VectorHit> candidates, int k, Func<string, float>? categoryBonus = null, float boost = 0)
+    public IReadOnlyList<SearchHit> FromCandidates(IReadOnlyList<VectorHit> candidates, int k, Func<Product, float>? bonus = null)
     {
-        var ranked = categoryBonus is null || boost <= 0
+        var ranked = bonus is null
             ? candidates.Take(k)
-            : BoostedRanking.Rescore(candidates, k, CategoryBonus(categoryBonus), boost);
+            : BoostedRanking.Rescore(candidates, k, ByProduct(bonus), 1f);
         return ToHits(ranked);
     }
 
     /// <summary>The similarity of the single nearest product, ignoring every filter (0 for an empty catalog).</summary>
     public float BestSimilarity(ReadOnlySpan<float> query) => Nearest(query, 1) is [var best] ? best.Similarity : 0f;
 
-    private Func<string, float> CategoryBonus(Func<string, float> ofCategory) =>
-        id => _products.TryGetValue(id, out var product) ? ofCategory(product.Category) : 0f;
+    private Func<string, float> ByProduct(Func<Product, float> bonus) =>
+        id => _products.TryGetValue(id, out var product) ? bonus(product) : 0f;
 
     private Dictionary<string, SortedSet<string>> AttributeValues()
     {
