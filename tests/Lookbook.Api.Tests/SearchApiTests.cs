@@ -71,6 +71,7 @@ public sealed class SearchApiTests : IDisposable
         Assert.Equal("Sneaker", body.GetProperty("prediction").GetProperty("category").GetString());
         Assert.InRange(body.GetProperty("prediction").GetProperty("confidence").GetDouble(), 0.3, 1.0);
         Assert.False(body.GetProperty("noGoodMatch").GetBoolean());
+        Assert.False(body.TryGetProperty("colour", out _)); // Fashion-MNIST has no colours to learn
     }
 
     [Fact]

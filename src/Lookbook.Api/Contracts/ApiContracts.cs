@@ -26,17 +26,23 @@ public sealed record SearchResult(int Rank, double Similarity, ProductCard Produ
 /// <param name="Confidence">Its probability, 0..1.</param>
 public sealed record PredictionResponse(string Category, double Confidence);
 
+/// <summary>The colour the trained colour head sees in the photo ("looks like: Black Tshirts").</summary>
+/// <param name="Confidence">Its probability, 0..1; only predictions confident enough to be right about 80% of the time are given.</param>
+public sealed record ColourResponse(string Name, double Confidence);
+
 /// <summary>The answer to a search.</summary>
 /// <param name="Prediction">What the photo shows, when a classification head is trained.</param>
 /// <param name="NoGoodMatch">True when even the best product is a poor match; results are then empty.</param>
 /// <param name="Model">Which embedding configuration compared the images.</param>
 /// <param name="TookMs">Server time spent, in milliseconds.</param>
+/// <param name="Colour">The photo's colour when a colour head is trained and sure enough; otherwise null.</param>
 public sealed record SearchResponse(
     IReadOnlyList<SearchResult> Results,
     PredictionResponse? Prediction,
     bool NoGoodMatch,
     string Model,
-    double TookMs);
+    double TookMs,
+    ColourResponse? Colour = null);
 
 /// <summary>One page of products.</summary>
 public sealed record ProductListResponse(IReadOnlyList<ProductCard> Items, int Page, int PageSize, int Total);
