@@ -37,12 +37,15 @@ public sealed partial class HeadTrainer
         var colours = ColourHeadTrainer.Colours(split.Train.Select(i => ColourOf(i.ProductId)));
         if (colours.Count == 0)
         {
-            progress?.Report($"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products.");
+            progress?.Report(colourOf.Values.Any(c => c is not null)
+                ? $"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products."
+                : $"No colour head: no product has '{attribute}'.");
             return null;
         }
 
-        var train = split.Train.Select(i => (i.Vector, ColourOf(i.ProductId))).Concat(productViews.Select(v => (v.Vector, ColourOf(v.ProductId)))).ToList();
-        var validation = split.Validation.Select(i => (i.Vector, ColourOf(i.ProductId))).ToList();
+        var train = split.Train.Select(i => (i.Vector, Colour: ColourOf(i.ProductId)))
+            .Concat(productViews.Select(v => (v.Vector, Colour: ColourOf(v.ProductId)))).ToList();
+        var validation = split.Validation.Select(i => (i.Vector, Colour: ColourOf(i.ProductId))).ToList();
         progress?.Report($"Training the colour head on {attribute}: {colours.Count} colours with {ColourHeadTrainer.MinExamples} or more training products…");
         var result = ColourHeadTrainer.Train(colours, train, validation, options,
             new Progress<EpochReport>(e => progress?.Report($"colour epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
@@ -78,7 +81,7 @@ public sealed partial class HeadTrainer
             ConfidenceThreshold = threshold,
             Metrics = new ColourMetrics(
                 colours.Count,
-                train.Count(t => t.Item2 is { } c && colours.Contains(c)),
+                train.Count(t => t.Colour is { } c && colours.Contains(c)),
                 result.BestEpoch,
                 Accuracy(catalogShots),
                 shopperPhotos.Count == 0 ? null : Accuracy(shopperPhotos),
