@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lookbook.Catalog;
 using Lookbook.Catalog.Storage;
 using Lookbook.Learning;
+using Lookbook.Learning.Localization;
 using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
@@ -66,7 +67,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         {
             progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos{(other ? " (other parameters)" : "")}…");
             var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, other ? Seeds.Mix(seed, i, (int)strength, 1) : Seeds.Mix(seed, i, (int)strength), other)).ToList();
-            var vectors = embedder.EmbedPhotos(photos, cancellationToken);
+            var vectors = embedder.EmbedPhotosAsServed(photos, head?.Locator, cancellationToken);
             double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
             for (var i = 0; i < images.Count; i++)
             {
@@ -88,7 +89,8 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         if (head is not null && unrelated > 0)
         {
             progress?.Report($"Searching with {unrelated:N0} images of no product…");
-            var vectors = embedder.EmbedPhotos([.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], cancellationToken);
+            var vectors = embedder.EmbedPhotosAsServed(
+                [.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], head.Locator, cancellationToken);
             unrelatedRate = vectors.Count(v => search.SearchByVector(v, new SearchRequest(K)).NoGoodMatch) / (double)unrelated;
         }
 

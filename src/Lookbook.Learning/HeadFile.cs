@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Lookbook.Learning.Localization;
 
 namespace Lookbook.Learning;
 
@@ -51,6 +52,15 @@ public sealed record HeadMetrics(
 
     /// <summary>Epoch the projection was kept from (null without a projection).</summary>
     public int? ProjectionEpoch { get; init; }
+
+    /// <summary>
+    /// Localization on shopper photos of held-out products: share of feature-map cells told right (garment and
+    /// background weighed equally), and share of photos whose best item's box overlaps the product's by IoU ≥ 0.5
+    /// (null: no localization learned).
+    /// </summary>
+    public double? ObjectnessBalancedAccuracy { get; init; }
+
+    public double? LocalizationHitRate { get; init; }
 }
 
 /// <summary>
@@ -77,6 +87,12 @@ public sealed record TrainedHead(
     /// <summary>The learned map into the shopper-photo space (null: none trained); searched with when <see cref="RetrievalSpace"/> is Projected.</summary>
     public ShopperProjection? Projection { get; init; }
 
+    /// <summary>Finds garments on a photo's feature map (null: none learned; photos are searched whole).</summary>
+    public ObjectnessModel? Objectness { get; init; }
+
+    /// <summary>What searches a photo's items with this head (null without localization).</summary>
+    public PhotoLocator? Locator => Objectness is { } objectness ? new PhotoLocator(objectness, Head) : null;
+
     /// <summary>Dimension of the vectors the index holds for this head.</summary>
     public int SearchDimension => RetrievalSpace switch
     {
@@ -100,7 +116,8 @@ public sealed record TrainedHead(
             : null;
         var file = new HeadFileV1(1, [.. Head.Classes], Head.InputSize, Head.HiddenSize, Head.InputMean, Head.InputScale,
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
-            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection);
+            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection,
+            Objectness is { } o ? new ObjectnessFile(o.Channels, o.Weights, o.Bias) : null);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(file, Json));
         File.Move(temporary, path, overwrite: true); // a reader never sees half a file
@@ -132,11 +149,13 @@ public sealed record TrainedHead(
         var head = new MlpHead(file.Classes, file.InputSize, file.HiddenSize, file.InputMean, file.InputScale,
             file.HiddenWeights, file.HiddenBias, file.OutputWeights, file.OutputBias);
         ShopperProjection? projection;
+        ObjectnessModel? objectness;
         try
         {
             projection = file.Projection is { } p
                 ? new ShopperProjection(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
                 : null;
+            objectness = file.Objectness is { } o ? new ObjectnessModel(o.Channels, o.Weights, o.Bias) : null;
         }
         catch (ArgumentException e)
         {
@@ -149,7 +168,7 @@ public sealed record TrainedHead(
         }
 
         return new TrainedHead(head, file.EmbeddingFingerprint, file.RetrievalSpace, file.CategoryBoost, file.NoMatchThreshold,
-            file.Metrics, file.Options, file.TrainedAt) { Projection = projection };
+            file.Metrics, file.Options, file.TrainedAt) { Projection = projection, Objectness = objectness };
     }
 
     private sealed record HeadFileV1(
@@ -170,7 +189,10 @@ public sealed record TrainedHead(
         HeadMetrics Metrics,
         TrainingOptions Options,
         DateTimeOffset TrainedAt,
-        ProjectionFile? Projection = null);
+        ProjectionFile? Projection = null,
+        ObjectnessFile? Objectness = null);
+
+    private sealed record ObjectnessFile(int Channels, float[] Weights, float Bias);
 
     private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights, float RawWeight = 0);
 }
