@@ -30,4 +30,7 @@ public sealed record EvaluationReport(
 {
     /// <summary>Shopper-like photos of catalog products and images of no product (null when not measured).</summary>
     public ShopperPhotoReport? ShopperPhotos { get; init; }
+
+    /// <summary>The queries rotated, noisy, blurred, cropped and photographed, as served (null when not measured).</summary>
+    public TransformedQueryReport? TransformedQueries { get; init; }
 }

@@ -80,58 +80,6 @@ public sealed class PhotoLocator(ObjectnessModel objectness, MlpHead? head)
     }
 
     /// <summary>
-    /// Locates many photos at once (training and evaluation: the same steps as a live search, in batches). A photo
-    /// that cannot be decoded gives null.
-    /// </summary>
-    public IReadOnlyList<LocatedPhoto?> LocateAll(IImageEmbedder embedder, IReadOnlyList<byte[]> photos, CancellationToken cancellationToken = default)
-    {
-        const int Batch = 16;
-        var located = new LocatedPhoto?[photos.Count];
-        for (var start = 0; start < photos.Count; start += Batch)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(Batch, photos.Count - start);
-            var bitmaps = new SkiaSharp.SKBitmap?[count];
-            var prepared = new PreparedImage?[count];
-            var crops = new PreparedImage?[count];
-            try
-            {
-                Parallel.For(0, count, i =>
-                {
-                    try
-                    {
-                        bitmaps[i] = ImageDecoder.Decode(photos[start + i], embedder.Preparer.Limits, minShortSide: 2 * embedder.Preparer.InputSize);
-                        prepared[i] = embedder.Preparer.Prepare(bitmaps[i]!);
-                    }
-                    catch (ImageRejectedException)
-                    {
-                        // Left null: the caller skips it.
-                    }
-                });
-                var usable = Enumerable.Range(0, count).Where(i => prepared[i] is not null).ToList();
-                var firsts = embedder.EmbedWithMaps([.. usable.Select(i => prepared[i]!)]);
-                var plans = usable.Select((i, k) => Plan(firsts[k], prepared[i]!.Frame)).ToList();
-                var cropped = usable.Select((i, k) => (I: i, K: k)).Where(x => plans[x.K].Crop is not null).ToList();
-                Parallel.ForEach(cropped, x => crops[x.I] = embedder.Preparer.Prepare(bitmaps[x.I]!, plans[x.K].Crop));
-                var cropVectors = embedder.Embed([.. cropped.Select(x => crops[x.I]!)]);
-                var cropOf = cropped.Select((x, c) => (x.K, Vector: cropVectors[c])).ToDictionary(x => x.K, x => x.Vector);
-                for (var k = 0; k < usable.Count; k++)
-                {
-                    located[start + usable[k]] = Finish(plans[k], firsts[k], cropOf.GetValueOrDefault(k));
-                }
-            }
-            finally
-            {
-                Array.ForEach(bitmaps, b => b?.Dispose());
-                Array.ForEach(prepared, p => p?.Dispose());
-                Array.ForEach(crops, p => p?.Dispose());
-            }
-        }
-
-        return located;
-    }
-
-    /// <summary>
     /// A square region (in pixels) around <paramref name="box"/> with <paramref name="margin"/> of its larger side
     /// added on each side, moved inside the photo where it would leave it; <paramref name="aspect"/> is width / height.
     /// </summary>
@@ -160,4 +108,4 @@ public sealed class PhotoLocator(ObjectnessModel objectness, MlpHead? head)
 }
 
 /// <summary>A search asked for a detected item the photo does not have (a client's mistake: the message says what exists).</summary>
-public sealed class ItemNotFoundException(string message) : Exception(message);
+public sealed class ItemNotFoundException(string message) : ArgumentException(message);
