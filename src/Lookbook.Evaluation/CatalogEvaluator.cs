@@ -74,6 +74,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             saved = lease.Catalog.Head;
         }
 
+        var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList(), cancellationToken);
         var head = new TrainedHead(trained.Head, embedder.Profile.Fingerprint, saved?.RetrievalSpace ?? RetrievalSpace.Raw,
             saved?.CategoryBoost ?? 0.1f, 0, new HeadMetrics(0, 0, 0, 0, inner.Train.Count, inner.Validation.Count, 0, trained.BestEpoch, 0),
             new TrainingOptions(), DateTimeOffset.UtcNow)
@@ -81,9 +82,9 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             // Learned by `lookbook train` from shopper photos of the whole catalog's training split, which may include some
             // of these held-out products; it learned photo-to-shot matching, not their categories.
             Projection = saved?.Projection,
+            Colour = HoldoutColourHead(inner, products, saved?.Colour, cancellationToken),
         };
 
-        var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList(), cancellationToken);
         var index = new ExactVectorIndex(head.SearchDimension, split.Train.Count);
         foreach (var item in split.Train)
         {
@@ -102,6 +103,32 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             0, clock);
     }
 
+    /// <summary>
+    /// A colour head for the hold-out: learned, like the category head here, from the training side's catalog shots only (the
+    /// saved one saw the held-out products' colours), searched with the weight and shown from the confidence that
+    /// `lookbook train` chose. Null when the saved head has no colour head.
+    /// </summary>
+    private static ColourHead? HoldoutColourHead(DatasetSplit inner, IReadOnlyList<Product> products, ColourHead? saved, CancellationToken cancellationToken)
+    {
+        if (saved is null)
+        {
+            return null;
+        }
+
+        var colourOf = products.ToDictionary(p => p.Id, p => p.Attributes.GetValueOrDefault(saved.Attribute), StringComparer.Ordinal);
+        var colours = ColourHeadTrainer.Colours(inner.Train.Select(i => colourOf.GetValueOrDefault(i.ProductId)));
+        if (colours.Count == 0)
+        {
+            return null;
+        }
+
+        var trained = ColourHeadTrainer.Train(colours,
+            [.. inner.Train.Select(i => (i.Vector, colourOf.GetValueOrDefault(i.ProductId)))],
+            [.. inner.Validation.Select(i => (i.Vector, colourOf.GetValueOrDefault(i.ProductId)))],
+            new TrainingOptions(), cancellationToken: cancellationToken);
+        return new ColourHead(trained.Head, saved.Attribute, saved.Boost, saved.ConfidenceThreshold);
+    }
+
     private EvaluationReport Measure(
         IReadOnlyList<Query> queries,
         IReadOnlyDictionary<string, int> relevantCounts,
@@ -117,10 +144,16 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var searchClock = Stopwatch.StartNew();
         var belowThreshold = 0;
         var facets = new FacetMeter(gallery, queries.Count);
+        var colours = new List<(ColourPrediction Prediction, string Truth)>();
         foreach (var (category, attributes, vector) in queries)
         {
             var result = run(vector);
             facets.Add(attributes, result.Hits);
+            if (result.Colour is { } colour && attributes.GetValueOrDefault(head!.Colour!.Attribute) is { } truth)
+            {
+                colours.Add((colour, truth));
+            }
+
             if (result.Prediction is { } prediction)
             {
                 pairs.Add((category, prediction.Category));
@@ -159,7 +192,19 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             facets.Scores(),
             head is null ? 0 : (double)belowThreshold / n,
             new EvaluationTimings(clock.Elapsed.TotalSeconds, embedMs, searchMs),
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow)
+        {
+            ColourPrediction = colours.Count == 0 ? null : ColourScores(head!.Colour!.Attribute, colours),
+        };
+    }
+
+    private static ColourPredictionScores ColourScores(string attribute, IReadOnlyList<(ColourPrediction Prediction, string Truth)> colours)
+    {
+        var shown = colours.Where(c => c.Prediction.IsConfident).ToList();
+        return new ColourPredictionScores(attribute, colours.Count,
+            colours.Average(c => c.Prediction.Colour == c.Truth ? 1.0 : 0.0),
+            shown.Count / (double)colours.Count,
+            shown.Count == 0 ? 0 : shown.Average(c => c.Prediction.Colour == c.Truth ? 1.0 : 0.0));
     }
 
     private float[]?[] EmbedAll(IReadOnlyList<SourceItem> items, CancellationToken cancellationToken)

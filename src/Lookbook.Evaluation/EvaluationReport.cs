@@ -8,6 +8,12 @@ public sealed record RetrievalScores(int K, double PrecisionAtK, double RecallAt
 /// <summary>Retrieval quality where "relevant" means the same value of a product attribute (e.g. subCategory, baseColour).</summary>
 public sealed record FacetScores(string Attribute, int K, double PrecisionAtK, double MapAtK);
 
+/// <summary>How well the colour head names the colour of the queries (those with a value of <paramref name="Attribute"/>).</summary>
+/// <param name="Accuracy">Share predicted right; colours the head never learned count as wrong.</param>
+/// <param name="ShownShare">Share confident enough to be shown ("looks like: Black Tshirts").</param>
+/// <param name="ShownAccuracy">Share of the shown ones that are right.</param>
+public sealed record ColourPredictionScores(string Attribute, int Queries, double Accuracy, double ShownShare, double ShownAccuracy);
+
 /// <summary>Where the time went, per query.</summary>
 public sealed record EvaluationTimings(double TotalSeconds, double EmbedMsPerQuery, double SearchMsPerQuery);
 
@@ -33,4 +39,7 @@ public sealed record EvaluationReport(
 
     /// <summary>The queries rotated, noisy, blurred, cropped and photographed, as served (null when not measured).</summary>
     public TransformedQueryReport? TransformedQueries { get; init; }
+
+    /// <summary>The colour head's predictions for the queries (null without a colour head or queries with colours).</summary>
+    public ColourPredictionScores? ColourPrediction { get; init; }
 }

@@ -67,10 +67,13 @@ public static class HtmlReport
         html.Append("</table>").Append(Image("Precision@k and mAP@k", PrecisionPlot(report)));
         if (report.Facets.Count > 0)
         {
-            html.Append("<h3>By attribute (relevant = same value)</h3><table><tr><th>attribute</th><th>precision@10</th><th>mAP@10</th></tr>");
+            html.Append("<h3>By attribute (relevant = same value)</h3><table><tr><th>attribute</th><th>precision@10</th><th>mAP@10</th><th>predicted right</th><th>shown (right when shown)</th></tr>");
             foreach (var f in report.Facets)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(f.Attribute)}</td><td>{f.PrecisionAtK:F4}</td><td>{f.MapAtK:F4}</td></tr>");
+                var colour = report.ColourPrediction is { } predicted && predicted.Attribute == f.Attribute ? predicted : null;
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(f.Attribute)}</td><td>{f.PrecisionAtK:F4}</td><td>{f.MapAtK:F4}</td>")
+                    .Append(colour is null ? "<td></td><td></td>" : string.Create(CultureInfo.InvariantCulture, $"<td>{colour.Accuracy:P1}</td><td>{colour.ShownShare:P1} ({colour.ShownAccuracy:P1})</td>"))
+                    .Append("</tr>");
             }
 
             html.Append("</table>");

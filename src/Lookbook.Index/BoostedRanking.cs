@@ -11,15 +11,16 @@ public static class BoostedRanking
     /// <summary>How many nearest candidates are re-scored per requested result (at least 100).</summary>
     public const int CandidatesPerResult = 10;
 
+    /// <param name="candidates">Nearest candidates to re-score (default <see cref="CandidateCount"/>).</param>
     public static IReadOnlyList<VectorHit> Rank(
-        IVectorIndex index, ReadOnlySpan<float> query, int k, Func<string, float> bonus, float weight, Func<string, bool>? filter = null)
+        IVectorIndex index, ReadOnlySpan<float> query, int k, Func<string, float> bonus, float weight, Func<string, bool>? filter = null, int? candidates = null)
     {
         if (weight <= 0)
         {
             return index.Search(query, k, filter);
         }
 
-        return Rescore(index.Search(query, CandidateCount(k), filter), k, bonus, weight);
+        return Rescore(index.Search(query, Math.Max(k, candidates ?? CandidateCount(k)), filter), k, bonus, weight);
     }
 
     /// <summary>How many nearest candidates to re-score for <paramref name="k"/> results.</summary>

@@ -66,7 +66,8 @@ public sealed record HeadMetrics(
 /// <summary>
 /// A trained head with what it needs to be used safely: the embedding fingerprint its inputs came from,
 /// the retrieval space and category boost chosen on validation data, and the calibrated "no good match"
-/// similarity threshold; the shopper-photo projection when one was trained. Saved as JSON beside the catalog database.
+/// similarity threshold; the shopper-photo projection and the colour head when they were trained. Saved as JSON beside the
+/// catalog database.
 /// </summary>
 public sealed record TrainedHead(
     MlpHead Head,
@@ -86,6 +87,9 @@ public sealed record TrainedHead(
 
     /// <summary>The learned map into the shopper-photo space (null: none trained); searched with when <see cref="RetrievalSpace"/> is Projected.</summary>
     public ShopperProjection? Projection { get; init; }
+
+    /// <summary>Which colour a photo shows and how much that steers ranking (null: the catalog has no colours, or none was trained).</summary>
+    public ColourHead? Colour { get; init; }
 
     /// <summary>Finds garments on a photo's feature map (null: none learned; photos are searched whole).</summary>
     public ObjectnessModel? Objectness { get; init; }
@@ -114,9 +118,12 @@ public sealed record TrainedHead(
         var projection = Projection is { } p
             ? new ProjectionFile(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
             : null;
+        var colour = Colour is { } c
+            ? new ColourFile(MlpFile.Of(c.Classifier), c.Attribute, c.Boost, c.ConfidenceThreshold, c.Shots is null ? null : MlpFile.Of(c.Shots), c.Metrics)
+            : null;
         var file = new HeadFileV1(1, [.. Head.Classes], Head.InputSize, Head.HiddenSize, Head.InputMean, Head.InputScale,
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
-            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection,
+            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection, colour,
             Objectness is { } o ? new ObjectnessFile(o.Channels, o.Weights, o.Bias) : null);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(file, Json));
@@ -150,12 +157,16 @@ public sealed record TrainedHead(
             file.HiddenWeights, file.HiddenBias, file.OutputWeights, file.OutputBias);
         ShopperProjection? projection;
         ObjectnessModel? objectness;
+        ColourHead? colour;
         try
         {
             projection = file.Projection is { } p
                 ? new ShopperProjection(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
                 : null;
             objectness = file.Objectness is { } o ? new ObjectnessModel(o.Channels, o.Weights, o.Bias) : null;
+            colour = file.Colour is { } c
+                ? new ColourHead(c.Classifier.ToHead(), c.Attribute, c.Boost, c.ConfidenceThreshold) { Shots = c.Shots?.ToHead(), Metrics = c.Metrics }
+                : null;
         }
         catch (ArgumentException e)
         {
@@ -167,8 +178,14 @@ public sealed record TrainedHead(
             throw new InvalidDataException($"The head file {path} is damaged (its shopper projection is missing or of the wrong size). Delete it and run `lookbook train` again.");
         }
 
+        if (colour is not null && (colour.Classifier.InputSize != file.InputSize || colour.Shots is { InputSize: var shots } && shots != file.InputSize
+            || colour.Shots is { Classes.Count: not 2 } || string.IsNullOrWhiteSpace(colour.Attribute) || !(colour.Boost >= 0)))
+        {
+            throw new InvalidDataException($"The head file {path} is damaged (its colour head takes another input size, names no attribute or has a negative weight). Delete it and run `lookbook train` again.");
+        }
+
         return new TrainedHead(head, file.EmbeddingFingerprint, file.RetrievalSpace, file.CategoryBoost, file.NoMatchThreshold,
-            file.Metrics, file.Options, file.TrainedAt) { Projection = projection, Objectness = objectness };
+            file.Metrics, file.Options, file.TrainedAt) { Projection = projection, Colour = colour, Objectness = objectness };
     }
 
     private sealed record HeadFileV1(
@@ -190,9 +207,30 @@ public sealed record TrainedHead(
         TrainingOptions Options,
         DateTimeOffset TrainedAt,
         ProjectionFile? Projection = null,
+        ColourFile? Colour = null,
         ObjectnessFile? Objectness = null);
 
     private sealed record ObjectnessFile(int Channels, float[] Weights, float Bias);
 
     private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights, float RawWeight = 0);
+
+    // Absent from files written before colour heads: they load with none.
+    private sealed record ColourFile(MlpFile Classifier, string Attribute, float Boost, float? ConfidenceThreshold, MlpFile? Shots, ColourMetrics? Metrics);
+
+    private sealed record MlpFile(
+        string[] Classes,
+        int InputSize,
+        int HiddenSize,
+        float[] InputMean,
+        float[] InputScale,
+        float[] HiddenWeights,
+        float[] HiddenBias,
+        float[] OutputWeights,
+        float[] OutputBias)
+    {
+        public static MlpFile Of(MlpHead head) => new([.. head.Classes], head.InputSize, head.HiddenSize, head.InputMean, head.InputScale,
+            head.HiddenWeights, head.HiddenBias, head.OutputWeights, head.OutputBias);
+
+        public MlpHead ToHead() => new(Classes, InputSize, HiddenSize, InputMean, InputScale, HiddenWeights, HiddenBias, OutputWeights, OutputBias);
+    }
 }

@@ -18,6 +18,8 @@ namespace Lookbook.Learning;
 /// <see cref="MlpHead.NoProduct"/>, so such photos get "no good match"; 0 trains without that class.</param>
 /// <param name="Projection">How the shopper-photo projection is trained from the shopper views (null: defaults; MaxEpochs 0:
 /// none); it is trained whenever there are shopper views, and searched with only when it beats the other spaces on validation.</param>
+/// <param name="ColourAttribute">Product attribute the colour head learns (<see cref="ColourHead"/>); null or empty, or a catalog
+/// without it: no colour head.</param>
 public sealed record HeadTrainingRequest(
     int AugmentedCopies = 1,
     double ValidationFraction = 0.1,
@@ -26,15 +28,16 @@ public sealed record HeadTrainingRequest(
     AugmentationOptions? Augmentation = null,
     int ShopperViews = 2,
     int NoProductExamples = 400,
-    ProjectionOptions? Projection = null);
+    ProjectionOptions? Projection = null,
+    string? ColourAttribute = "baseColour");
 
 /// <summary>
 /// Trains the classification head on the frozen embeddings of the catalog's labelled products: a
 /// stratified validation split, augmented copies and synthesised shopper photos of the training images pushed
 /// through the same backbone, the MLP, the shopper-photo projection (<see cref="ProjectionTrainer"/>), then the
-/// choices made on validation data (retrieval space, no-match threshold).
+/// choices made on validation data (retrieval space, no-match threshold); the colour head when products have a colour.
 /// </summary>
-public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedder)
+public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder embedder)
 {
     private const int EmbedBatch = 32;
 
@@ -73,12 +76,14 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
 
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
+        var productViews = new List<(float[] Vector, string ProductId, bool ShopperPhoto)>(); // augmented copies and shopper photos, for the colour head
         if (request.AugmentedCopies > 0)
         {
             progress?.Report($"Embedding {request.AugmentedCopies} augmented cop{(request.AugmentedCopies == 1 ? "y" : "ies")} of each training image…");
             var augmented = await EmbedAugmentedAsync(split.Train, request.AugmentedCopies, request.Augmentation ?? new AugmentationOptions(), options.Seed, cancellationToken);
             trainFeatures.AddRange(augmented.Select(a => a.Vector));
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Category]));
+            productViews.AddRange(augmented.Select(a => (a.Vector, a.ProductId, false)));
         }
 
         var pairs = new List<ProjectionPair>();
@@ -98,6 +103,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             trainFeatures.AddRange(embedded);
             trainLabels.AddRange(usable.Select(i => labelOf[jobs[i].Item.Category]));
             pairs.AddRange(usable.Select((job, k) => new ProjectionPair(jobs[job].Index, jobs[job].Item.Vector, embedded[k])));
+            productViews.AddRange(usable.Select((job, k) => (embedded[k], jobs[job].Item.ProductId, true)));
         }
 
         if (request.NoProductExamples > 0)
@@ -148,6 +154,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         var space = chosen.Space;
         var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
             shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
+        var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, boost, shopper, options, progress, cancellationToken);
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
         var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, options.Seed, AsServed);
         var threshold = calibration.Threshold;
@@ -168,6 +175,7 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
         {
             Projection = chosen.Projection ?? projection?.Projection,
             Objectness = localization?.Model,
+            Colour = colour,
         };
         trained.Save(database.Files.Head);
         return trained;
@@ -239,7 +247,11 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
     private sealed record ShopperValidation(IReadOnlyList<StoredVector> Gallery, IReadOnlyList<string> Queries, IReadOnlyList<float[]> Vectors)
     {
         public double MrrAt10(Func<float[], float[]> map, MlpHead? head = null, float boost = 0) =>
-            Ranks(map, head, boost).Average(rank => rank is { } r and <= 10 ? 1.0 / r : 0);
+            MrrAt10(map, head is null || boost <= 0 ? null : v => new PhotoSteering(head, head.Predict(v), boost, categoryFixed: false), _ => null);
+
+        /// <summary>MRR@10 with each photo's results steered as served; <paramref name="colourOf"/> gives a gallery product's colour.</summary>
+        public double MrrAt10(Func<float[], float[]> map, Func<float[], PhotoSteering>? steering, Func<string, string?> colourOf) =>
+            Ranks(map, steering, colourOf).Average(rank => rank is { } r and <= 10 ? 1.0 / r : 0);
 
         public (double At1, double At10) Recall(Func<float[], float[]> map)
         {
@@ -247,11 +259,10 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             return (ranks.Count(r => r == 1) / (double)ranks.Count, ranks.Count(r => r <= 10) / (double)ranks.Count);
         }
 
-        /// <summary>1-based rank of each photo's own product within the top 10 (null: not there), boosted by the head's prediction as served.</summary>
-        private List<int?> Ranks(Func<float[], float[]> map, MlpHead? head = null, float boost = 0)
+        /// <summary>1-based rank of each photo's own product within the top 10 (null: not there), steered by the heads' predictions as served.</summary>
+        private List<int?> Ranks(Func<float[], float[]> map, Func<float[], PhotoSteering>? steering = null, Func<string, string?>? colourOf = null)
         {
             var categoryOf = Gallery.ToDictionary(g => g.ProductId, g => g.Category, StringComparer.Ordinal);
-            var classIndex = head?.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
             var mapped = new float[Gallery.Count][];
             Parallel.For(0, Gallery.Count, i => mapped[i] = map(Gallery[i].Vector));
             var index = new ExactVectorIndex(mapped[0].Length, Gallery.Count);
@@ -263,17 +274,10 @@ public sealed class HeadTrainer(CatalogDatabase database, IImageEmbedder embedde
             var ranks = new int?[Queries.Count];
             Parallel.For(0, Queries.Count, q =>
             {
-                IReadOnlyList<VectorHit> hits;
-                if (head is null || boost <= 0)
-                {
-                    hits = index.Search(map(Vectors[q]), 10);
-                }
-                else
-                {
-                    var probabilities = head.Predict(Vectors[q]);
-                    hits = BoostedRanking.Rank(index, map(Vectors[q]), 10,
-                        id => classIndex!.TryGetValue(categoryOf[id], out var c) ? probabilities[c] : 0f, boost);
-                }
+                var steer = steering?.Invoke(Vectors[q]);
+                var hits = steer is not { IsActive: true }
+                    ? index.Search(map(Vectors[q]), 10)
+                    : BoostedRanking.Rank(index, map(Vectors[q]), 10, id => steer.Bonus(categoryOf[id], colourOf?.Invoke(id)), 1f, candidates: steer.CandidateCount(10));
 
                 var position = hits.Select(h => h.Key).ToList().IndexOf(Queries[q]);
                 ranks[q] = position < 0 ? null : position + 1;

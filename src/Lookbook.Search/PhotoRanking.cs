@@ -1,17 +1,19 @@
-using Lookbook.Index;
+using Lookbook.Catalog;
 using Lookbook.Learning;
 
 namespace Lookbook.Search;
 
 /// <summary>
 /// Ranks a catalog for an embedded photo, steered by the catalog's trained head when there is one:
-/// prediction, learned space, category boost or restriction, and the no-good-match cut. Pure logic over the
-/// catalog, shared by live search and evaluation so that what is measured is what shoppers get.
+/// prediction (category and colour), learned space, category and colour boost (<see cref="PhotoSteering"/>) or
+/// restriction, and the no-good-match cut. Pure logic over the catalog, shared by live search and evaluation so that
+/// what is measured is what shoppers get.
 /// </summary>
 public static class PhotoRanking
 {
     public static PhotoSearchResult Run(SearchableCatalog catalog, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
     {
+        catalog.EnsureKnownAttributes(request); // a misspelt filter is an error even when no product would pass anyway
         var trained = catalog.Head;
         var filtered = request.CategoryFilter is not null || request.Attributes is not null;
         if (trained is null)
@@ -26,6 +28,8 @@ public static class PhotoRanking
         var probabilities = head.Predict(vector);
         var (category, confidence, noProduct) = head.ClassifyProduct(vector);
         var prediction = new CategoryPrediction(category, confidence);
+        var colourProbabilities = trained.Colour?.Classifier.Predict(vector);
+        var colour = trained.Colour?.Predict(vector);
         if (applyNoMatch && noProduct > 0.5f)
         {
             // The head sees no product at all (a wall, a landscape, noise): nothing to rank.
@@ -38,28 +42,29 @@ public static class PhotoRanking
         var steer = request.CategoryFilter is null && !request.IsAnyCategory;
         var restrict = steer && use == PredictedCategoryUse.Restrict;
         var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoost : 0f;
-        var classIndex = head.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        float Bonus(string category) => classIndex.TryGetValue(category, out var i) ? probabilities[i] : 0f;
+        // Colour steers within the category the photo likely shows, or the one asked for or restricted to; "any" and Off
+        // ask for similarity alone.
+        var colourBoost = !request.IsAnyCategory && use != PredictedCategoryUse.Off ? trained.Colour?.BoostFor(vector) ?? 0f : 0f;
+        var steering = new PhotoSteering(head, probabilities, boost, categoryFixed: !steer || restrict, trained.Colour, colourProbabilities, colourBoost);
+        Func<Product, float>? bonus = steering.IsActive ? steering.Bonus : null;
 
         if (!filtered && !restrict)
         {
             // One scan serves both the no-good-match check and the ranking (the hot path).
-            var candidates = catalog.Nearest(query, boost > 0 ? BoostedRanking.CandidateCount(request.K) : request.K);
+            var candidates = catalog.Nearest(query, steering.IsActive ? steering.CandidateCount(request.K) : request.K);
             var nearest = candidates.Count > 0 ? candidates[0].Similarity : 0f;
             return applyNoMatch && nearest < trained.NoMatchThreshold
-                ? new PhotoSearchResult([], prediction, true, nearest)
-                : new PhotoSearchResult(catalog.FromCandidates(candidates, request.K, Bonus, boost), prediction, false, nearest);
+                ? new PhotoSearchResult([], prediction, true, nearest) { Colour = colour }
+                : new PhotoSearchResult(catalog.FromCandidates(candidates, request.K, bonus), prediction, false, nearest) { Colour = colour };
         }
 
         var bestSimilarity = catalog.BestSimilarity(query);
         if (applyNoMatch && bestSimilarity < trained.NoMatchThreshold)
         {
-            return new PhotoSearchResult([], prediction, true, bestSimilarity);
+            return new PhotoSearchResult([], prediction, true, bestSimilarity) { Colour = colour };
         }
 
-        var hits = restrict
-            ? catalog.Search(query, request, restrictToCategory: prediction.Category)
-            : catalog.Search(query, request, categoryBonus: boost > 0 ? Bonus : null, boost: boost);
-        return new PhotoSearchResult(hits, prediction, false, bestSimilarity);
+        var hits = catalog.Search(query, request, bonus: bonus, candidates: steering.CandidateCount(request.K), restrictToCategory: restrict ? prediction.Category : null);
+        return new PhotoSearchResult(hits, prediction, false, bestSimilarity) { Colour = colour };
     }
 }

@@ -1,3 +1,4 @@
+using Lookbook.Learning;
 using Lookbook.Learning.Localization;
 
 namespace Lookbook.Search;
@@ -16,4 +17,7 @@ public sealed record PhotoSearchResult(IReadOnlyList<SearchHit> Hits, CategoryPr
 
     /// <summary>Index into <see cref="Items"/> of the item searched (null: the whole photo, or the shopper's own crop).</summary>
     public int? SearchedItem { get; init; }
+
+    /// <summary>The colour the photo most likely shows (null without a colour head); show it only when <see cref="ColourPrediction.IsConfident"/>.</summary>
+    public ColourPrediction? Colour { get; init; }
 }

@@ -10,3 +10,6 @@ public sealed class ProductNotFoundException(string productId)
 {
     public string ProductId { get; } = productId;
 }
+
+/// <summary>An attribute filter no product could pass: an attribute no product has, or a value none has. Says what there is.</summary>
+public sealed class UnknownAttributeException(string message) : ArgumentException(message);

@@ -34,8 +34,26 @@ public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnl
 
     internal bool Accepts(Product product) =>
         (CategoryFilter is null || string.Equals(product.Category, CategoryFilter, StringComparison.OrdinalIgnoreCase))
-        && (Attributes is null || Attributes.All(a =>
-            product.Attributes.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.OrdinalIgnoreCase)));
+        && (Attributes is null || Attributes.All(a => string.Equals(ValueOf(product, a.Key), a.Value, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>A product's value of an attribute, its name matched case-insensitively (as a filter names it); null when it has none.</summary>
+    internal static string? ValueOf(Product product, string attribute)
+    {
+        if (product.Attributes.TryGetValue(attribute, out var exact))
+        {
+            return exact;
+        }
+
+        foreach (var (key, value) in product.Attributes)
+        {
+            if (string.Equals(key, attribute, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>A product found by similarity.</summary>

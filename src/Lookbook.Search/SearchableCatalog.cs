@@ -16,6 +16,7 @@ namespace Lookbook.Search;
 public sealed class SearchableCatalog : IDisposable
 {
     private readonly Dictionary<string, Product> _products;
+    private readonly Lazy<Dictionary<string, SortedSet<string>>> _attributeValues;
     private readonly IVectorIndex _index;
     private readonly SharedIndex _owner;
     private int _disposed;
@@ -37,6 +38,7 @@ public sealed class SearchableCatalog : IDisposable
         IEnumerable<Product> products, SharedIndex owner, bool isApproximate, TrainedHead? head, EmbeddingProfile? profile, long revision)
     {
         _products = products.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        _attributeValues = new(AttributeValues); // built by the first filtered search, not by every catch-up
         _owner = owner;
         _index = owner.Index;
         IsApproximate = isApproximate;
@@ -81,20 +83,22 @@ public sealed class SearchableCatalog : IDisposable
         new(products, _owner.AddReference(), IsApproximate, Head, Profile, revision);
 
     /// <summary>
-    /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With
-    /// <paramref name="categoryBonus"/> (e.g. the predicted probability of each category) and a positive
-    /// <paramref name="boost"/>, ranking adds boost × bonus(product's category); see <see cref="BoostedRanking"/>.
+    /// Products most similar to <paramref name="query"/> (an L2-normalised vector), best first. With a
+    /// <paramref name="bonus"/> (e.g. <see cref="PhotoSteering.Bonus(Product)"/>), ranking re-scores the
+    /// <paramref name="candidates"/> nearest by similarity + bonus(product); see <see cref="BoostedRanking"/>.
+    /// Throws <see cref="UnknownAttributeException"/> when an attribute filter names what no product has.
     /// </summary>
     public IReadOnlyList<SearchHit> Search(
         ReadOnlySpan<float> query,
         SearchRequest request,
         string? excludeId = null,
-        Func<string, float>? categoryBonus = null,
-        float boost = 0,
+        Func<Product, float>? bonus = null,
+        int? candidates = null,
         string? restrictToCategory = null,
         Func<Product, bool>? where = null)
     {
         request.Validate();
+        EnsureKnownAttributes(request);
         var filterless = request.CategoryFilter is null && request.Attributes is null && excludeId is null && restrictToCategory is null && where is null
             && _products.Count == _index.Count;
         // Keys without a product (an index updated in place for a newer catalog) never qualify.
@@ -103,10 +107,32 @@ public sealed class SearchableCatalog : IDisposable
             : id => _products.TryGetValue(id, out var p) && id != excludeId && request.Accepts(p)
                 && (restrictToCategory is null || string.Equals(p.Category, restrictToCategory, StringComparison.Ordinal))
                 && (where is null || where(p));
-        var hits = categoryBonus is null
+        var hits = bonus is null
             ? _index.Search(query, request.K, filter)
-            : BoostedRanking.Rank(_index, query, request.K, CategoryBonus(categoryBonus), boost, filter);
+            : BoostedRanking.Rank(_index, query, request.K, ByProduct(bonus), 1f, filter, candidates);
         return ToHits(hits);
+    }
+
+    /// <summary>
+    /// Throws <see cref="UnknownAttributeException"/> when an attribute filter could match nothing because no product has
+    /// that attribute or that value (a misspelling would otherwise look like an empty answer); names match case-insensitively.
+    /// </summary>
+    public void EnsureKnownAttributes(SearchRequest request)
+    {
+        foreach (var (attribute, value) in request.Attributes ?? new Dictionary<string, string>())
+        {
+            if (!_attributeValues.Value.TryGetValue(attribute, out var values))
+            {
+                throw new UnknownAttributeException(_attributeValues.Value.Count == 0
+                    ? $"No product in this catalog has attributes; '{attribute}' cannot filter it."
+                    : $"No product has the attribute '{attribute}'. Attributes in this catalog: {Listed(_attributeValues.Value.Keys)}.");
+            }
+
+            if (!values.Contains(value))
+            {
+                throw new UnknownAttributeException($"No product has {attribute} '{value}'. Values in this catalog: {Listed(values)}.");
+            }
+        }
     }
 
     /// <summary>The <paramref name="n"/> nearest products, unfiltered, best first.</summary>
@@ -114,22 +140,50 @@ public sealed class SearchableCatalog : IDisposable
         _index.Search(query, n, _products.Count == _index.Count ? null : _products.ContainsKey);
 
     /// <summary>
-    /// Results from candidates already found by <see cref="Nearest"/>: the first k, or, with a positive
-    /// <paramref name="boost"/>, the best k after re-scoring by category bonus (see <see cref="BoostedRanking"/>).
+    /// Results from candidates already found by <see cref="Nearest"/>: the first k, or, with a <paramref name="bonus"/>,
+    /// the best k after re-scoring by similarity + bonus(product) (see <see cref="BoostedRanking"/>).
     /// </summary>
-    public IReadOnlyList<SearchHit> FromCandidates(IReadOnlyList<VectorHit> candidates, int k, Func<string, float>? categoryBonus = null, float boost = 0)
+    public IReadOnlyList<SearchHit> FromCandidates(IReadOnlyList<VectorHit> candidates, int k, Func<Product, float>? bonus = null)
     {
-        var ranked = categoryBonus is null || boost <= 0
+        var ranked = bonus is null
             ? candidates.Take(k)
-            : BoostedRanking.Rescore(candidates, k, CategoryBonus(categoryBonus), boost);
+            : BoostedRanking.Rescore(candidates, k, ByProduct(bonus), 1f);
         return ToHits(ranked);
     }
 
     /// <summary>The similarity of the single nearest product, ignoring every filter (0 for an empty catalog).</summary>
     public float BestSimilarity(ReadOnlySpan<float> query) => Nearest(query, 1) is [var best] ? best.Similarity : 0f;
 
-    private Func<string, float> CategoryBonus(Func<string, float> ofCategory) =>
-        id => _products.TryGetValue(id, out var product) ? ofCategory(product.Category) : 0f;
+    private Func<string, float> ByProduct(Func<Product, float> bonus) =>
+        id => _products.TryGetValue(id, out var product) ? bonus(product) : 0f;
+
+    private Dictionary<string, SortedSet<string>> AttributeValues()
+    {
+        var values = new Dictionary<string, SortedSet<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var product in _products.Values)
+        {
+            foreach (var (attribute, value) in product.Attributes)
+            {
+                if (!values.TryGetValue(attribute, out var set))
+                {
+                    values[attribute] = set = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+
+                set.Add(value);
+            }
+        }
+
+        return values;
+    }
+
+    // At most this many values named in an error: a free-text attribute can have thousands.
+    private const int ListedValues = 40;
+
+    private static string Listed(IEnumerable<string> values)
+    {
+        var ordered = values.Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return string.Join(", ", ordered.Take(ListedValues)) + (ordered.Count > ListedValues ? $" and {ordered.Count - ListedValues} more" : "");
+    }
 
     private List<SearchHit> ToHits(IEnumerable<VectorHit> hits) =>
         [.. hits.Where(hit => _products.ContainsKey(hit.Key)).Select(hit => new SearchHit(_products[hit.Key], hit.Similarity))];

@@ -71,6 +71,7 @@ public sealed class SearchApiTests : IDisposable
         Assert.Equal("Sneaker", body.GetProperty("prediction").GetProperty("category").GetString());
         Assert.InRange(body.GetProperty("prediction").GetProperty("confidence").GetDouble(), 0.3, 1.0);
         Assert.False(body.GetProperty("noGoodMatch").GetBoolean());
+        Assert.False(body.TryGetProperty("colour", out _)); // Fashion-MNIST has no colours to learn
     }
 
     [Fact]
@@ -104,8 +105,17 @@ public sealed class SearchApiTests : IDisposable
         Assert.Equal(10, results.Count);
         Assert.All(results, r => Assert.Equal("Bag", r.GetProperty("product").GetProperty("category").GetString()));
 
-        var none = await _client.PostAsync("/api/search?attr=dataset:kaggle", ApiTestHelpers.Photo(Sneaker));
-        Assert.Equal(0, (await none.Json()).GetProperty("results").GetArrayLength());
+        // An attribute's name matches whatever its case; a value no product has is a problem naming the values there are.
+        var anyCase = await _client.PostAsync("/api/search?k=3&attr=DataSet:Fashion-MNIST", ApiTestHelpers.Photo(Sneaker));
+        Assert.Equal(3, (await anyCase.Json()).GetProperty("results").GetArrayLength());
+        var misspelt = await _client.PostAsync("/api/search?attr=dataset:kaggle", ApiTestHelpers.Photo(Sneaker));
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        var problem = await misspelt.Json();
+        Assert.Equal("Unknown attribute filter", problem.GetProperty("title").GetString());
+        Assert.Equal("No product has dataset 'kaggle'. Values in this catalog: fashion-mnist.", problem.GetProperty("detail").GetString());
+        var unknown = await _client.PostAsync("/api/search?attr=colour:red", ApiTestHelpers.Photo(Sneaker));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.StartsWith("No product has the attribute 'colour'. Attributes in this catalog: ", (await unknown.Json()).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -29,6 +29,34 @@ public sealed class CliLearningTests
     }
 
     [Fact]
+    public async Task A_catalog_with_colours_gets_a_colour_head_that_names_a_photos_colour_and_is_evaluated()
+    {
+        using var temp = new TempDirectory();
+        var csv = ColourCatalog.Write(temp.File("shop"), perKindAndColour: 9);
+        var db = temp.File("catalog.db");
+        Assert.Equal(ExitCodes.Success, (await CliRun.RunAsync("import", "csv", csv, "--db", db)).ExitCode);
+
+        var train = await CliRun.RunAsync("train", "--augment", "0", "--shopper-views", "1", "--no-product", "0", "--projection-epochs", "0", "--epochs", "40", "--db", db);
+        Assert.True(train.ExitCode == ExitCodes.Success, train.ToString());
+        Assert.Contains("Colour head on baseColour: 4 colours", train.Output);
+        Assert.Contains("Search steers by colour with weight", train.Output);
+
+        var photo = temp.Write("black-t-shirt.jpg", ColourCatalog.Photo("Tshirts", "Black", 4244));
+        var search = await CliRun.RunAsync("search", photo, "--db", db);
+        Assert.Contains("The photo looks like: Black Tshirts (", search.Output);
+        var json = await CliRun.RunAsync("search", photo, "--json", "--db", db);
+        Assert.Equal("Black", json.Json.GetProperty("colour").GetProperty("name").GetString());
+
+        var evaluate = await CliRun.RunAsync("evaluate", "--shopper-photos", "0", "--unrelated", "0", "--db", db);
+        Assert.True(evaluate.ExitCode == ExitCodes.Success, evaluate.ToString());
+        Assert.Matches(@"By baseColour: precision@10 [\d.]+, mAP@10 [\d.]+; predicted right [\d.]+ %", evaluate.Output);
+
+        var without = await CliRun.RunAsync("train", "--augment", "0", "--shopper-views", "0", "--no-product", "0", "--projection-epochs", "0", "--epochs", "5", "--colour-attribute", "", "--json", "--db", db);
+        Assert.True(without.ExitCode == ExitCodes.Success, without.ToString());
+        Assert.False(without.Json.TryGetProperty("colour", out _)); // an empty attribute: no colour head
+    }
+
+    [Fact]
     public async Task Training_a_catalog_of_one_category_explains_why_it_cannot()
     {
         using var temp = new TempDirectory();

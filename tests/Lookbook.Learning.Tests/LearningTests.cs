@@ -62,6 +62,13 @@ public sealed class LearningTests(TrainedCatalogFixture catalog)
     }
 
     [Fact]
+    public void A_catalog_without_colours_trains_no_colour_head()
+    {
+        Assert.Null(catalog.Head.Colour); // Fashion-MNIST products have no baseColour
+        Assert.Null(TrainedHead.Load(catalog.Database.Files.Head)!.Colour);
+    }
+
+    [Fact]
     public void The_no_good_match_threshold_is_calibrated_on_shopper_photos_and_measured_on_images_of_no_product()
     {
         var m = catalog.Head.Metrics;

@@ -35,6 +35,25 @@ public sealed class CatalogSnapshotTests
     }
 
     [Fact]
+    public void Attribute_names_match_whatever_their_case()
+    {
+        var hits = Build().Search([1f, 0f], new SearchRequest(10, Attributes: new Dictionary<string, string> { ["COLOUR"] = "blue" }));
+        Assert.Equal(["d2"], hits.Select(h => h.Product.Id));
+    }
+
+    [Theory]
+    [InlineData("color", "Red", "No product has the attribute 'color'. Attributes in this catalog: colour.")]
+    [InlineData("colour", "Rd", "No product has colour 'Rd'. Values in this catalog: Blue, Red.")]
+    public void A_filter_no_product_could_pass_is_an_error_naming_what_there_is(string attribute, string value, string message)
+    {
+        var request = new SearchRequest(10, Attributes: new Dictionary<string, string> { [attribute] = value });
+
+        var error = Assert.Throws<UnknownAttributeException>(() => Build().Search([1f, 0f], request));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
     public void Excluded_id_is_left_out()
     {
         var hits = Build().Search([1f, 0f], new SearchRequest(2), excludeId: "d1");

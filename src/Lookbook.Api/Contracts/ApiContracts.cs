@@ -26,6 +26,10 @@ public sealed record SearchResult(int Rank, double Similarity, ProductCard Produ
 /// <param name="Confidence">Its probability, 0..1.</param>
 public sealed record PredictionResponse(string Category, double Confidence);
 
+/// <summary>The colour the trained colour head sees in the photo ("looks like: Black Tshirts").</summary>
+/// <param name="Confidence">Its probability, 0..1; only predictions confident enough to be right about 80% of the time are given.</param>
+public sealed record ColourResponse(string Name, double Confidence);
+
 /// <summary>The answer to a search.</summary>
 /// <param name="Prediction">What the photo shows, when a classification head is trained.</param>
 /// <param name="NoGoodMatch">True when even the best product is a poor match; results are then empty.</param>
@@ -33,6 +37,7 @@ public sealed record PredictionResponse(string Category, double Confidence);
 /// <param name="TookMs">Server time spent, in milliseconds.</param>
 /// <param name="Items">The garments found on the photo, best first (empty when none was found or the catalog has no localization); search another with item=index.</param>
 /// <param name="SearchedItem">Index into Items of the one searched; null when the whole photo (or the given crop) was searched.</param>
+/// <param name="Colour">The photo's colour when a colour head is trained and sure enough; otherwise null.</param>
 public sealed record SearchResponse(
     IReadOnlyList<SearchResult> Results,
     PredictionResponse? Prediction,
@@ -40,7 +45,8 @@ public sealed record SearchResponse(
     string Model,
     double TookMs,
     IReadOnlyList<DetectedItemResponse>? Items = null,
-    int? SearchedItem = null);
+    int? SearchedItem = null,
+    ColourResponse? Colour = null);
 
 /// <summary>A garment found on the photo.</summary>
 /// <param name="Index">Pass as item= to search this one.</param>

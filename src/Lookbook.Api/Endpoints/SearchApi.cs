@@ -3,6 +3,7 @@ using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
 using Lookbook.Catalog;
 using Lookbook.Catalog.Storage;
+using Lookbook.Learning;
 using Lookbook.Personalization;
 using Lookbook.Search;
 using Lookbook.Vision.Images;
@@ -82,7 +83,7 @@ public static class SearchApi
         // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
         var shopperId = request.HttpContext.CurrentShopper(shoppers);
         var result = await search.SearchAsync(photo.Bytes, searchRequest, region, shopperId, cancellationToken);
-        return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch) with
+        return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch, result.Colour) with
         {
             Items = [.. result.Items.Select((found, i) => new DetectedItemResponse(i,
                 new BoxResponse(Math.Round(found.Box.X, 4), Math.Round(found.Box.Y, 4), Math.Round(found.Box.Width, 4), Math.Round(found.Box.Height, 4)),
@@ -115,8 +116,9 @@ public static class SearchApi
     }
 
     internal static SearchResponse ToResponse(
-        IReadOnlyList<SearchHit> hits, string model, Stopwatch clock, CategoryPrediction? prediction = null, bool noGoodMatch = false) =>
+        IReadOnlyList<SearchHit> hits, string model, Stopwatch clock, CategoryPrediction? prediction = null, bool noGoodMatch = false, ColourPrediction? colour = null) =>
         new(hits.Select((h, i) => new SearchResult(i + 1, Math.Round(h.Similarity, 4), ProductLinks.Card(h.Product))).ToList(),
             prediction is null ? null : new PredictionResponse(prediction.Category, Math.Round(prediction.Confidence, 4)),
-            noGoodMatch, model, Math.Round(clock.Elapsed.TotalMilliseconds, 2));
+            noGoodMatch, model, Math.Round(clock.Elapsed.TotalMilliseconds, 2),
+            Colour: colour is { IsConfident: true } ? new ColourResponse(colour.Colour, Math.Round(colour.Confidence, 4)) : null); // an unsure colour is not worth saying
 }

@@ -218,7 +218,7 @@ async function search() {
     const form = new FormData();
     form.append("image", state.file, state.file.name || "photo");
     const result = await api(`/api/search?${params}`, { method: "POST", body: form });
-    showPrediction(result.prediction);
+    showPrediction(result.prediction, result.colour);
     showItems(result.items || [], result.searchedItem);
     const list = $("results");
     list.replaceChildren(...result.results.map((r) => card(r.product, r.similarity)));
@@ -242,12 +242,15 @@ async function search() {
   }
 }
 
-function showPrediction(prediction) {
+// The colour comes only when the server is sure enough of it ("looks like: Black Tshirts").
+function showPrediction(prediction, colour) {
   const line = $("prediction");
   line.hidden = !prediction;
   if (!prediction) return;
-  line.replaceChildren("This looks like ", Object.assign(document.createElement("strong"), { textContent: prediction.category }),
-    ` (${Math.round(prediction.confidence * 100)}% sure)`);
+  const percent = (p) => `${Math.round(p * 100)}%`;
+  line.replaceChildren("This looks like ",
+    Object.assign(document.createElement("strong"), { textContent: colour ? `${colour.name} ${prediction.category}` : prediction.category }),
+    colour ? ` (${percent(prediction.confidence)} sure of the kind, ${percent(colour.confidence)} of the colour)` : ` (${percent(prediction.confidence)} sure)`);
 }
 
 // The garments found on the photo: a box over each, and a button per item that searches it (shop the look).

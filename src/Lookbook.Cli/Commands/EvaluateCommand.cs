@@ -142,7 +142,10 @@ internal static class EvaluateCommand
         context.Out.Write(retrieval);
         foreach (var f in e.Facets)
         {
-            context.Out.MarkupLine($"By {Markup.Escape(f.Attribute)}: precision@10 [bold]{f.PrecisionAtK:F4}[/], mAP@10 {f.MapAtK:F4}");
+            var predicted = e.ColourPrediction is { } colour && colour.Attribute == f.Attribute
+                ? $"; predicted right [bold]{colour.Accuracy:P1}[/], shown for {colour.ShownShare:P1} (right {colour.ShownAccuracy:P1} of those)"
+                : "";
+            context.Out.MarkupLine($"By {Markup.Escape(f.Attribute)}: precision@10 [bold]{f.PrecisionAtK:F4}[/], mAP@10 {f.MapAtK:F4}{predicted}");
         }
 
         if (e.ShopperPhotos is { } shopper)

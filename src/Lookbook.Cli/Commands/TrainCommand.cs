@@ -32,10 +32,15 @@ internal static class TrainCommand
             Description = "Most passes when learning the shopper-photo projection from the shopper views (early stopping usually ends sooner); 0 learns none.",
             DefaultValueFactory = _ => new ProjectionOptions().MaxEpochs,
         };
+        var colourAttribute = new Option<string>("--colour-attribute")
+        {
+            Description = "Product attribute the colour head learns, to steer results to the photo's colour and name it (\"looks like: Black Tshirts\"); an empty value learns none.",
+            DefaultValueFactory = _ => "baseColour",
+        };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("train", "Train fully connected layers on the frozen ResNet features to classify products; search then uses them.")
         {
-            copies, validation, hidden, epochs, dropout, seed, shopperViews, noProduct, projectionEpochs, json,
+            copies, validation, hidden, epochs, dropout, seed, shopperViews, noProduct, projectionEpochs, colourAttribute, json,
         };
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
@@ -45,7 +50,8 @@ internal static class TrainCommand
                 Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)),
                 ShopperViews: result.GetValue(shopperViews),
                 NoProductExamples: result.GetValue(noProduct),
-                Projection: new ProjectionOptions(MaxEpochs: result.GetValue(projectionEpochs), Seed: result.GetValue(seed)));
+                Projection: new ProjectionOptions(MaxEpochs: result.GetValue(projectionEpochs), Seed: result.GetValue(seed)),
+                ColourAttribute: result.GetValue(colourAttribute));
             var asJson = result.GetValue(json);
             var progress = StatusLines.For(context, asJson);
             var trained = await context.Get<HeadTrainer>().TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
@@ -60,6 +66,7 @@ internal static class TrainCommand
                     trained.NoMatchThreshold,
                     trained.CategoryBoost,
                     metrics = m,
+                    colour = trained.Colour is { } c ? new { c.Attribute, c.Colours, c.Boost, c.ConfidenceThreshold, c.Metrics } : null,
                 });
                 return ExitCodes.Success;
             }
@@ -82,9 +89,32 @@ internal static class TrainCommand
                 ? $"Localization: {cells:P1} of feature-map cells told right on held-out shopper photos, their product found (IoU ≥ 0.5) in {m.LocalizationHitRate:P1}; a small garment is cropped and searched on its own."
                 : "No localization (the feature map is too coarse at this input size; 224 px has one): photos are searched whole.");
             context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}, category boost {trained.CategoryBoost:0.###}.");
+            PrintColour(context, trained.Colour);
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void PrintColour(CliContext context, ColourHead? colour)
+    {
+        if (colour?.Metrics is not { } m)
+        {
+            context.Out.MarkupLine("No colour head (no colour attribute with two or more colours of enough products).");
+            return;
+        }
+
+        context.Out.MarkupLine($"Colour head on {Markup.Escape(colour.Attribute)}: {m.Colours} colours, {m.TrainingExamples:N0} examples, best epoch {m.BestEpoch}; " +
+            $"held-out products' colour predicted right: catalog shots [bold]{m.Accuracy:P1}[/]{(m.ShopperPhotoAccuracy is { } shopper ? $", shopper photos {shopper:P1}" : "")}" +
+            $"{(m.ShotAccuracy is { } shots ? $"; catalog shot or shopper photo told apart {shots:P1}" : "")}.");
+        context.Out.MarkupLine("Colour weights on validation (precision@10 of held-out catalog shots; exact-product MRR@10 of shopper photos):");
+        foreach (var b in m.Boosts)
+        {
+            context.Out.MarkupLine($"  {b.Boost,-5:0.##} category {b.CategoryPrecisionAt10:F3}  colour {b.ColourPrecisionAt10:F3}  MRR@10 {b.ShopperMrrAt10:F3}");
+        }
+
+        context.Out.MarkupLine($"Search steers by colour with weight [bold]{colour.Boost:0.##}[/]; " + (colour.ConfidenceThreshold is { } t
+            ? $"a photo's colour is named from {t:P0} confidence ({m.ConfidentShare:P1} of validation photos, right {m.ConfidentAccuracy:P1} of the time)."
+            : "a photo's colour is never named (no confidence was right often enough)."));
     }
 }

@@ -12,7 +12,10 @@ internal static class SearchResultView
 
     public sealed record JsonPrediction(string Category, double Confidence);
 
-    public sealed record JsonResults(string Query, int K, string? Category, JsonPrediction? Prediction, bool? NoGoodMatch, string Model, IReadOnlyList<JsonHit> Results)
+    public sealed record JsonColour(string Name, double Confidence);
+
+    public sealed record JsonResults(
+        string Query, int K, string? Category, JsonPrediction? Prediction, bool? NoGoodMatch, string Model, IReadOnlyList<JsonHit> Results, JsonColour? Colour = null)
     {
         public IReadOnlyList<JsonItem>? Items { get; init; }
 
@@ -22,6 +25,7 @@ internal static class SearchResultView
     /// <summary>A garment found on the photo: its box in fractions of the photo, and what the head thinks it is.</summary>
     public sealed record JsonItem(int Index, double X, double Y, double Width, double Height, string? Category, double Confidence);
 
+
     public static void Write(CliContext context, string query, SearchRequest request, string model, IReadOnlyList<SearchHit> hits, bool json, PhotoSearchResult? photo = null)
     {
         if (json)
@@ -30,12 +34,14 @@ internal static class SearchResultView
                 query, request.K, request.Category,
                 photo?.Prediction is { } p ? new JsonPrediction(p.Category, Math.Round(p.Confidence, 4)) : null,
                 photo?.NoGoodMatch, model,
-                hits.Select((h, i) => new JsonHit(i + 1, h.Product.Id, h.Product.Title, h.Product.Category, Math.Round(h.Similarity, 4), h.Product.Attributes)).ToList())
+                hits.Select((h, i) => new JsonHit(i + 1, h.Product.Id, h.Product.Title, h.Product.Category, Math.Round(h.Similarity, 4), h.Product.Attributes)).ToList(),
+                photo?.Colour is { IsConfident: true } c ? new JsonColour(c.Colour, Math.Round(c.Confidence, 4)) : null)
             {
                 Items = photo is null ? null : [.. photo.Items.Select((f, i) => new JsonItem(i, Math.Round(f.Box.X, 4), Math.Round(f.Box.Y, 4),
                     Math.Round(f.Box.Width, 4), Math.Round(f.Box.Height, 4), f.Category, Math.Round(f.Confidence, 4)))],
                 SearchedItem = photo?.SearchedItem,
             });
+
             return;
         }
 
@@ -52,7 +58,10 @@ internal static class SearchResultView
 
         if (photo?.Prediction is { } prediction)
         {
-            context.Out.MarkupLine($"The photo looks like: [bold]{Markup.Escape(prediction.Category)}[/] ({prediction.Confidence:P0} confident)");
+            // The colour only when the colour head is sure enough (calibrated to be right about 80% of the time).
+            context.Out.MarkupLine(photo.Colour is { IsConfident: true } colour
+                ? $"The photo looks like: [bold]{Markup.Escape(colour.Colour)} {Markup.Escape(prediction.Category)}[/] ({prediction.Confidence:P0} confident; colour {colour.Confidence:P0})"
+                : $"The photo looks like: [bold]{Markup.Escape(prediction.Category)}[/] ({prediction.Confidence:P0} confident)");
         }
 
         if (photo?.NoGoodMatch == true)

@@ -1,0 +1,135 @@
+using Lookbook.Index;
+
+namespace Lookbook.Learning;
+
+public sealed partial class HeadTrainer
+{
+    // Units of the catalog-shot-or-shopper-photo classifier's hidden layer: the two kinds are easy to tell apart.
+    private const int ShotsHiddenSize = 64;
+
+    /// <summary>
+    /// The colour head, when the catalog's products have a colour: learned from the training products' catalog shots,
+    /// their augmented copies and their shopper photos (without those it named the colour of a shopper photo right 9% of
+    /// the time, with them 44%), with the classifier that tells catalog-like shots from shopper photos; its weight in
+    /// ranking and the confidence from which a prediction is shown are chosen on the held-out products. Null when the
+    /// attribute is not asked for or fewer than two colours have enough products.
+    /// </summary>
+    private ColourHead? TrainColourHead(
+        string? attribute,
+        DatasetSplit split,
+        IReadOnlyList<(float[] Vector, string ProductId, bool ShopperPhoto)> productViews,
+        MlpHead head,
+        Func<float[], float[]> map,
+        float categoryBoost,
+        ShopperValidation shopper,
+        TrainingOptions options,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(attribute) || split.Validation.Count == 0)
+        {
+            return null;
+        }
+
+        var colourOf = database.ReadAllProducts(cancellationToken)
+            .ToDictionary(p => p.Id, p => p.Attributes.GetValueOrDefault(attribute), StringComparer.Ordinal);
+        string? ColourOf(string productId) => colourOf.GetValueOrDefault(productId);
+        var colours = ColourHeadTrainer.Colours(split.Train.Select(i => ColourOf(i.ProductId)));
+        if (colours.Count == 0)
+        {
+            progress?.Report($"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products.");
+            return null;
+        }
+
+        var train = split.Train.Select(i => (i.Vector, ColourOf(i.ProductId))).Concat(productViews.Select(v => (v.Vector, ColourOf(v.ProductId)))).ToList();
+        var validation = split.Validation.Select(i => (i.Vector, ColourOf(i.ProductId))).ToList();
+        progress?.Report($"Training the colour head on {attribute}: {colours.Count} colours with {ColourHeadTrainer.MinExamples} or more training products…");
+        var result = ColourHeadTrainer.Train(colours, train, validation, options,
+            new Progress<EpochReport>(e => progress?.Report($"colour epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
+            cancellationToken);
+        var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
+        var unweighted = new ColourHead(result.Head, attribute, 0, null) { Shots = shots };
+
+        var gallery = Gallery(split, map);
+        PhotoSteering Steering(float[] vector, ColourHead colour) =>
+            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(vector));
+        var scores = ColourHeadTrainer.Boosts.Select(boost =>
+        {
+            var weighted = unweighted with { Boost = boost };
+            var (category, colour) = CatalogShotPrecision(split, gallery.Index, map, v => Steering(v, weighted), ColourOf);
+            double? mrr = shopper.Queries.Count == 0 ? null : shopper.MrrAt10(map, v => Steering(v, weighted), ColourOf);
+            progress?.Report($"colour weight {boost:0.##}: category precision@10 {category:F3}, colour precision@10 {colour:F3}{(mrr is { } m ? $", shopper-photo MRR@10 {m:F3}" : "")}");
+            return new ColourBoostScore(boost, category, colour, mrr);
+        }).ToList();
+        var chosen = ColourHeadTrainer.ChooseBoost(scores);
+
+        // Shown only when right often enough on what shoppers send: catalog-like shots and phone photos of products training never saw.
+        var catalogShots = split.Validation.Select(i => (Prediction: unweighted.Predict(i.Vector), Truth: ColourOf(i.ProductId))).ToList();
+        var shopperPhotos = shopper.Queries.Select((id, q) => (Prediction: unweighted.Predict(shopper.Vectors[q]), Truth: ColourOf(id))).ToList();
+        var predictions = catalogShots.Concat(shopperPhotos).Where(p => p.Truth is not null).Select(p => (p.Prediction.Confidence, Right: p.Prediction.Colour == p.Truth)).ToList();
+        var threshold = ColourHeadTrainer.CalibrateConfidence(predictions);
+        var shown = predictions.Where(p => threshold is { } t && p.Confidence >= t).ToList();
+        static double Accuracy(IEnumerable<(ColourPrediction Prediction, string? Truth)> photos) =>
+            photos.Where(p => p.Truth is not null).Select(p => p.Prediction.Colour == p.Truth ? 1.0 : 0.0).DefaultIfEmpty().Average();
+
+        return unweighted with
+        {
+            Boost = chosen,
+            ConfidenceThreshold = threshold,
+            Metrics = new ColourMetrics(
+                colours.Count,
+                train.Count(t => t.Item2 is { } c && colours.Contains(c)),
+                result.BestEpoch,
+                Accuracy(catalogShots),
+                shopperPhotos.Count == 0 ? null : Accuracy(shopperPhotos),
+                shotAccuracy,
+                predictions.Count == 0 ? 0 : shown.Count / (double)predictions.Count,
+                shown.Count == 0 ? 0 : shown.Count(p => p.Right) / (double)shown.Count,
+                scores),
+        };
+    }
+
+    /// <summary>
+    /// Catalog-like shot or shopper photo (<see cref="ColourHead.Shots"/>): learned from the training products' catalog shots
+    /// and augmented copies against their shopper photos, checked on the held-out ones. None without shopper photos.
+    /// </summary>
+    private static (MlpHead? Shots, double? Accuracy) TrainShots(
+        DatasetSplit split, IReadOnlyList<(float[] Vector, string ProductId, bool ShopperPhoto)> productViews, ShopperValidation shopper,
+        TrainingOptions options, CancellationToken cancellationToken)
+    {
+        if (!productViews.Any(v => v.ShopperPhoto) || shopper.Queries.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var train = split.Train.Select(i => (i.Vector, Label: 0)).Concat(productViews.Select(v => (v.Vector, Label: v.ShopperPhoto ? 1 : 0))).ToList();
+        var validation = split.Validation.Select(i => (i.Vector, Label: 0)).Concat(shopper.Vectors.Select(v => (Vector: v, Label: 1))).ToList();
+        var result = MlpTrainer.Train([ColourHead.CatalogShotClass, ColourHead.ShopperPhotoClass],
+            [.. train.Select(t => t.Vector)], [.. train.Select(t => t.Label)], [.. validation.Select(v => v.Vector)], [.. validation.Select(v => v.Label)],
+            options with { HiddenSize = ShotsHiddenSize }, cancellationToken: cancellationToken);
+        return (result.Head, MlpTrainer.Evaluate(result.Head, [.. validation.Select(v => v.Vector)], [.. validation.Select(v => v.Label)]).Accuracy);
+    }
+
+    /// <summary>
+    /// Category and colour precision@10 of held-out products' catalog shots searched against the training products, steered
+    /// as served (products without a colour are left out of the colour's mean).
+    /// </summary>
+    private static (double Category, double Colour) CatalogShotPrecision(
+        DatasetSplit split, ExactVectorIndex gallery, Func<float[], float[]> map, Func<float[], PhotoSteering> steering, Func<string, string?> colourOf)
+    {
+        var categoryOf = split.Train.ToDictionary(i => i.ProductId, i => i.Category, StringComparer.Ordinal);
+        var results = new (double Category, double? Colour)[split.Validation.Count];
+        Parallel.For(0, split.Validation.Count, q =>
+        {
+            var query = split.Validation[q];
+            var steer = steering(query.Vector);
+            var hits = steer.IsActive
+                ? BoostedRanking.Rank(gallery, map(query.Vector), 10, id => steer.Bonus(categoryOf[id], colourOf(id)), 1f, candidates: steer.CandidateCount(10))
+                : gallery.Search(map(query.Vector), 10);
+            var colour = colourOf(query.ProductId);
+            results[q] = (hits.Count(h => categoryOf[h.Key] == query.Category) / 10.0,
+                colour is null ? null : hits.Count(h => colourOf(h.Key) == colour) / 10.0);
+        });
+        return (results.Average(r => r.Category), results.Where(r => r.Colour is not null).Select(r => r.Colour!.Value).DefaultIfEmpty().Average());
+    }
+}
