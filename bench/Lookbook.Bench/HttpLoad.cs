@@ -45,6 +45,8 @@ internal static class HttpLoad
             {
                 ("28x28 PNG", File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(BenchEnvironment.FindSample())!, "queries", "sneaker.png")), "image/png"),
                 ("1000x1500 JPEG", ProductPhoto(1000, 1500), "image/jpeg"),
+                // A phone photo of a catalog product (medium strength): with localization, its garment is cropped and embedded again.
+                ("480x640 shopper photo", await ShopperPhotoAsync(http, cancellationToken), "image/jpeg"),
             };
 
             if (soak is { } duration)
@@ -108,6 +110,15 @@ internal static class HttpLoad
         await response.Content.ReadAsByteArrayAsync(cancellationToken);
         response.EnsureSuccessStatusCode();
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    /// <summary>A synthesised shopper's photo of the first product the server lists.</summary>
+    private static async Task<byte[]> ShopperPhotoAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var page = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/products?page=1&pageSize=1", cancellationToken);
+        var id = page.GetProperty("items")[0].GetProperty("id").GetString()!;
+        var image = await http.GetByteArrayAsync($"/api/products/{Uri.EscapeDataString(id)}/image", cancellationToken);
+        return Lookbook.Vision.Synthesis.ShopperPhotoSynthesizer.Photo(image, Lookbook.Vision.Synthesis.ShopperPhotoStrength.Medium, seed: 1);
     }
 
     /// <summary>A product-photo-sized JPEG with texture, so decoding costs what a real one would.</summary>

@@ -37,6 +37,9 @@ public sealed record EvaluationReport(
     /// <summary>Shopper-like photos of catalog products and images of no product (null when not measured).</summary>
     public ShopperPhotoReport? ShopperPhotos { get; init; }
 
+    /// <summary>The queries rotated, noisy, blurred, cropped and photographed, as served (null when not measured).</summary>
+    public TransformedQueryReport? TransformedQueries { get; init; }
+
     /// <summary>The colour head's predictions for the queries (null without a colour head or queries with colours).</summary>
     public ColourPredictionScores? ColourPrediction { get; init; }
 }

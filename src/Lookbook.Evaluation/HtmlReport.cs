@@ -98,6 +98,24 @@ public static class HtmlReport
             html.Append("</table>").Append(shopper.UnrelatedNoGoodMatchRate is { } unrelated
                 ? string.Create(CultureInfo.InvariantCulture, $"<p>Images of no product ({shopper.UnrelatedImages:N0}: textures, scenes, noise) answered “no good match”: {unrelated:P1}.</p>")
                 : "<p class=\"muted\">Images of no product: no threshold without a trained head (run lookbook train).</p>");
+            if (shopper.Outfits is { } outfits)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<p>Shop the look ({outfits.Photos:N0} photos of two products side by side, each detected item searched): both items found on {outfits.ItemsFound:P1} of the photos; {outfits.ProductRecallAt10:P1} of their products in the first ten results of one of the items.</p>");
+            }
+        }
+
+        if (report.TransformedQueries is { } changed)
+        {
+            html.Append("<h2>Changed queries</h2>")
+                .Append(CultureInfo.InvariantCulture, $"<p>{Encode(changed.Setup)}. As served: “no good match” scores 0.</p>")
+                .Append("<table><tr><th>query</th><th>queries</th><th>category precision@10</th><th>“no good match”</th></tr>");
+            foreach (var r in changed.Transforms)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Transform}</td><td>{r.Queries:N0}</td><td>{r.PrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");
+            }
+
+            html.Append("</table>");
         }
 
         var t = report.Timings;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lookbook.Catalog;
 using Lookbook.Catalog.Storage;
 using Lookbook.Learning;
+using Lookbook.Learning.Localization;
 using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
@@ -26,7 +27,16 @@ public sealed record ShopperPhotoScores(
 
 /// <summary>Shopper-like photos of catalog products, and images with no fashion item in them.</summary>
 /// <param name="UnrelatedNoGoodMatchRate">Share of unrelated images answered "no good match"; null without a trained head.</param>
-public sealed record ShopperPhotoReport(string Setup, IReadOnlyList<ShopperPhotoScores> Strengths, int UnrelatedImages, double? UnrelatedNoGoodMatchRate, double Seconds);
+public sealed record ShopperPhotoReport(string Setup, IReadOnlyList<ShopperPhotoScores> Strengths, int UnrelatedImages, double? UnrelatedNoGoodMatchRate, double Seconds)
+{
+    /// <summary>Photos of two products side by side (shop the look); null when not measured or nothing is localised.</summary>
+    public OutfitScores? Outfits { get; init; }
+}
+
+/// <summary>Shop the look: photos of two catalog products side by side (mild strength), each detected item searched in turn.</summary>
+/// <param name="ItemsFound">Share of photos on which at least two items were found.</param>
+/// <param name="ProductRecallAt10">Share of the photos' products that are among the first ten results of one of the photo's items.</param>
+public sealed record OutfitScores(int Photos, double ItemsFound, double ProductRecallAt10);
 
 /// <summary>
 /// Measures what shoppers get when they photograph a catalog product: each sampled product becomes one synthesised photo
@@ -66,7 +76,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         {
             progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos{(other ? " (other parameters)" : "")}…");
             var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, other ? Seeds.Mix(seed, i, (int)strength, 1) : Seeds.Mix(seed, i, (int)strength), other)).ToList();
-            var vectors = embedder.EmbedPhotos(photos, cancellationToken);
+            var vectors = embedder.EmbedPhotosAsServed(photos, head?.Locator, cancellationToken);
             double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
             for (var i = 0; i < images.Count; i++)
             {
@@ -88,12 +98,47 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         if (head is not null && unrelated > 0)
         {
             progress?.Report($"Searching with {unrelated:N0} images of no product…");
-            var vectors = embedder.EmbedPhotos([.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], cancellationToken);
+            var vectors = embedder.EmbedPhotosAsServed(
+                [.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], head.Locator, cancellationToken);
             unrelatedRate = vectors.Count(v => search.SearchByVector(v, new SearchRequest(K)).NoGoodMatch) / (double)unrelated;
         }
 
+        var outfits = head?.Locator is null ? null : Outfits(images.Select(x => (x.Product, x.Bytes!)).ToList(), seed, progress, cancellationToken);
         return new ShopperPhotoReport(
             $"{images.Count:N0} catalog products of {database.Path}, one synthesised shopper photo each per strength, seed {seed}; {unrelated:N0} images of no product",
-            scores, unrelated, unrelatedRate, clock.Elapsed.TotalSeconds);
+            scores, unrelated, unrelatedRate, clock.Elapsed.TotalSeconds)
+        { Outfits = outfits };
     }
+
+    /// <summary>Pairs of sampled products in one photo; every item found is searched as a shopper tapping it would.</summary>
+    private OutfitScores? Outfits(IReadOnlyList<(Product Product, byte[] Bytes)> images, int seed, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var pairs = Enumerable.Range(0, Math.Min(MaxOutfits, images.Count / 2)).Select(i => (images[2 * i], images[(2 * i) + 1])).ToList();
+        if (pairs.Count == 0)
+        {
+            return null;
+        }
+
+        progress?.Report($"Shop the look: {pairs.Count:N0} photos of two products, each item searched…");
+        int withBoth = 0, found = 0;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (left, right) = pairs[i];
+            var photo = ShopperPhotoSynthesizer.Outfit([left.Bytes, right.Bytes], ShopperPhotoStrength.Mild, Seeds.Mix(seed, i, 61));
+            var first = search.Search(photo, new SearchRequest(K, SearchRequest.AnyCategory));
+            withBoth += first.Items.Count >= 2 ? 1 : 0;
+            var seen = new HashSet<string>(first.Hits.Select(h => h.Product.Id), StringComparer.Ordinal);
+            for (var item = 1; item < first.Items.Count; item++)
+            {
+                seen.UnionWith(search.Search(photo, new SearchRequest(K, SearchRequest.AnyCategory, Item: item)).Hits.Select(h => h.Product.Id));
+            }
+
+            found += (seen.Contains(left.Product.Id) ? 1 : 0) + (seen.Contains(right.Product.Id) ? 1 : 0);
+        }
+
+        return new OutfitScores(pairs.Count, withBoth / (double)pairs.Count, found / (2.0 * pairs.Count));
+    }
+
+    private const int MaxOutfits = 100;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Lookbook.Learning.Localization;
 
 namespace Lookbook.Learning;
 
@@ -51,6 +52,15 @@ public sealed record HeadMetrics(
 
     /// <summary>Epoch the projection was kept from (null without a projection).</summary>
     public int? ProjectionEpoch { get; init; }
+
+    /// <summary>
+    /// Localization on shopper photos of held-out products: share of feature-map cells told right (garment and
+    /// background weighed equally), and share of photos whose best item's box overlaps the product's by IoU ≥ 0.5
+    /// (null: no localization learned).
+    /// </summary>
+    public double? ObjectnessBalancedAccuracy { get; init; }
+
+    public double? LocalizationHitRate { get; init; }
 }
 
 /// <summary>
@@ -81,6 +91,12 @@ public sealed record TrainedHead(
     /// <summary>Which colour a photo shows and how much that steers ranking (null: the catalog has no colours, or none was trained).</summary>
     public ColourHead? Colour { get; init; }
 
+    /// <summary>Finds garments on a photo's feature map (null: none learned; photos are searched whole).</summary>
+    public ObjectnessModel? Objectness { get; init; }
+
+    /// <summary>What searches a photo's items with this head (null without localization).</summary>
+    public PhotoLocator? Locator => Objectness is { } objectness ? new PhotoLocator(objectness, Head) : null;
+
     /// <summary>Dimension of the vectors the index holds for this head.</summary>
     public int SearchDimension => RetrievalSpace switch
     {
@@ -107,7 +123,8 @@ public sealed record TrainedHead(
             : null;
         var file = new HeadFileV1(1, [.. Head.Classes], Head.InputSize, Head.HiddenSize, Head.InputMean, Head.InputScale,
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
-            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection, colour);
+            EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection, colour,
+            Objectness is { } o ? new ObjectnessFile(o.Channels, o.Weights, o.Bias) : null);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(file, Json));
         File.Move(temporary, path, overwrite: true); // a reader never sees half a file
@@ -139,12 +156,14 @@ public sealed record TrainedHead(
         var head = new MlpHead(file.Classes, file.InputSize, file.HiddenSize, file.InputMean, file.InputScale,
             file.HiddenWeights, file.HiddenBias, file.OutputWeights, file.OutputBias);
         ShopperProjection? projection;
+        ObjectnessModel? objectness;
         ColourHead? colour;
         try
         {
             projection = file.Projection is { } p
                 ? new ShopperProjection(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
                 : null;
+            objectness = file.Objectness is { } o ? new ObjectnessModel(o.Channels, o.Weights, o.Bias) : null;
             colour = file.Colour is { } c
                 ? new ColourHead(c.Classifier.ToHead(), c.Attribute, c.Boost, c.ConfidenceThreshold) { Shots = c.Shots?.ToHead(), Metrics = c.Metrics }
                 : null;
@@ -166,7 +185,7 @@ public sealed record TrainedHead(
         }
 
         return new TrainedHead(head, file.EmbeddingFingerprint, file.RetrievalSpace, file.CategoryBoost, file.NoMatchThreshold,
-            file.Metrics, file.Options, file.TrainedAt) { Projection = projection, Colour = colour };
+            file.Metrics, file.Options, file.TrainedAt) { Projection = projection, Colour = colour, Objectness = objectness };
     }
 
     private sealed record HeadFileV1(
@@ -188,7 +207,10 @@ public sealed record TrainedHead(
         TrainingOptions Options,
         DateTimeOffset TrainedAt,
         ProjectionFile? Projection = null,
-        ColourFile? Colour = null);
+        ColourFile? Colour = null,
+        ObjectnessFile? Objectness = null);
+
+    private sealed record ObjectnessFile(int Channels, float[] Weights, float Bias);
 
     private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights, float RawWeight = 0);
 

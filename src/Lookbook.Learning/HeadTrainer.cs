@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lookbook.Catalog.Storage;
 using Lookbook.Index;
+using Lookbook.Learning.Localization;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
 using Lookbook.Vision.Synthesis;
@@ -67,6 +68,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var labelOf = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         progress?.Report($"{items.Count:N0} labelled products in {classes.Count} categories: {split.Train.Count:N0} to train, {split.Validation.Count:N0} to validate");
 
+        var localization = LocalizationTrainer.Learn(database, embedder, split, options.Seed, progress, cancellationToken);
+        var locator = localization?.Model is { } objectness ? new PhotoLocator(objectness, head: null) : null;
+
+        // Shopper photos are embedded as a live search embeds them: located, and their garment cropped when small.
+        List<float[]> AsServed(IReadOnlyList<byte[]> photos) => embedder.EmbedPhotosAsServed(photos, locator, cancellationToken);
+
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
         var productViews = new List<(float[] Vector, string ProductId, bool ShopperPhoto)>(); // augmented copies and shopper photos, for the colour head
@@ -92,7 +99,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
                 ? ShopperPhotoSynthesizer.Photo(bytes, (ShopperPhotoStrength)((jobs[i].Index + jobs[i].View) % 3), Seeds.Mix(options.Seed, jobs[i].Index, jobs[i].View, 29))
                 : null);
             var usable = Enumerable.Range(0, jobs.Count).Where(i => photos[i] is not null).ToList();
-            var embedded = embedder.EmbedPhotos([.. usable.Select(i => photos[i]!)], cancellationToken);
+            var embedded = AsServed([.. usable.Select(i => photos[i]!)]);
             trainFeatures.AddRange(embedded);
             trainLabels.AddRange(usable.Select(i => labelOf[jobs[i].Item.Category]));
             pairs.AddRange(usable.Select((job, k) => new ProjectionPair(jobs[job].Index, jobs[job].Item.Vector, embedded[k])));
@@ -106,7 +113,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             classes = [.. classes, MlpHead.NoProduct];
             var noProduct = classes.Count - 1;
             var images = Enumerable.Range(0, request.NoProductExamples).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(options.Seed, -3, i))).ToList();
-            var embedded = embedder.EmbedPhotos(images, cancellationToken);
+            var embedded = AsServed(images);
             trainFeatures.AddRange(embedded);
             trainLabels.AddRange(embedded.Select(_ => noProduct));
         }
@@ -120,7 +127,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
         var classification = ClassificationReport.From(split.Classes,
             split.Validation.Select(i => (i.Category, head.ClassifyProduct(i.Vector).Class)).ToList());
-        var shopper = ValidationShopperPhotos(items, split, options.Seed, progress, cancellationToken);
+        var shopper = ValidationShopperPhotos(items, split, options.Seed, AsServed, progress, cancellationToken);
         var candidates = new List<(RetrievalSpace Space, ShopperProjection? Projection, Func<float[], float[]> Map)>
         {
             (RetrievalSpace.Raw, null, v => v),
@@ -149,7 +156,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
         var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, boost, shopper, options, progress, cancellationToken);
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
-        var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, options.Seed, cancellationToken);
+        var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, options.Seed, AsServed);
         var threshold = calibration.Threshold;
         var recall = shopper.Queries.Count == 0 ? default : shopper.Recall(chosen.Map);
         var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, scores[0].CategoryMapAt10, scores[1].CategoryMapAt10,
@@ -161,10 +168,13 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             ShopperRecallAt1 = shopper.Queries.Count == 0 ? null : recall.At1,
             ShopperRecallAt10 = shopper.Queries.Count == 0 ? null : recall.At10,
             ProjectionEpoch = projection?.BestEpoch,
+            ObjectnessBalancedAccuracy = localization?.BalancedAccuracy,
+            LocalizationHitRate = localization?.HitRate,
         };
         var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, boost, threshold, metrics, options, DateTimeOffset.UtcNow)
         {
             Projection = chosen.Projection ?? projection?.Projection,
+            Objectness = localization?.Model,
             Colour = colour,
         };
         trained.Save(database.Files.Head);
@@ -213,7 +223,8 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
     /// <summary>Medium-strength shopper photos of held-out products (at most <see cref="ValidationPhotos"/>), with the whole catalog as gallery.</summary>
     private ShopperValidation ValidationShopperPhotos(
-        IReadOnlyList<StoredVector> items, DatasetSplit split, int seed, IProgress<string>? progress, CancellationToken cancellationToken)
+        IReadOnlyList<StoredVector> items, DatasetSplit split, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed,
+        IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var random = new Random(Seeds.Mix(seed, 37));
         var sample = split.Validation.OrderBy(_ => random.Next()).Take(ValidationPhotos).ToList();
@@ -228,7 +239,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 41))
             : null);
         var usable = Enumerable.Range(0, sample.Count).Where(i => photos[i] is not null).ToList();
-        var vectors = embedder.EmbedPhotos([.. usable.Select(i => photos[i]!)], cancellationToken);
+        var vectors = embed([.. usable.Select(i => photos[i]!)]);
         return new ShopperValidation(items, [.. usable.Select(i => sample[i].ProductId)], vectors);
     }
 
@@ -301,7 +312,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     /// catalog shots of unseen products (the validation items) 99% — whichever asks for the lower threshold. Images of
     /// no product at all measure what it turns away.
     /// </summary>
-    private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, Func<float[], float[]> map, int seed, CancellationToken cancellationToken)
+    private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, Func<float[], float[]> map, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed)
     {
         if (split.Validation.Count == 0)
         {
@@ -319,7 +330,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 17))
             : null).OfType<byte[]>().ToList();
         // As served: turned away below the threshold, or when the head sees no product at all.
-        var shopperVectors = embedder.EmbedPhotos(photos, cancellationToken);
+        var shopperVectors = embed(photos);
         var shopper = shopperVectors.Select(Best).Order().ToList();
         if (shopper.Count > 0)
         {
@@ -327,7 +338,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         }
 
         bool TurnedAway(float[] vector) => Best(vector) < threshold || head.ClassifyProduct(vector).NoProductProbability > 0.5f;
-        var unrelated = embedder.EmbedPhotos([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))], cancellationToken);
+        var unrelated = embed([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))]);
         return new Calibration(
             threshold,
             shopperVectors.Count == 0 ? null : shopperVectors.Count(v => !TurnedAway(v)) / (double)shopperVectors.Count,

@@ -31,12 +31,12 @@ public sealed class EmbeddingBatcher : IDisposable
     public (long Batches, long Images) Counts => (Interlocked.Read(ref _batches), Interlocked.Read(ref _images));
 
     /// <summary>
-    /// The vector of <paramref name="image"/>. The image must stay undisposed until the task completes: a request
+    /// The vector of <paramref name="image"/> and the feature map it was pooled from. The image must stay undisposed until the task completes: a request
     /// cancelled while its batch runs still waits the few milliseconds until the model is done with its pixels.
     /// </summary>
-    public Task<float[]> EmbedAsync(PreparedImage image, CancellationToken cancellationToken = default)
+    public Task<EmbeddedImage> EmbedAsync(PreparedImage image, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(image, new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var pending = new Pending(image, new TaskCompletionSource<EmbeddedImage>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The embedding queue is closed.");
@@ -73,10 +73,10 @@ public sealed class EmbeddingBatcher : IDisposable
 
             try
             {
-                var vectors = _embedder.Embed(batch.Select(p => p.Image).ToList());
+                var embedded = _embedder.EmbedWithMaps(batch.Select(p => p.Image).ToList());
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Result.TrySetResult(vectors[i]);
+                    batch[i].Result.TrySetResult(embedded[i]);
                 }
             }
             catch (Exception e)
@@ -90,5 +90,5 @@ public sealed class EmbeddingBatcher : IDisposable
         }
     }
 
-    private sealed record Pending(PreparedImage Image, TaskCompletionSource<float[]> Result, CancellationToken Cancellation);
+    private sealed record Pending(PreparedImage Image, TaskCompletionSource<EmbeddedImage> Result, CancellationToken Cancellation);
 }

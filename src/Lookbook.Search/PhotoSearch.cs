@@ -1,7 +1,9 @@
 using Lookbook.Catalog.Storage;
+using Lookbook.Learning.Localization;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
 using Microsoft.Extensions.Options;
+using SkiaSharp;
 
 namespace Lookbook.Search;
 
@@ -39,29 +41,33 @@ public sealed class PhotoSearch : IDisposable
         request.Validate();
         using var lease = _catalogs.Acquire();
         EnsureCompatible(lease.Catalog);
-        using var prepared = _embedder.Preparer.Prepare(photo, region);
-        return PhotoRanking.Run(lease.Catalog, _options.PredictedCategory, _embedder.Embed([prepared])[0], request);
+        using var bitmap = ImageDecoder.Decode(photo, _embedder.Preparer.Limits, minShortSide: 2 * _embedder.Preparer.InputSize);
+        var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request),
+            prepared => Task.FromResult(_embedder.EmbedWithMaps([prepared])[0])).GetAwaiter().GetResult();
+        return Ranked(lease.Catalog, located, request);
     }
 
     /// <summary>
     /// <see cref="Search"/> for servers: the photo is decoded on the caller's thread, then embedded in a batch shared with
-    /// concurrent searches (see <see cref="EmbeddingBatcher"/>). A known <paramref name="shopperId"/>'s results are
-    /// re-ranked by their history.
+    /// concurrent searches (see <see cref="EmbeddingBatcher"/>) — twice when its garment is small in the frame and is
+    /// searched on its own. A known <paramref name="shopperId"/>'s results are re-ranked by their history.
     /// </summary>
     public async Task<PhotoSearchResult> SearchAsync(
         ReadOnlyMemory<byte> photo, SearchRequest request, NormalizedRect? region = null, string? shopperId = null, CancellationToken cancellationToken = default)
     {
         request.Validate();
+        PhotoLocator? locator;
         using (var before = _catalogs.Acquire())
         {
             EnsureCompatible(before.Catalog); // a photo the catalog cannot be searched with is not worth a model run
+            locator = LocatorOf(before.Catalog, region, request);
         }
 
-        float[] vector;
-        using (var prepared = _embedder.Preparer.Prepare(photo.Span, region))
+        LocatedPhoto located;
+        using (var bitmap = ImageDecoder.Decode(photo.Span, _embedder.Preparer.Limits, minShortSide: 2 * _embedder.Preparer.InputSize))
         {
             // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
-            vector = await _batcher.Value.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+            located = await Locate(bitmap, region, request.Item, locator, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
         }
 
         using var lease = _catalogs.Acquire();
@@ -70,10 +76,10 @@ public sealed class PhotoSearch : IDisposable
         var bonus = shopperId is null ? null : _reranker?.BonusFor(shopperId, catalog);
         if (bonus is null)
         {
-            return PhotoRanking.Run(catalog, _options.PredictedCategory, vector, request);
+            return Ranked(catalog, located, request);
         }
 
-        var wide = PhotoRanking.Run(catalog, _options.PredictedCategory, vector, request with { K = Math.Min(1000, request.K * CandidatesPerResult) });
+        var wide = Ranked(catalog, located, request with { K = Math.Min(1000, request.K * CandidatesPerResult) });
         var reranked = wide.Hits
             .Select((hit, rank) => (Hit: hit, Rank: rank, Score: hit.Similarity + bonus(hit)))
             .OrderByDescending(x => x.Score).ThenBy(x => x.Rank)
@@ -82,6 +88,54 @@ public sealed class PhotoSearch : IDisposable
             .ToList();
         return wide with { Hits = reranked };
     }
+
+    /// <summary>
+    /// The catalog's locator, unless the shopper cropped the photo themselves (their crop is what they want searched).
+    /// Throws <see cref="ItemNotFoundException"/> when an item is asked for where items cannot be found.
+    /// </summary>
+    private static PhotoLocator? LocatorOf(SearchableCatalog catalog, NormalizedRect? region, SearchRequest request)
+    {
+        var locator = region is null ? catalog.Head?.Locator : null;
+        if (request.Item is not null && locator is null)
+        {
+            throw new ItemNotFoundException(region is not null
+                ? "item and crop cannot be combined: the crop already says what to search."
+                : "item needs detected items, and this catalog has no localization: train its head (lookbook train) with 224-px embeddings.");
+        }
+
+        return locator;
+    }
+
+    /// <summary>Embeds the photo (or the shopper's region of it) and, with a locator, finds its items and embeds the searched one.</summary>
+    private async Task<LocatedPhoto> Locate(
+        SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, Func<PreparedImage, Task<EmbeddedImage>> embed)
+    {
+        EmbeddedImage first;
+        ImageFrame frame;
+        using (var prepared = _embedder.Preparer.Prepare(bitmap, region))
+        {
+            first = await embed(prepared).ConfigureAwait(false);
+            frame = prepared.Frame;
+        }
+
+        if (locator is null)
+        {
+            return new LocatedPhoto(first.Vector, [], null);
+        }
+
+        var plan = locator.Plan(first, frame, item);
+        float[]? cropVector = null;
+        if (plan.Crop is { } crop)
+        {
+            using var cropped = _embedder.Preparer.Prepare(bitmap, crop);
+            cropVector = (await embed(cropped).ConfigureAwait(false)).Vector;
+        }
+
+        return locator.Finish(plan, first, cropVector);
+    }
+
+    private PhotoSearchResult Ranked(SearchableCatalog catalog, LocatedPhoto located, SearchRequest request) =>
+        PhotoRanking.Run(catalog, _options.PredictedCategory, located.Vector, request) with { Items = located.Items, SearchedItem = located.SearchedItem };
 
     /// <summary>
     /// Search with an already embedded photo (evaluation); <paramref name="applyNoMatch"/> false ranks even photos below

@@ -1,4 +1,5 @@
 using Lookbook.Learning;
+using Lookbook.Learning.Localization;
 
 namespace Lookbook.Search;
 
@@ -11,6 +12,12 @@ public sealed record CategoryPrediction(string Category, float Confidence);
 /// </summary>
 public sealed record PhotoSearchResult(IReadOnlyList<SearchHit> Hits, CategoryPrediction? Prediction, bool NoGoodMatch, float BestSimilarity)
 {
+    /// <summary>The garments found on the photo, best first (empty: none found, or the catalog has no localization).</summary>
+    public IReadOnlyList<DetectedItem> Items { get; init; } = [];
+
+    /// <summary>Index into <see cref="Items"/> of the item searched (null: the whole photo, or the shopper's own crop).</summary>
+    public int? SearchedItem { get; init; }
+
     /// <summary>The colour the photo most likely shows (null without a colour head); show it only when <see cref="ColourPrediction.IsConfident"/>.</summary>
     public ColourPrediction? Colour { get; init; }
 }

@@ -6,7 +6,8 @@ namespace Lookbook.Search;
 /// <param name="K">Number of results wanted.</param>
 /// <param name="Category">Only this category (case-insensitive), or null for any.</param>
 /// <param name="Attributes">Only products whose attributes have these values (case-insensitive).</param>
-public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnlyDictionary<string, string>? Attributes = null)
+/// <param name="Item">For a photo: which detected item to search, by index (null: the best one).</param>
+public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnlyDictionary<string, string>? Attributes = null, int? Item = null)
 {
     /// <summary>The category value that means "any, and do not steer by the predicted category either".</summary>
     public const string AnyCategory = "any";
@@ -23,6 +24,11 @@ public sealed record SearchRequest(int K = 10, string? Category = null, IReadOnl
         if (K is < 1 or > 1000)
         {
             throw new ArgumentException($"k must be between 1 and 1000; got {K}.");
+        }
+
+        if (Item is < 0)
+        {
+            throw new ArgumentException($"item must be 0 or more (an index into the detected items); got {Item}.");
         }
     }
 

@@ -95,6 +95,13 @@ public sealed class MlpTrainerTests
             Assert.Equal(RetrievalSpace.Projected, projected.RetrievalSpace);
             Assert.Equal(projection.Apply([0.5f, 2f, -1f]), projected.ToSearchSpace([0.5f, 2f, -1f]));
             Assert.Equal(3, projected.SearchDimension);
+            Assert.Null(projected.Objectness);
+
+            var objectness = new Lookbook.Learning.Localization.ObjectnessModel(2, [0.5f, -1f, 2f], 0.25f);
+            (trained with { Objectness = objectness }).Save(path);
+            var located = TrainedHead.Load(path)!.Objectness!;
+            Assert.Equal((objectness.Channels, objectness.Bias), (located.Channels, located.Bias));
+            Assert.Equal(objectness.Weights, located.Weights);
 
             (trained with { RetrievalSpace = RetrievalSpace.Projected }).Save(path);
             Assert.Contains("projection is missing", Assert.Throws<InvalidDataException>(() => TrainedHead.Load(path)).Message);

@@ -33,6 +33,9 @@ public sealed class EmbeddingBatcherTests
             Gate.Wait();
             return FailWith is { } failure ? throw failure : images.Select(i => new[] { i.Planes[0], 1f }).ToArray();
         }
+
+        public EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images) =>
+            [.. Embed(images).Select(v => new EmbeddedImage(v, new FeatureMap(v.Length, 1, 1, v)))];
     }
 
     private static PreparedImage Image(ImagePreparer preparer, byte shade) =>
@@ -53,7 +56,7 @@ public sealed class EmbeddingBatcherTests
         var vectors = await Task.WhenAll(queued.Prepend(first));
 
         Assert.Equal([1, 4, 1], embedder.Batches);
-        Assert.Equal(images.Select(i => i.Planes[0]), vectors.Select(v => v[0]));
+        Assert.Equal(images.Select(i => i.Planes[0]), vectors.Select(v => v.Vector[0]));
         Assert.Equal((3L, 6L), batcher.Counts);
         images.ForEach(i => i.Dispose());
     }
@@ -70,7 +73,7 @@ public sealed class EmbeddingBatcherTests
         Assert.Equal("model exploded", error.Message);
 
         embedder.FailWith = null;
-        Assert.Equal(2, (await batcher.EmbedAsync(image)).Length);
+        Assert.Equal(2, (await batcher.EmbedAsync(image)).Vector.Length);
     }
 
     [Fact]

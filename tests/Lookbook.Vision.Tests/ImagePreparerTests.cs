@@ -113,4 +113,33 @@ public sealed class ImagePreparerTests
         Assert.Contains("InputSize", error.Message);
         Assert.Contains("StdRgb", error.Message);
     }
+
+    [Theory]
+    [InlineData(ResizeMode.CenterCrop, 0f, 0.125f, 1f, 0.75f)] // a portrait loses its top and bottom eighth
+    [InlineData(ResizeMode.Pad, -0.1666667f, 0f, 1.3333333f, 1f)] // padded, the square shows more than the photo
+    public void The_frame_says_which_part_of_the_photo_the_square_shows(ResizeMode mode, float x, float y, float width, float height)
+    {
+        var preparer = new ImagePreparer(new PreprocessingOptions { InputSize = 32, ResizeMode = mode });
+
+        using var prepared = preparer.Prepare(TestImages.Solid(SKColors.Gray, 300, 400));
+
+        Assert.Equal(x, prepared.Frame.X, 3);
+        Assert.Equal(y, prepared.Frame.Y, 3);
+        Assert.Equal(width, prepared.Frame.Width, 3);
+        Assert.Equal(height, prepared.Frame.Height, 3);
+    }
+
+    [Fact]
+    public void A_region_frame_maps_the_square_back_into_the_whole_photo()
+    {
+        var preparer = new ImagePreparer(new PreprocessingOptions { InputSize = 32 });
+
+        using var prepared = preparer.Prepare(TestImages.Solid(SKColors.Gray, 400, 400), new NormalizedRect(0.5f, 0.25f, 0.5f, 0.5f));
+        var topLeftQuarter = prepared.Frame.ToPhoto(0, 0, 0.5f, 0.5f)!.Value;
+
+        Assert.Equal(0.5f, topLeftQuarter.X, 3);
+        Assert.Equal(0.25f, topLeftQuarter.Y, 3);
+        Assert.Equal(0.25f, topLeftQuarter.Width, 3);
+        Assert.Equal(0.25f, topLeftQuarter.Height, 3);
+    }
 }

@@ -83,4 +83,45 @@ public sealed class ShopperPhotoSynthesizerTests
         Assert.Equal(ShopperPhotoSynthesizer.Unrelated(5), ShopperPhotoSynthesizer.Unrelated(5));
         Assert.All(Enumerable.Range(0, 6), seed => Assert.NotNull(SKBitmap.Decode(ShopperPhotoSynthesizer.Unrelated(seed))));
     }
+
+    [Fact]
+    public void A_photo_with_its_mask_is_the_same_photo_and_the_mask_finds_the_product()
+    {
+        var shot = CatalogShot(SKColors.Red);
+
+        var masked = ShopperPhotoSynthesizer.PhotoWithMask(shot, ShopperPhotoStrength.Medium, seed: 11);
+
+        Assert.Equal(ShopperPhotoSynthesizer.Photo(shot, ShopperPhotoStrength.Medium, seed: 11), masked.Jpeg);
+        var box = Assert.Single(masked.Products).Box;
+        Assert.InRange(box.Width * box.Height, 0.02, 0.9);
+        // Red pixels lie inside the box (the light may tint them; an occluder may hide some), hardly any outside it.
+        using var bitmap = SKBitmap.Decode(masked.Jpeg);
+        int inside = 0, outside = 0;
+        for (var y = 0; y < bitmap.Height; y += 2)
+        {
+            for (var x = 0; x < bitmap.Width; x += 2)
+            {
+                if (Red(bitmap.GetPixel(x, y)))
+                {
+                    var (fx, fy) = ((float)x / bitmap.Width, (float)y / bitmap.Height);
+                    var within = fx >= box.X - 0.02f && fx <= box.X + box.Width + 0.02f && fy >= box.Y - 0.02f && fy <= box.Y + box.Height + 0.02f;
+                    (inside, outside) = within ? (inside + 1, outside) : (inside, outside + 1);
+                }
+            }
+        }
+
+        Assert.True(inside > 100 && outside <= inside / 50, $"red pixels inside the box {inside}, outside {outside}");
+        Assert.True(masked.Products[0].Coverage(box) > 0.4f, "the mask covers too little of its own box");
+        Assert.Equal(0f, masked.Products[0].Coverage(new Vision.Images.NormalizedRect(0, 0, 0.001f, 0.001f)) * (box.X > 0.01f && box.Y > 0.01f ? 1 : 0));
+    }
+
+    [Fact]
+    public void An_outfit_reports_each_product_where_it_was_put()
+    {
+        var outfit = ShopperPhotoSynthesizer.OutfitWithMask([CatalogShot(SKColors.Red), CatalogShot(SKColors.Blue)], ShopperPhotoStrength.Mild, seed: 3);
+
+        Assert.Equal(2, outfit.Products.Count);
+        Assert.True(outfit.Products[0].Box.X + (outfit.Products[0].Box.Width / 2) < 0.5f, "the first product is on the left");
+        Assert.True(outfit.Products[1].Box.X + (outfit.Products[1].Box.Width / 2) > 0.5f, "the second product is on the right");
+    }
 }

@@ -35,6 +35,8 @@ public sealed record ColourResponse(string Name, double Confidence);
 /// <param name="NoGoodMatch">True when even the best product is a poor match; results are then empty.</param>
 /// <param name="Model">Which embedding configuration compared the images.</param>
 /// <param name="TookMs">Server time spent, in milliseconds.</param>
+/// <param name="Items">The garments found on the photo, best first (empty when none was found or the catalog has no localization); search another with item=index.</param>
+/// <param name="SearchedItem">Index into Items of the one searched; null when the whole photo (or the given crop) was searched.</param>
 /// <param name="Colour">The photo's colour when a colour head is trained and sure enough; otherwise null.</param>
 public sealed record SearchResponse(
     IReadOnlyList<SearchResult> Results,
@@ -42,7 +44,20 @@ public sealed record SearchResponse(
     bool NoGoodMatch,
     string Model,
     double TookMs,
+    IReadOnlyList<DetectedItemResponse>? Items = null,
+    int? SearchedItem = null,
     ColourResponse? Colour = null);
+
+/// <summary>A garment found on the photo.</summary>
+/// <param name="Index">Pass as item= to search this one.</param>
+/// <param name="Box">Where it is, in fractions of the photo (usable as crop= too).</param>
+/// <param name="Category">What the trained head thinks it is.</param>
+/// <param name="Confidence">The head's probability for that category, 0..1.</param>
+/// <param name="Score">How sure localization is that this is a garment, 0..1.</param>
+public sealed record DetectedItemResponse(int Index, BoxResponse Box, string? Category, double Confidence, double Score);
+
+/// <summary>A rectangle in fractions 0..1 of the photo's width and height.</summary>
+public sealed record BoxResponse(double X, double Y, double Width, double Height);
 
 /// <summary>One page of products.</summary>
 public sealed record ProductListResponse(IReadOnlyList<ProductCard> Items, int Page, int PageSize, int Total);

@@ -25,7 +25,8 @@ public static class SearchApi
             .WithTags("Search")
             .WithSummary("Find products that look like a photo")
             .WithDescription("Upload the photo as multipart/form-data (file field 'image') or as a raw image/* body. " +
-                "JPEG, PNG, WebP, GIF and BMP are accepted. Optional crop=x,y,width,height (fractions) searches only that part of the photo.")
+                "JPEG, PNG, WebP, GIF and BMP are accepted. The garments found on the photo come back as items (box, category); the best " +
+                "one is searched, another with item=index (shop the look). Optional crop=x,y,width,height (fractions) searches only that part of the photo.")
             // Documented by a transformer rather than Accepts(): Accepts() makes routing itself refuse other
             // content types, and the refusal would lack the problem details this endpoint gives.
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -49,12 +50,14 @@ public static class SearchApi
     /// <param name="category">Only this category; omit to let the predicted category steer ranking, or 'any' for plain similarity.</param>
     /// <param name="attr">Attribute filters as key:value, repeatable (e.g. baseColour:Black).</param>
     /// <param name="crop">Search only this part of the photo: x,y,width,height as fractions 0..1.</param>
+    /// <param name="item">Search this detected item (an index into a previous answer's items) instead of the best one.</param>
     internal static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByPhoto(
         HttpRequest request,
         [FromQuery] int? k,
         [FromQuery] string? category,
         [FromQuery] string[]? attr,
         [FromQuery] string? crop,
+        [FromQuery] int? item,
         PhotoSearch search,
         SearchableCatalogProvider catalogs,
         ShopperService shoppers,
@@ -62,7 +65,7 @@ public static class SearchApi
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var (searchRequest, region, errors) = SearchParameters.Parse(k, category, attr, crop);
+        var (searchRequest, region, errors) = SearchParameters.Parse(k, category, attr, crop, item);
         if (searchRequest is null)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid search parameters");
@@ -80,7 +83,13 @@ public static class SearchApi
         // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
         var shopperId = request.HttpContext.CurrentShopper(shoppers);
         var result = await search.SearchAsync(photo.Bytes, searchRequest, region, shopperId, cancellationToken);
-        return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch, result.Colour));
+        return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch, result.Colour) with
+        {
+            Items = [.. result.Items.Select((found, i) => new DetectedItemResponse(i,
+                new BoxResponse(Math.Round(found.Box.X, 4), Math.Round(found.Box.Y, 4), Math.Round(found.Box.Width, 4), Math.Round(found.Box.Height, 4)),
+                found.Category, Math.Round(found.Confidence, 4), Math.Round(found.Score, 4)))],
+            SearchedItem = result.SearchedItem,
+        });
     }
 
     private static OpenApiRequestBody PhotoRequestBody()
@@ -111,5 +120,5 @@ public static class SearchApi
         new(hits.Select((h, i) => new SearchResult(i + 1, Math.Round(h.Similarity, 4), ProductLinks.Card(h.Product))).ToList(),
             prediction is null ? null : new PredictionResponse(prediction.Category, Math.Round(prediction.Confidence, 4)),
             noGoodMatch, model, Math.Round(clock.Elapsed.TotalMilliseconds, 2),
-            colour is { IsConfident: true } ? new ColourResponse(colour.Colour, Math.Round(colour.Confidence, 4)) : null); // an unsure colour is not worth saying
+            Colour: colour is { IsConfident: true } ? new ColourResponse(colour.Colour, Math.Round(colour.Confidence, 4)) : null); // an unsure colour is not worth saying
 }

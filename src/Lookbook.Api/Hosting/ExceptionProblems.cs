@@ -1,4 +1,5 @@
 using Lookbook.Catalog.Storage;
+using Lookbook.Learning.Localization;
 using Lookbook.Search;
 using Lookbook.Vision.Images;
 using Microsoft.AspNetCore.Connections;
@@ -19,6 +20,7 @@ internal static class ExceptionProblems
         ImageRejectedException e => Image(e),
         CatalogEmptyException e => Problem(StatusCodes.Status503ServiceUnavailable, "Catalog is empty", e.Message),
         ProductNotFoundException e => Problem(StatusCodes.Status404NotFound, "Unknown product", e.Message),
+        ItemNotFoundException e => Problem(StatusCodes.Status400BadRequest, "Unknown item", e.Message),
         UnknownAttributeException e => Problem(StatusCodes.Status400BadRequest, "Unknown attribute filter", e.Message),
         EmbeddingMismatchException e => Problem(StatusCodes.Status409Conflict, "Catalog indexed with another model", e.Message),
         // Kestrel's own refusals (a body too slow, too large or cut short) carry the status they deserve.

@@ -62,6 +62,7 @@ public static class LookbookServices
         services.AddTransient<CatalogEvaluator>();
         services.AddTransient<PersonalizationEvaluator>();
         services.AddTransient<ShopperPhotoEvaluator>();
+        services.AddTransient<TransformedQueryEvaluator>();
         return services;
     }
 

@@ -8,7 +8,7 @@ namespace Lookbook.Api.Hosting;
 internal static class SearchParameters
 {
     public static (SearchRequest? Request, NormalizedRect? Crop, Dictionary<string, string[]> Errors) Parse(
-        int? k, string? category, string[]? attributes, string? crop = null)
+        int? k, string? category, string[]? attributes, string? crop = null, int? item = null)
     {
         var errors = new Dictionary<string, string[]>();
         var count = k ?? 10;
@@ -54,7 +54,16 @@ internal static class SearchParameters
             }
         }
 
-        var request = new SearchRequest(count, string.IsNullOrWhiteSpace(category) ? null : category, filters);
+        if (item is < 0)
+        {
+            errors["item"] = [$"item must be 0 or more (an index into the items of a previous answer); got {item}."];
+        }
+        else if (item is not null && region is not null)
+        {
+            errors["item"] = ["item and crop cannot be combined: the crop already says what to search."];
+        }
+
+        var request = new SearchRequest(count, string.IsNullOrWhiteSpace(category) ? null : category, filters, item);
         return errors.Count == 0 ? (request, region, errors) : (null, null, errors);
     }
 }

@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { file: null, crop: null, mode: "browse", page: 1 };
+const state = { file: null, crop: null, item: null, mode: "browse", page: 1 };
 
 // ---------- API ----------
 
@@ -190,6 +190,7 @@ function choose(file) {
   showMessage("");
   state.file = file;
   state.crop = null;
+  state.item = null;
   $("crop-box").hidden = true;
   $("clear-crop").hidden = true;
   const preview = $("preview");
@@ -213,10 +214,12 @@ async function search() {
     const category = $("category").value;
     if (category) params.set("category", category);
     if (state.crop) params.set("crop", state.crop.map((v) => v.toFixed(4)).join(","));
+    else if (state.item !== null) params.set("item", state.item);
     const form = new FormData();
     form.append("image", state.file, state.file.name || "photo");
     const result = await api(`/api/search?${params}`, { method: "POST", body: form });
     showPrediction(result.prediction, result.colour);
+    showItems(result.items || [], result.searchedItem);
     const list = $("results");
     list.replaceChildren(...result.results.map((r) => card(r.product, r.similarity)));
     $("results-title").textContent = "Products like your photo";
@@ -232,6 +235,7 @@ async function search() {
     busy(section, false, "");
     $("results").replaceChildren();
     showPrediction(null);
+    showItems([], null);
     showMessage(error.message);
   } finally {
     button.disabled = false;
@@ -247,6 +251,32 @@ function showPrediction(prediction, colour) {
   line.replaceChildren("This looks like ",
     Object.assign(document.createElement("strong"), { textContent: colour ? `${colour.name} ${prediction.category}` : prediction.category }),
     colour ? ` (${percent(prediction.confidence)} sure of the kind, ${percent(colour.confidence)} of the colour)` : ` (${percent(prediction.confidence)} sure)`);
+}
+
+// The garments found on the photo: a box over each, and a button per item that searches it (shop the look).
+function showItems(items, searched) {
+  const frame = document.querySelector(".crop-frame");
+  frame.querySelectorAll(".item-box").forEach((box) => box.remove());
+  const list = $("items");
+  list.hidden = items.length < 2; // one garment: nothing to choose
+  list.replaceChildren(...items.map((item, i) => {
+    const box = document.createElement("div");
+    box.className = "item-box" + (i === searched ? " searched" : "");
+    Object.assign(box.style, { left: `${item.box.x * 100}%`, top: `${item.box.y * 100}%`, width: `${item.box.width * 100}%`, height: `${item.box.height * 100}%` });
+    if (items.length > 1) frame.append(box);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "chip";
+    button.textContent = item.category ?? `Item ${i + 1}`;
+    button.setAttribute("aria-pressed", String(i === searched));
+    button.addEventListener("click", () => {
+      state.item = i;
+      state.crop = null;
+      $("crop-box").hidden = true;
+      search();
+    });
+    return button;
+  }));
 }
 
 // Drag a rectangle over the preview; stored as fractions of the image.
@@ -279,6 +309,7 @@ function setUpCrop() {
     start = null;
     if (rect[2] < 0.05 || rect[3] < 0.05) { box.hidden = true; return; } // a click, not a drag
     state.crop = rect;
+    state.item = null;
     $("clear-crop").hidden = false;
     search();
   });
@@ -380,6 +411,7 @@ function setUp() {
   $("search-button").addEventListener("click", search);
   $("new-photo").addEventListener("click", () => {
     state.file = null;
+    showItems([], null);
     $("crop-stage").hidden = true;
     $("drop-zone").hidden = false;
     input.value = "";

@@ -29,10 +29,15 @@ internal static class EvaluateCommand
             Description = "Catalog products to photograph as a shopper would (one synthesised photo per strength: mild, medium, strong); 0 skips it.",
             DefaultValueFactory = _ => 200,
         };
+        var transformed = new Option<int>("--transformed")
+        {
+            Description = "With --queries: this many of the query images are also searched rotated, noisy, blurred, cropped and photo-like, as served; 0 skips it.",
+            DefaultValueFactory = _ => 1000,
+        };
         var unrelated = new Option<int>("--unrelated") { Description = "Images of no product (textures, scenes, noise) that should get \"no good match\".", DefaultValueFactory = _ => 100 };
         var command = new Command("evaluate", "Measure accuracy, precision, recall, F1, the confusion matrix and retrieval P@k, R@k, mAP@k, NDCG@k.")
         {
-            queries, split, limit, holdout, seed, report, json, personalization, users, shopperPhotos, unrelated,
+            queries, split, limit, holdout, seed, report, json, personalization, users, shopperPhotos, unrelated, transformed,
         };
         command.SetAction(global, (result, context, cancellationToken) =>
         {
@@ -57,6 +62,16 @@ internal static class EvaluateCommand
             var evaluation = result.GetValue(queries) is { } folder
                 ? evaluator.EvaluateQueries(new FashionMnistSource(folder.FullName, result.GetValue(split)!, result.GetValue(limit)), progress, cancellationToken)
                 : evaluator.EvaluateHoldout(result.GetValue(holdout), result.GetValue(seed), progress, cancellationToken);
+            if (result.GetValue(queries) is { } queryFolder && result.GetValue(transformed) > 0)
+            {
+                evaluation = evaluation with
+                {
+                    TransformedQueries = context.Get<TransformedQueryEvaluator>().Evaluate(
+                        new FashionMnistSource(queryFolder.FullName, result.GetValue(split)!, result.GetValue(limit)), result.GetValue(transformed), result.GetValue(seed),
+                        progress, cancellationToken),
+                };
+            }
+
             if (result.GetValue(shopperPhotos) > 0)
             {
                 evaluation = evaluation with
@@ -147,6 +162,22 @@ internal static class EvaluateCommand
             context.Out.MarkupLine(shopper.UnrelatedNoGoodMatchRate is { } rate
                 ? $"Images of no product answered \"no good match\": [bold]{rate:P1}[/] of {shopper.UnrelatedImages:N0}"
                 : "Images of no product: no threshold without a trained head (run `lookbook train`).");
+            if (shopper.Outfits is { } outfits)
+            {
+                context.Out.MarkupLine($"Shop the look ({outfits.Photos:N0} photos of two products, each item searched): both items found on [bold]{outfits.ItemsFound:P1}[/], products in an item's top 10 [bold]{outfits.ProductRecallAt10:P1}[/]");
+            }
+        }
+
+        if (e.TransformedQueries is { } changed)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("Changed queries, as served (\"no good match\" scores 0)").AddColumn("Query")
+                .AddColumn(new TableColumn("Queries").RightAligned()).AddColumn(new TableColumn("Category P@10").RightAligned()).AddColumn(new TableColumn("No good match").RightAligned());
+            foreach (var r in changed.Transforms)
+            {
+                table.AddRow($"{r.Transform}", $"{r.Queries:N0}", $"{r.PrecisionAt10:F3}", $"{r.NoGoodMatchRate:P1}");
+            }
+
+            context.Out.Write(table);
         }
 
         context.Out.MarkupLine($"Timings: {e.Timings.TotalSeconds:F1} s in all, {e.Timings.EmbedMsPerQuery:F2} ms embedding and {e.Timings.SearchMsPerQuery:F2} ms search per query.");

@@ -12,12 +12,17 @@ internal static class SearchCommand
     {
         var photo = new Argument<FileInfo>("photo") { Description = "The photo to search with (JPEG, PNG, WebP, GIF or BMP)." };
         var options = new SearchFilterOptions();
-        var command = new Command("search", "Find the products that look most like a photo.") { photo };
+        var item = new Option<int?>("--item")
+        {
+            Description = "Search this garment of the photo (its number in the list of items found) instead of the best one.",
+        };
+        var command = new Command("search", "Find the products that look most like a photo.") { photo, item };
         options.AddTo(command);
         command.SetAction(global, (result, context, _) =>
         {
             var file = result.GetValue(photo)!;
-            var request = options.ToRequest(result);
+            var request = options.ToRequest(result) with { Item = result.GetValue(item) };
+            request.Validate();
             var found = Run(context, file, request);
             SearchResultView.Write(context, file.Name, request, context.Get<SearchableCatalogProvider>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
             return Task.FromResult(ExitCodes.Success);

@@ -85,6 +85,9 @@ internal static class TrainCommand
                 context.Out.MarkupLine($"In the space chosen, shopper photos of held-out products: recall@1 {m.ShopperRecallAt1:F3}, recall@10 {m.ShopperRecallAt10:F3}.");
             }
 
+            context.Out.MarkupLine(m.ObjectnessBalancedAccuracy is { } cells
+                ? $"Localization: {cells:P1} of feature-map cells told right on held-out shopper photos, their product found (IoU ≥ 0.5) in {m.LocalizationHitRate:P1}; a small garment is cropped and searched on its own."
+                : "No localization (the feature map is too coarse at this input size; 224 px has one): photos are searched whole.");
             context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}, category boost {trained.CategoryBoost:0.###}.");
             PrintColour(context, trained.Colour);
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");

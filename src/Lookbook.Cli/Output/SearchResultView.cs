@@ -15,7 +15,16 @@ internal static class SearchResultView
     public sealed record JsonColour(string Name, double Confidence);
 
     public sealed record JsonResults(
-        string Query, int K, string? Category, JsonPrediction? Prediction, bool? NoGoodMatch, string Model, IReadOnlyList<JsonHit> Results, JsonColour? Colour = null);
+        string Query, int K, string? Category, JsonPrediction? Prediction, bool? NoGoodMatch, string Model, IReadOnlyList<JsonHit> Results, JsonColour? Colour = null)
+    {
+        public IReadOnlyList<JsonItem>? Items { get; init; }
+
+        public int? SearchedItem { get; init; }
+    }
+
+    /// <summary>A garment found on the photo: its box in fractions of the photo, and what the head thinks it is.</summary>
+    public sealed record JsonItem(int Index, double X, double Y, double Width, double Height, string? Category, double Confidence);
+
 
     public static void Write(CliContext context, string query, SearchRequest request, string model, IReadOnlyList<SearchHit> hits, bool json, PhotoSearchResult? photo = null)
     {
@@ -26,8 +35,25 @@ internal static class SearchResultView
                 photo?.Prediction is { } p ? new JsonPrediction(p.Category, Math.Round(p.Confidence, 4)) : null,
                 photo?.NoGoodMatch, model,
                 hits.Select((h, i) => new JsonHit(i + 1, h.Product.Id, h.Product.Title, h.Product.Category, Math.Round(h.Similarity, 4), h.Product.Attributes)).ToList(),
-                photo?.Colour is { IsConfident: true } c ? new JsonColour(c.Colour, Math.Round(c.Confidence, 4)) : null));
+                photo?.Colour is { IsConfident: true } c ? new JsonColour(c.Colour, Math.Round(c.Confidence, 4)) : null)
+            {
+                Items = photo is null ? null : [.. photo.Items.Select((f, i) => new JsonItem(i, Math.Round(f.Box.X, 4), Math.Round(f.Box.Y, 4),
+                    Math.Round(f.Box.Width, 4), Math.Round(f.Box.Height, 4), f.Category, Math.Round(f.Confidence, 4)))],
+                SearchedItem = photo?.SearchedItem,
+            });
+
             return;
+        }
+
+        if (photo is { Items.Count: > 0 })
+        {
+            context.Out.MarkupLine($"Found {photo.Items.Count} item{(photo.Items.Count == 1 ? "" : "s")} on the photo (search another with --item N):");
+            for (var i = 0; i < photo.Items.Count; i++)
+            {
+                var found = photo.Items[i];
+                var what = found.Category is null ? "a garment" : $"{Markup.Escape(found.Category)} ({found.Confidence:P0})";
+                context.Out.MarkupLine($"  {i}: {what} at x {found.Box.X:F2}, y {found.Box.Y:F2}, {found.Box.Width:F2} × {found.Box.Height:F2}{(i == photo.SearchedItem ? " [bold]← searched[/]" : "")}");
+            }
         }
 
         if (photo?.Prediction is { } prediction)

@@ -13,4 +13,10 @@ public interface IImageEmbedder
 
     /// <summary>One vector per image, in order. CPU-bound and synchronous: call it from a worker thread.</summary>
     float[][] Embed(IReadOnlyList<PreparedImage> images);
+
+    /// <summary>
+    /// <see cref="Embed"/> that also keeps each image's last feature map (what localization reads); the vectors are
+    /// the same as <see cref="Embed"/>'s.
+    /// </summary>
+    EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images);
 }

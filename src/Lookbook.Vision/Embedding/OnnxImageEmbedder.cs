@@ -118,11 +118,19 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
     public ImagePreparer Preparer { get; }
 
-    public float[][] Embed(IReadOnlyList<PreparedImage> images)
+    public float[][] Embed(IReadOnlyList<PreparedImage> images) => Embed(images, keepMaps: false).Vectors;
+
+    public EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images)
+    {
+        var (vectors, maps) = Embed(images, keepMaps: true);
+        return [.. vectors.Select((vector, i) => new EmbeddedImage(vector, maps![i]))];
+    }
+
+    private (float[][] Vectors, FeatureMap[]? Maps) Embed(IReadOnlyList<PreparedImage> images, bool keepMaps)
     {
         if (images.Count == 0)
         {
-            return [];
+            return ([], keepMaps ? [] : null);
         }
 
         var size = Preparer.InputSize;
@@ -140,7 +148,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
                 images[i].Planes.CopyTo(buffer.AsSpan(i * planeLength, planeLength));
             }
 
-            return Run(buffer.AsMemory(0, images.Count * planeLength), images.Count);
+            return Run(buffer.AsMemory(0, images.Count * planeLength), images.Count, keepMaps);
         }
         finally
         {
@@ -148,7 +156,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
         }
     }
 
-    private float[][] Run(Memory<float> input, int count)
+    private (float[][] Vectors, FeatureMap[]? Maps) Run(Memory<float> input, int count, bool keepMaps)
     {
         var size = Preparer.InputSize;
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [count, 3, size, size]);
@@ -161,6 +169,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
             vectors[i] = new float[dimension];
         }
 
+        FeatureMap[]? maps = null;
         var offset = 0;
         for (var layer = 0; layer < outputs.Count; layer++)
         {
@@ -169,6 +178,18 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
             var data = outputs[layer].GetTensorDataAsSpan<float>();
             var perImage = data.Length / count;
             var spatial = perImage / width;
+            var last = layer == outputs.Count - 1;
+            if (keepMaps && last)
+            {
+                // The deepest layer's map: its cells are what the vector is pooled from.
+                var (height, mapWidth) = shape.Length == 4 ? ((int)shape[2], (int)shape[3]) : (1, 1);
+                maps = new FeatureMap[count];
+                for (var i = 0; i < count; i++)
+                {
+                    maps[i] = new FeatureMap(width, height, mapWidth, data.Slice(i * perImage, perImage).ToArray());
+                }
+            }
+
             for (var i = 0; i < count; i++)
             {
                 var block = vectors[i].AsSpan(offset, width);
@@ -189,7 +210,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
             NormalizeInPlace(vector);
         }
 
-        return vectors;
+        return (vectors, maps);
     }
 
     // Unit length, as every index expects; a zero vector stays zero.

@@ -72,6 +72,7 @@ public sealed class ImagePreparer
         {
             canvas.Clear(SKColors.White);
             var destination = FitDestination(source.Width, source.Height, size, _options.ResizeMode);
+            prepared.Frame = FrameOf(source, destination, size, bitmap.Width, bitmap.Height);
             // Bilinear, as torchvision's Resize; mipmaps when shrinking so large photos are averaged, not aliased.
             // (Mitchell cubic cost 3x the time for no retrieval gain on the 28-px sample.)
             var sampling = destination.Width >= source.Width
@@ -82,6 +83,18 @@ public sealed class ImagePreparer
 
         WritePlanes(canvasBitmap.GetPixelSpan(), prepared.Planes, size * size);
         return prepared;
+    }
+
+    /// <summary>The square's corners traced back through the resize to the source bitmap, in fractions of the bitmap.</summary>
+    private static ImageFrame FrameOf(SKRectI source, SKRect destination, int size, int bitmapWidth, int bitmapHeight)
+    {
+        var perPixelX = source.Width / destination.Width;
+        var perPixelY = source.Height / destination.Height;
+        return new ImageFrame(
+            (source.Left - (destination.Left * perPixelX)) / bitmapWidth,
+            (source.Top - (destination.Top * perPixelY)) / bitmapHeight,
+            size * perPixelX / bitmapWidth,
+            size * perPixelY / bitmapHeight);
     }
 
     private static SKRect FitDestination(float width, float height, int size, ResizeMode mode)

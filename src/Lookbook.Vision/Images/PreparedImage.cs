@@ -19,6 +19,9 @@ public sealed class PreparedImage : IDisposable
     /// <summary>Side of the square input in pixels.</summary>
     public int Size { get; }
 
+    /// <summary>Which part of the source photo the square shows (to map what the model saw back onto the photo).</summary>
+    public ImageFrame Frame { get; internal set; } = ImageFrame.Whole;
+
     /// <summary>The planes, length 3 × Size × Size.</summary>
     public Span<float> Planes => (_buffer ?? throw new ObjectDisposedException(nameof(PreparedImage))).AsSpan(0, 3 * Size * Size);
 

@@ -6,6 +6,7 @@ namespace Lookbook.Vision.Synthesis;
 /// A catalog shot's product without its studio background: the pixels close to the border's colour and connected to
 /// the border (a flood fill from the edges) become transparent. Catalog shots are taken on a plain background — white
 /// for product photos, black for Fashion-MNIST — so this is what a shopper's photo of the same product would not have.
+/// A product cut from black is also turned from negative to positive: a shopper photographs it as daylight shows it.
 /// </summary>
 internal static class ProductCutout
 {
@@ -69,6 +70,9 @@ internal static class ProductCutout
             }
         }
 
+        // A catalog on black (Fashion-MNIST) stores its garments as light shapes: a shopper photographs the garment as
+        // daylight shows it, darker than a bright background, so the product is turned back into its positive.
+        var negative = (0.299 * background.R) + (0.587 * background.G) + (0.114 * background.B) < 0.3 * 255;
         var (left, top, right, bottom) = (width, height, -1, -1);
         for (var at = 0; at < isBackground.Length; at++)
         {
@@ -76,6 +80,14 @@ internal static class ProductCutout
             {
                 pixels[(at * 4) + 3] = 0;
                 continue;
+            }
+
+            if (negative)
+            {
+                for (var channel = 0; channel < 3; channel++)
+                {
+                    pixels[(at * 4) + channel] = (byte)(255 - pixels[(at * 4) + channel]);
+                }
             }
 
             var (x, y) = (at % width, at / width);

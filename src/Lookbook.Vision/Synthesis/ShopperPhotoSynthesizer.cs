@@ -17,14 +17,22 @@ public static class ShopperPhotoSynthesizer
 
     /// <summary>One shopper-like photo (JPEG) of the product in <paramref name="catalogImage"/>.</summary>
     /// <param name="otherParameters">Draw from ranges training never uses (evaluation: does what was learned carry over?).</param>
-    public static byte[] Photo(ReadOnlySpan<byte> catalogImage, ShopperPhotoStrength strength, int seed, bool otherParameters = false)
+    public static byte[] Photo(ReadOnlySpan<byte> catalogImage, ShopperPhotoStrength strength, int seed, bool otherParameters = false) =>
+        PhotoWithMask(catalogImage, strength, seed, otherParameters).Jpeg;
+
+    /// <summary><see cref="Photo"/> with where the product lies in it (the same bytes as <see cref="Photo"/>).</summary>
+    public static SynthesizedPhoto PhotoWithMask(ReadOnlySpan<byte> catalogImage, ShopperPhotoStrength strength, int seed, bool otherParameters = false)
     {
         using var product = Decode(catalogImage);
         return Render([product], StrengthRanges.Of(strength, otherParameters), new Random(seed));
     }
 
     /// <summary>Two or three products side by side in one photo (an outfit), at the given strength.</summary>
-    public static byte[] Outfit(IReadOnlyList<byte[]> catalogImages, ShopperPhotoStrength strength, int seed)
+    public static byte[] Outfit(IReadOnlyList<byte[]> catalogImages, ShopperPhotoStrength strength, int seed) =>
+        OutfitWithMask(catalogImages, strength, seed).Jpeg;
+
+    /// <summary><see cref="Outfit"/> with where each product lies in it.</summary>
+    public static SynthesizedPhoto OutfitWithMask(IReadOnlyList<byte[]> catalogImages, ShopperPhotoStrength strength, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(catalogImages.Count, 2);
         var products = catalogImages.Select(bytes => Decode(bytes)).ToList();
@@ -63,10 +71,11 @@ public static class ShopperPhotoSynthesizer
         return Encode(surface, 80);
     }
 
-    private static byte[] Render(IReadOnlyList<SKBitmap> products, StrengthRanges ranges, Random random)
+    private static SynthesizedPhoto Render(IReadOnlyList<SKBitmap> products, StrengthRanges ranges, Random random)
     {
         using var surface = SKSurface.Create(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
+        var masks = new List<ProductMask>(products.Count);
         Backgrounds.Draw(canvas, Width, Height, random, ranges.BackgroundTexture * (0.5f + (random.NextSingle() * 0.5f)));
 
         // Side by side for an outfit: each product gets its share of the frame's width.
@@ -80,7 +89,8 @@ public static class ShopperPhotoSynthesizer
             var centreY = (Height / 2f) + (Between(random, -0.3f, 0.3f) * Height * (1 - fill));
             canvas.Save();
             canvas.Translate(centreX, centreY);
-            canvas.RotateDegrees(Between(random, -ranges.MaxRotationDegrees, ranges.MaxRotationDegrees));
+            var rotation = Between(random, -ranges.MaxRotationDegrees, ranges.MaxRotationDegrees);
+            canvas.RotateDegrees(rotation);
             canvas.Scale(scale);
             using (var image = SKImage.FromBitmap(cutout))
             {
@@ -88,6 +98,8 @@ public static class ShopperPhotoSynthesizer
             }
 
             canvas.Restore();
+            // Drawn without touching the random stream, so a photo's bytes do not depend on whether its mask is wanted.
+            masks.Add(ProductMask.Draw(cutout, centreX, centreY, rotation, scale, Width, Height));
             if (random.NextSingle() < ranges.OcclusionProbability)
             {
                 Occlude(canvas, random, centreX, centreY, cutout.Width * scale, cutout.Height * scale);
@@ -104,7 +116,7 @@ public static class ShopperPhotoSynthesizer
             finished.Canvas.DrawImage(snapshot, 0, 0, paint);
         }
 
-        return Encode(finished, ranges.JpegQuality);
+        return new SynthesizedPhoto(Encode(finished, ranges.JpegQuality), masks);
     }
 
     /// <summary>A hand or an object in front of part of the product: an ellipse over one of its edges.</summary>

@@ -1,0 +1,81 @@
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
+using SkiaSharp;
+
+namespace Lookbook.Learning.Localization;
+
+/// <summary>
+/// Shopper photos embedded the way a live search embeds them — located, their garment cropped when small
+/// (<see cref="PhotoLocator"/>) — in batches, so that what training learns
+/// from and evaluation measures is what shoppers are served.
+/// </summary>
+public static class AsServedEmbedding
+{
+    private const int Batch = 16;
+
+    /// <summary>One vector per photo; throws <see cref="InvalidDataException"/> for a photo that cannot be decoded.</summary>
+    public static List<float[]> EmbedPhotosAsServed(
+        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, CancellationToken cancellationToken = default) =>
+        [.. embedder.LocateAll(photos, locator, cancellationToken)
+            .Select((l, i) => l?.Vector ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
+
+    /// <summary>Each photo located as a live search would (null for a photo that cannot be decoded).</summary>
+    public static IReadOnlyList<LocatedPhoto?> LocateAll(
+        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, CancellationToken cancellationToken = default)
+    {
+        var located = new LocatedPhoto?[photos.Count];
+        for (var start = 0; start < photos.Count; start += Batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(Batch, photos.Count - start);
+            var bitmaps = new SKBitmap?[count];
+            var prepared = new PreparedImage?[count];
+            var crops = new PreparedImage?[count];
+            try
+            {
+                Parallel.For(0, count, i =>
+                {
+                    try
+                    {
+                        bitmaps[i] = ImageDecoder.Decode(photos[start + i], embedder.Preparer.Limits, minShortSide: 2 * embedder.Preparer.InputSize);
+                        prepared[i] = embedder.Preparer.Prepare(bitmaps[i]!);
+                    }
+                    catch (ImageRejectedException)
+                    {
+                        // Left null: the caller decides what an unreadable photo means.
+                    }
+                });
+                var usable = Enumerable.Range(0, count).Where(i => prepared[i] is not null).ToList();
+                if (locator is null)
+                {
+                    var vectors = embedder.Embed([.. usable.Select(i => prepared[i]!)]);
+                    for (var k = 0; k < usable.Count; k++)
+                    {
+                        located[start + usable[k]] = new LocatedPhoto(vectors[k], [], null);
+                    }
+
+                    continue;
+                }
+
+                var firsts = embedder.EmbedWithMaps([.. usable.Select(i => prepared[i]!)]);
+                var plans = usable.Select((i, k) => locator.Plan(firsts[k], prepared[i]!.Frame)).ToList();
+                var cropped = usable.Select((i, k) => (I: i, K: k)).Where(x => plans[x.K].Crop is not null).ToList();
+                Parallel.ForEach(cropped, x => crops[x.I] = embedder.Preparer.Prepare(bitmaps[x.I]!, plans[x.K].Crop));
+                var cropVectors = embedder.Embed([.. cropped.Select(x => crops[x.I]!)]);
+                var cropOf = cropped.Select((x, c) => (x.K, Vector: cropVectors[c])).ToDictionary(x => x.K, x => x.Vector);
+                for (var k = 0; k < usable.Count; k++)
+                {
+                    located[start + usable[k]] = locator.Finish(plans[k], firsts[k], cropOf.GetValueOrDefault(k));
+                }
+            }
+            finally
+            {
+                Array.ForEach(bitmaps, b => b?.Dispose());
+                Array.ForEach(prepared, p => p?.Dispose());
+                Array.ForEach(crops, p => p?.Dispose());
+            }
+        }
+
+        return located;
+    }
+}
