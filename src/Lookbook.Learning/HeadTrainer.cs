@@ -308,9 +308,9 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
     /// <summary>
     /// The similarity below which a photo has no good match, calibrated on what shoppers send: synthesised phone photos
-    /// (medium strength) of catalog products, searched against the catalog they belong to, keep 95% above it, and
-    /// catalog shots of unseen products (the validation items) 99% — whichever asks for the lower threshold. Images of
-    /// no product at all measure what it turns away.
+    /// (medium strength) of catalog products, searched against the catalog they belong to, and catalog shots of unseen
+    /// products (the validation items, 99% kept) — whichever asks for the lower threshold; how many phone photos are
+    /// kept is chosen by <see cref="ChooseNoMatchThreshold"/> against images of no product at all.
     /// </summary>
     private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, Func<float[], float[]> map, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed)
     {
@@ -321,28 +321,65 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
         var gallery = Gallery(split, map);
         float Best(float[] vector) => gallery.Index.Search(map(vector), 1) is [var top] ? top.Similarity : 0f;
-        var catalogShots = split.Validation.Select(q => Best(q.Vector)).Order().ToList();
-        var threshold = catalogShots[(int)Math.Floor(0.01 * (catalogShots.Count - 1))];
+        var catalogShots = split.Validation.Select(q => Best(q.Vector)).ToList();
 
         var random = new Random(seed);
         var sample = split.Train.OrderBy(_ => random.Next()).Take(CalibrationPhotos).ToList();
         var photos = sample.Select((item, i) => database.ReadImageBytes(item.ProductId) is { } bytes
             ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 17))
             : null).OfType<byte[]>().ToList();
-        // As served: turned away below the threshold, or when the head sees no product at all.
         var shopperVectors = embed(photos);
-        var shopper = shopperVectors.Select(Best).Order().ToList();
-        if (shopper.Count > 0)
-        {
-            threshold = Math.Min(threshold, shopper[(int)Math.Floor(0.05 * (shopper.Count - 1))]);
-        }
-
-        bool TurnedAway(float[] vector) => Best(vector) < threshold || head.ClassifyProduct(vector).NoProductProbability > 0.5f;
-        var unrelated = embed([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))]);
+        var unrelatedVectors = embed([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))]);
+        // As served: turned away below the threshold, or when the head sees no product at all.
+        bool NoProduct(float[] vector) => head.ClassifyProduct(vector).NoProductProbability > 0.5f;
+        var threshold = ChooseNoMatchThreshold(catalogShots,
+            [.. shopperVectors.Select(Best)], [.. unrelatedVectors.Select(v => (Best(v), NoProduct(v)))]);
+        bool TurnedAway(float[] vector) => Best(vector) < threshold || NoProduct(vector);
         return new Calibration(
             threshold,
             shopperVectors.Count == 0 ? null : shopperVectors.Count(v => !TurnedAway(v)) / (double)shopperVectors.Count,
-            unrelated.Count == 0 ? null : unrelated.Count(TurnedAway) / (double)unrelated.Count);
+            unrelatedVectors.Count == 0 ? null : unrelatedVectors.Count(TurnedAway) / (double)unrelatedVectors.Count);
+    }
+
+    // Shares of shopper photos the threshold may keep, most first, and the share of images of no product it must still
+    // turn away. Keeping 95% (the first calibration) turned away 5.6% of the evaluation's medium photos on the real
+    // catalog (issue 11 asks for at most 5%) while every image of no product was still turned away.
+    private static readonly double[] ShopperKeepRates = [0.98, 0.975, 0.97, 0.96, 0.95];
+    internal const double MinUnrelatedRejected = 0.97;
+
+    /// <summary>
+    /// The threshold: low enough to keep 99% of <paramref name="catalogShots"/> and the largest share of
+    /// <paramref name="shopperPhotos"/> (their best similarities) in <see cref="ShopperKeepRates"/> at which
+    /// <see cref="MinUnrelatedRejected"/> of <paramref name="unrelated"/> (best similarity, and whether the head sees no
+    /// product) are still turned away; the last rate when none is.
+    /// </summary>
+    internal static float ChooseNoMatchThreshold(
+        IReadOnlyList<float> catalogShots, IReadOnlyList<float> shopperPhotos, IReadOnlyList<(float Best, bool NoProduct)> unrelated)
+    {
+        static float Quantile(IEnumerable<float> values, double share)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[(int)Math.Floor(share * (sorted.Count - 1))];
+        }
+
+        var ceiling = catalogShots.Count == 0 ? float.MaxValue : Quantile(catalogShots, 0.01);
+        if (shopperPhotos.Count == 0)
+        {
+            return catalogShots.Count == 0 ? 0 : ceiling;
+        }
+
+        var threshold = ceiling;
+        foreach (var keep in ShopperKeepRates)
+        {
+            threshold = Math.Min(ceiling, Quantile(shopperPhotos, 1 - keep));
+            var t = threshold;
+            if (unrelated.Count == 0 || unrelated.Count(u => u.Best < t || u.NoProduct) >= MinUnrelatedRejected * unrelated.Count)
+            {
+                return threshold;
+            }
+        }
+
+        return threshold;
     }
 
     private sealed record Calibration(float Threshold, double? ShopperPhotosAccepted, double? UnrelatedRejected);
