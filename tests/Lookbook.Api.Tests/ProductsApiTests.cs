@@ -38,11 +38,31 @@ public sealed class ProductsApiTests : IDisposable
     }
 
     [Theory]
+    [InlineData("%22")]
+    [InlineData("%7B")]
+    [InlineData("%2A%2A")]
+    public async Task Text_with_no_word_names_q_as_the_problem(string q)
+    {
+        var response = await _client.GetAsync($"/api/products?q={q}");
+
+        var problem = await response.AssertProblem(400, "Invalid product list parameters");
+        Assert.Contains("no word to search for", problem.GetProperty("errors").GetProperty("q")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Attribute_names_and_provenance_are_not_searched()
+    {
+        var response = await (await _client.GetAsync("/api/products?q=dataset")).Json();
+
+        Assert.Equal(0, response.GetProperty("total").GetInt32());
+    }
+
+    [Theory]
     [InlineData("page=0")]
     [InlineData("pageSize=0")]
     [InlineData("pageSize=1000")]
     public async Task Bad_paging_is_a_validation_problem(string query) =>
-        await (await _client.GetAsync($"/api/products?{query}")).AssertProblem(400, "Invalid paging parameters");
+        await (await _client.GetAsync($"/api/products?{query}")).AssertProblem(400, "Invalid product list parameters");
 
     [Fact]
     public async Task A_product_has_its_attributes_and_image_size()

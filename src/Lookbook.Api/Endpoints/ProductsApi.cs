@@ -33,7 +33,7 @@ public static class ProductsApi
     /// <param name="page">1-based page number.</param>
     /// <param name="pageSize">Products per page (1-200, default 24).</param>
     /// <param name="category">Only this category.</param>
-    /// <param name="q">Text that the title or an attribute value contains.</param>
+    /// <param name="q">Words to find in the title or attribute values (each also as the start of a longer word; case and accents ignored); best matches first.</param>
     internal static Results<Ok<ProductListResponse>, ValidationProblem> ListProducts(
         CatalogDatabase database, [FromQuery] int? page, [FromQuery] int? pageSize, [FromQuery] string? category, [FromQuery] string? q)
     {
@@ -49,9 +49,14 @@ public static class ProductsApi
             errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}; got {size}."];
         }
 
+        if (!string.IsNullOrWhiteSpace(q) && TextQuery.Problem(q) is { } problem)
+        {
+            errors["q"] = [problem];
+        }
+
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "Invalid paging parameters");
+            return TypedResults.ValidationProblem(errors, title: "Invalid product list parameters");
         }
 
         var result = database.ListProducts((number - 1) * size, size, string.IsNullOrWhiteSpace(category) ? null : category, q);

@@ -156,34 +156,35 @@ public sealed partial class CatalogDatabase
     }
 
     /// <summary>
-    /// A page of products ordered by id, optionally of one category (case-insensitive) and containing
-    /// <paramref name="text"/> in the title or an attribute value.
+    /// A page of products, optionally of one category (case-insensitive) and matching <paramref name="text"/>: every word
+    /// of it (letters and digits; a word also matches longer words it starts) in the title or an attribute value, case
+    /// and diacritics folded, best matches first (BM25, the title weighing more); without text, ordered by id.
     /// </summary>
+    /// <exception cref="ArgumentException">The text has no word to search for.</exception>
     public ProductPage ListProducts(int offset, int limit, string? category = null, string? text = null)
     {
         using var connection = Connect();
         var where = new List<string>();
         if (category is not null)
         {
-            where.Add("category = @category COLLATE NOCASE");
+            where.Add("p.category = @category COLLATE NOCASE");
         }
 
-        if (!string.IsNullOrWhiteSpace(text))
+        var match = string.IsNullOrWhiteSpace(text) ? null : TextQuery.Match(text);
+        var from = "products p";
+        var order = "p.id";
+        if (match is not null)
         {
-            where.Add("(title LIKE @pattern ESCAPE '\\' OR attributes LIKE @pattern ESCAPE '\\')");
+            from = "products_text t JOIN products p ON p.rowid = t.rowid";
+            where.Add("products_text MATCH @match");
+            order = "bm25(products_text, 4.0, 1.0), p.id";
         }
 
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        var parameters = new
-        {
-            category,
-            pattern = "%" + (text ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%",
-            offset,
-            limit,
-        };
-        var total = connection.ExecuteScalar<int>($"SELECT COUNT(*) FROM products {filter}", parameters);
+        var parameters = new { category, match, offset, limit };
+        var total = connection.ExecuteScalar<int>($"SELECT COUNT(*) FROM {from} {filter}", parameters);
         var items = connection.Query<(string Id, string Title, string Category, string Attributes)>(
-                $"SELECT id, title, category, attributes FROM products {filter} ORDER BY id LIMIT @limit OFFSET @offset", parameters)
+                $"SELECT p.id, p.title, p.category, p.attributes FROM {from} {filter} ORDER BY {order} LIMIT @limit OFFSET @offset", parameters)
             .Select(r => new Product(r.Id, r.Title, r.Category, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Attributes) ?? []))
             .ToList();
         return new ProductPage(items, total);

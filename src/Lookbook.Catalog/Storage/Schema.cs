@@ -6,7 +6,7 @@ namespace Lookbook.Catalog.Storage;
 /// <summary>Creates and upgrades the database schema, tracked with SQLite's user_version.</summary>
 internal static class Schema
 {
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     private const string Version1 = """
         CREATE TABLE meta (
@@ -106,6 +106,32 @@ internal static class Schema
             FROM events GROUP BY product_id;
         """;
 
+    // Full-text search over titles and attribute values (FTS5: ranked, case and diacritics folded, prefix indexes), kept in
+    // step with products by triggers so every writer — imports, metadata updates, deletes — updates it in the same
+    // transaction. Rows are keyed by the product's rowid, which an upsert keeps and nothing here rewrites (no VACUUM).
+    // Attributes that only say where a dataset row came from are not text a shopper searches for.
+    private static string TextValues(string row) => $"(SELECT group_concat(value, ' ') FROM json_each({row}.attributes) WHERE key NOT IN ('dataset', 'split', 'index'))";
+
+    private static readonly string Version5 = $"""
+        CREATE VIRTUAL TABLE IF NOT EXISTS products_text USING fts5(
+            title, attribute_values,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '1 2 3');
+        CREATE TRIGGER IF NOT EXISTS products_text_insert AFTER INSERT ON products BEGIN
+            INSERT INTO products_text(rowid, title, attribute_values) VALUES (NEW.rowid, NEW.title, {TextValues("NEW")});
+        END;
+        CREATE TRIGGER IF NOT EXISTS products_text_update AFTER UPDATE OF title, attributes ON products BEGIN
+            DELETE FROM products_text WHERE rowid = OLD.rowid;
+            INSERT INTO products_text(rowid, title, attribute_values) VALUES (NEW.rowid, NEW.title, {TextValues("NEW")});
+        END;
+        CREATE TRIGGER IF NOT EXISTS products_text_delete AFTER DELETE ON products BEGIN
+            DELETE FROM products_text WHERE rowid = OLD.rowid;
+        END;
+        DELETE FROM products_text;
+        INSERT INTO products_text(rowid, title, attribute_values)
+            SELECT rowid, title, {TextValues("products")} FROM products;
+        """;
+
     public static void Migrate(SqliteConnection connection)
     {
         var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
@@ -115,7 +141,7 @@ internal static class Schema
                 $"The database {connection.DataSource} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
         }
 
-        string[] steps = [Version1, Version2, Version3, Version4];
+        string[] steps = [Version1, Version2, Version3, Version4, Version5];
         for (var step = (int)version; step < CurrentVersion; step++)
         {
             // BEGIN IMMEDIATE, then look again: another process opening the same new file may have migrated it meanwhile.
