@@ -43,6 +43,28 @@ public sealed class WebPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_page_works_under_its_content_security_policy()
+    {
+        var page = await browser.NewPageAsync(1200);
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(browser.BaseUrl + "/");
+        await page.Locator("#file-input").SetInputFilesAsync(Query("sneaker.png"));
+        await page.Locator("#results .card .similarity").First.WaitForAsync();
+        await page.Locator("#results .card a").First.ClickAsync();
+        await page.Locator("#product-view img").First.WaitForAsync();
+        await page.GotoAsync(browser.BaseUrl + "/report");
+
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public async Task The_evaluation_report_renders_with_its_plots()
     {
         var page = await OpenAsync();

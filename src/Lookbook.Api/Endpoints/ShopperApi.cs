@@ -13,7 +13,7 @@ public static class ShopperApi
     public static IEndpointRouteBuilder MapShopperApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/profile", CreateProfile).WithTags("Shopper").WithName("CreateProfile")
-            .WithSummary("Create a shopper profile (no password): returns its token and sets it as a cookie").DisableAntiforgery();
+            .WithSummary("Create a shopper profile (no password): returns its token and sets it as a cookie; a shopper who has one gets theirs back (200)").DisableAntiforgery();
         var me = app.MapGroup("/api/me").WithTags("Shopper");
         me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first");
         me.MapPost("/events", RecordEvent).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery();
@@ -24,8 +24,14 @@ public static class ShopperApi
         return app;
     }
 
-    internal static Created<ProfileResponse> CreateProfile(HttpContext context, ShopperService shoppers)
+    internal static Results<Created<ProfileResponse>, Ok<ProfileResponse>> CreateProfile(HttpContext context, ShopperService shoppers)
     {
+        // A shopper who already has a profile keeps it: a second profile would orphan their history.
+        if (context.CurrentShopper(shoppers) is { } existing && context.ShopperToken() is { } token)
+        {
+            return TypedResults.Ok(new ProfileResponse(existing, token));
+        }
+
         var created = shoppers.CreateShopper();
         context.IssueCookie(created.Token);
         return TypedResults.Created("/api/me/history", new ProfileResponse(created.UserId, created.Token));

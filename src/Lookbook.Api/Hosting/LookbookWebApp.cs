@@ -75,8 +75,10 @@ public static class LookbookWebApp
 
     public static void UseLookbookApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCrossSiteGuard();
 
         var page = new ManifestEmbeddedFileProvider(typeof(LookbookWebApp).Assembly, "web");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });

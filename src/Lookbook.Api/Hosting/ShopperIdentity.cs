@@ -11,15 +11,13 @@ internal static class ShopperIdentity
     public const string CookieName = "lookbook_shopper";
     public const string HeaderName = "X-Shopper-Token";
 
-    public static string? CurrentShopper(this HttpContext context, ShopperService shoppers)
+    public static string? CurrentShopper(this HttpContext context, ShopperService shoppers) => shoppers.Authenticate(context.ShopperToken());
+
+    /// <summary>The token the request carries (header first, then cookie); null when none.</summary>
+    public static string? ShopperToken(this HttpContext context)
     {
         var token = context.Request.Headers[HeaderName].ToString();
-        if (string.IsNullOrEmpty(token))
-        {
-            token = context.Request.Cookies[CookieName];
-        }
-
-        return shoppers.Authenticate(token);
+        return string.IsNullOrEmpty(token) ? context.Request.Cookies[CookieName] : token;
     }
 
     public static void IssueCookie(this HttpContext context, string token) =>

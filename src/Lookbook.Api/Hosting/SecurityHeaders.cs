@@ -1,0 +1,37 @@
+namespace Lookbook.Api.Hosting;
+
+/// <summary>
+/// Headers every response carries: the page may load only its own scripts, styles and images (no inline script, so an
+/// injected one cannot run), may not be framed, content types are not sniffed, and no page address leaks to other
+/// sites. The evaluation report is one self-contained HTML file (inline styles and SVG, no script); the API reference
+/// (Scalar) brings its own inline scripts, so it gets only the framing and sniffing rules.
+/// </summary>
+internal static class SecurityHeaders
+{
+    public const string PagePolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    public const string ReportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    public const string ReferencePolicy = "frame-ancestors 'none'";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.ContentSecurityPolicy = PolicyFor(context.Request.Path);
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
+
+    private static string PolicyFor(PathString path) =>
+        path.StartsWithSegments("/report") ? ReportPolicy
+        : path.StartsWithSegments("/scalar") ? ReferencePolicy
+        : PagePolicy;
+}
