@@ -58,6 +58,33 @@ public sealed class ProductsApiTests : IDisposable
     }
 
     [Theory]
+    [InlineData("k=abc", "k", "abc")]
+    [InlineData("k=1.5", "k", "1.5")]
+    [InlineData("k=10&k=20", "k", "10,20")]
+    public async Task A_parameter_that_does_not_bind_is_a_problem_naming_it_and_its_value(string query, string name, string value)
+    {
+        var response = await _client.GetAsync($"/api/products/fmnist-train-00000/similar?{query}");
+
+        var problem = await response.AssertProblem(400, "Malformed request");
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains($" {name}\"", detail);
+        Assert.Contains(value, detail);
+    }
+
+    [Fact]
+    public async Task A_huge_page_size_or_page_number_is_refused_not_wrapped_around()
+    {
+        var tooBig = await (await _client.GetAsync("/api/products?pageSize=1e9")).AssertProblem(400, "Malformed request");
+        Assert.Contains("pageSize", tooBig.GetProperty("detail").GetString());
+
+        var far = await (await _client.GetAsync("/api/products?page=10737420&pageSize=200")).AssertProblem(400, "Invalid product list parameters");
+        Assert.Contains("page 10737420", far.GetProperty("errors").GetProperty("page")[0].GetString());
+
+        var empty = await (await _client.GetAsync("/api/products?page=500000&pageSize=200")).Json();
+        Assert.Equal((500000, 0), (empty.GetProperty("page").GetInt32(), empty.GetProperty("items").GetArrayLength()));
+    }
+
+    [Theory]
     [InlineData("page=0")]
     [InlineData("pageSize=0")]
     [InlineData("pageSize=1000")]

@@ -34,6 +34,17 @@ public sealed class ShopperApiTests : IDisposable
         client.PostAsJsonAsync("/api/me/events", new { productId, kind });
 
     [Fact]
+    public async Task Malformed_json_is_a_problem_that_says_the_body_is_not_json()
+    {
+        var (client, _) = await NewShopperAsync();
+
+        var response = await client.PostAsync("/api/me/events", new StringContent("{\"productId\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await response.AssertProblem(400, "Malformed request");
+        Assert.Contains("JSON", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Events_are_recorded_and_read_back_newest_first()
     {
         var (client, _) = await NewShopperAsync();

@@ -17,6 +17,9 @@ public static class ProductsApi
 {
     private const int MaxPageSize = 200;
 
+    // Products a page may start after: far beyond any catalog, and (page - 1) × pageSize never overflows an int.
+    private const long MaxOffset = 100_000_000;
+
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
     {
         var products = app.MapGroup("/api/products").WithTags("Products");
@@ -43,6 +46,10 @@ public static class ProductsApi
         {
             errors["page"] = [$"page starts at 1; got {number}."];
         }
+        else if (size is >= 1 and <= MaxPageSize && (long)(number - 1) * size > MaxOffset)
+        {
+            errors["page"] = [$"page {number} of {size} starts past the last product any catalog can hold; at most page {MaxOffset / size + 1} at this pageSize."];
+        }
 
         if (size is < 1 or > MaxPageSize)
         {
@@ -59,7 +66,7 @@ public static class ProductsApi
             return TypedResults.ValidationProblem(errors, title: "Invalid product list parameters");
         }
 
-        var result = database.ListProducts((number - 1) * size, size, string.IsNullOrWhiteSpace(category) ? null : category, q);
+        var result = database.ListProducts((int)((long)(number - 1) * size), size, string.IsNullOrWhiteSpace(category) ? null : category, q);
         return TypedResults.Ok(new ProductListResponse(result.Items.Select(ProductLinks.Card).ToList(), number, size, result.Total));
     }
 

@@ -57,6 +57,9 @@ public static class LookbookWebApp
             form.MultipartBodyLengthLimit = api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead;
         });
         builder.Services.AddProblemDetails();
+        // A parameter that does not bind (k=abc, k=1.5, k=10&k=20, malformed JSON) throws, so the problem names the
+        // parameter and the value instead of a bare 400 (ExceptionProblems maps BadHttpRequestException).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<ExceptionHandlerOptions>(options => options.SuppressDiagnosticsCallback = ProblemExceptionHandler.SuppressDiagnostics);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
