@@ -22,6 +22,36 @@ public sealed class ServeProcessTests(ITestOutputHelper log)
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(30);
 
+    [Theory]
+    [InlineData("5102")]
+    [InlineData("ftp://127.0.0.1:5102")]
+    public async Task A_wrong_url_is_one_line_naming_it(string urls)
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, output) = await LookbookProcess.RunAsync(temp.Path, StartTimeout, "--db", temp.File("shop.db"), "serve", "--urls", urls);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"--urls expects URLs such as http://127.0.0.1:5000 (several separated by ';'); got '{urls}'.", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_one_line_saying_so()
+    {
+        using var temp = new TempDirectory();
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        var (exitCode, output) = await LookbookProcess.RunAsync(temp.Path, StartTimeout, "--db", temp.File("shop.db"), "serve", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"Port {port} is already in use", output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.False(File.Exists(temp.File("shop.db")), "nothing is created for a server that cannot start");
+    }
+
     [Fact]
     public async Task Serve_honours_lookbook_json_in_the_working_folder()
     {

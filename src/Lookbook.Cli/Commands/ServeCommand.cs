@@ -24,10 +24,14 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(CliContext context, Dictionary<string, string?> overrides, string? urls, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(urls))
+        if (urls is not null)
         {
             overrides["urls"] = urls;
         }
+
+        // --urls, else the configuration's (lookbook.json, ASPNETCORE_URLS), else the default: where the server will listen.
+        var configured = urls ?? context.Configuration["urls"] ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
+        ServeAddresses.EnsureFree(ServeAddresses.Parse(string.IsNullOrWhiteSpace(configured) ? LookbookWebApp.DefaultUrl : configured));
 
         await using var app = LookbookWebApp.Create([], overrides);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
