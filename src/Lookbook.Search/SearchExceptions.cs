@@ -13,3 +13,6 @@ public sealed class ProductNotFoundException(string productId)
 
 /// <summary>An attribute filter no product could pass: an attribute no product has, or a value none has. Says what there is.</summary>
 public sealed class UnknownAttributeException(string message) : ArgumentException(message);
+
+/// <summary>A category filter no product could pass: says which categories there are.</summary>
+public sealed class UnknownCategoryException(string message) : ArgumentException(message);

@@ -17,6 +17,7 @@ public sealed class SearchableCatalog : IDisposable
 {
     private readonly Dictionary<string, Product> _products;
     private readonly Lazy<Dictionary<string, SortedSet<string>>> _attributeValues;
+    private readonly Lazy<SortedSet<string>> _categories;
     private readonly IVectorIndex _index;
     private readonly SharedIndex _owner;
     private int _disposed;
@@ -39,6 +40,7 @@ public sealed class SearchableCatalog : IDisposable
     {
         _products = products.ToDictionary(p => p.Id, StringComparer.Ordinal);
         _attributeValues = new(AttributeValues); // built by the first filtered search, not by every catch-up
+        _categories = new(() => new SortedSet<string>(_products.Values.Select(p => p.Category), StringComparer.OrdinalIgnoreCase));
         _owner = owner;
         _index = owner.Index;
         IsApproximate = isApproximate;
@@ -114,11 +116,17 @@ public sealed class SearchableCatalog : IDisposable
     }
 
     /// <summary>
-    /// Throws <see cref="UnknownAttributeException"/> when an attribute filter could match nothing because no product has
-    /// that attribute or that value (a misspelling would otherwise look like an empty answer); names match case-insensitively.
+    /// Throws <see cref="UnknownCategoryException"/> or <see cref="UnknownAttributeException"/> when the category filter or an attribute filter could match nothing
+    /// because no product has that category, attribute or value (a misspelling would otherwise look like an empty answer);
+    /// names match case-insensitively.
     /// </summary>
     public void EnsureKnownAttributes(SearchRequest request)
     {
+        if (request.CategoryFilter is { } category && !_categories.Value.Contains(category))
+        {
+            throw new UnknownCategoryException($"No product has the category '{category}'. Categories in this catalog: {Listed(_categories.Value)}.");
+        }
+
         foreach (var (attribute, value) in request.Attributes ?? new Dictionary<string, string>())
         {
             if (!_attributeValues.Value.TryGetValue(attribute, out var values))

@@ -116,6 +116,11 @@ public sealed class SearchApiTests : IDisposable
         var unknown = await _client.PostAsync("/api/search?attr=colour:red", ApiTestHelpers.Photo(Sneaker));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.StartsWith("No product has the attribute 'colour'. Attributes in this catalog: ", (await unknown.Json()).GetProperty("detail").GetString());
+        var handbag = await _client.PostAsync("/api/search?category=Handbag", ApiTestHelpers.Photo(Sneaker));
+        var categoryProblem = await handbag.AssertProblem(400, "Unknown category");
+        var detail = categoryProblem.GetProperty("detail").GetString()!;
+        Assert.StartsWith("No product has the category 'Handbag'. Categories in this catalog: ", detail);
+        Assert.Contains("Bag, ", detail);
     }
 
     [Fact]

@@ -74,6 +74,15 @@ public sealed class CliCommandTests(SampleCatalogFixture catalog)
     }
 
     [Fact]
+    public async Task A_category_no_product_has_is_an_error_listing_the_categories()
+    {
+        var run = await CliRun.RunAsync("search", Query("sneaker.png"), "--category", "Handbag", "--db", Db);
+
+        Assert.Equal(ExitCodes.InvalidUsage, run.ExitCode);
+        Assert.Contains("No product has the category 'Handbag'. Categories in this catalog: Ankle boot, Bag, Coat,", run.Error);
+    }
+
+    [Fact]
     public async Task Similar_finds_neighbours_of_a_product_but_not_the_product()
     {
         var run = await CliRun.RunAsync("similar", "fmnist-train-00001", "--json", "--db", Db);

@@ -22,6 +22,7 @@ internal static class ExceptionProblems
         ProductNotFoundException e => Problem(StatusCodes.Status404NotFound, "Unknown product", e.Message),
         ItemNotFoundException e => Problem(StatusCodes.Status400BadRequest, "Unknown item", e.Message),
         UnknownAttributeException e => Problem(StatusCodes.Status400BadRequest, "Unknown attribute filter", e.Message),
+        UnknownCategoryException e => Problem(StatusCodes.Status400BadRequest, "Unknown category", e.Message),
         EmbeddingMismatchException e => Problem(StatusCodes.Status409Conflict, "Catalog indexed with another model", e.Message),
         // Kestrel's own refusals (a body too slow, too large or cut short) carry the status they deserve.
         BadHttpRequestException e => Problem(e.StatusCode, Title(e.StatusCode), e.Message),
