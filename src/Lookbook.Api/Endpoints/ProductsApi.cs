@@ -70,9 +70,9 @@ public static class ProductsApi
         return TypedResults.Ok(new ProductListResponse(result.Items.Select(ProductLinks.Card).ToList(), number, size, result.Total));
     }
 
-    internal static Results<Ok<ProductDetail>, ProblemHttpResult> GetProduct(string id, CatalogDatabase database)
+    internal static Results<Ok<ProductDetail>, ProblemHttpResult> GetProduct(string id, HttpContext context, CatalogDatabase database)
     {
-        id = ProductLinks.IdFromRoute(id);
+        id = ProductLinks.IdFromRequest(context, id);
         var product = database.GetProduct(id);
         var image = product is null ? null : database.GetImage(id);
         return product is null || image is null
@@ -85,9 +85,9 @@ public static class ProductsApi
     /// <param name="category">Only this category.</param>
     /// <param name="attr">Attribute filters as key:value, repeatable.</param>
     internal static Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult> SimilarProducts(
-        string id, SimilarProducts similar, SearchableCatalogProvider catalogs, [FromQuery] int? k, [FromQuery] string? category, [FromQuery] string[]? attr)
+        string id, HttpContext context, SimilarProducts similar, SearchableCatalogProvider catalogs, [FromQuery] int? k, [FromQuery] string? category, [FromQuery] string[]? attr)
     {
-        id = ProductLinks.IdFromRoute(id);
+        id = ProductLinks.IdFromRequest(context, id);
         var clock = Stopwatch.StartNew();
         var (request, _, errors) = SearchParameters.Parse(k, category, attr);
         if (request is null)
@@ -106,20 +106,20 @@ public static class ProductsApi
         }
     }
 
-    internal static Results<FileContentHttpResult, ProblemHttpResult> GetImage(string id, CatalogDatabase database, HttpResponse response)
+    internal static Results<FileContentHttpResult, ProblemHttpResult> GetImage(string id, HttpContext context, CatalogDatabase database, HttpResponse response)
     {
-        id = ProductLinks.IdFromRoute(id);
-        var (image, bytes, problem) = Load(id, database);
+        id = ProductLinks.IdFromRequest(context, id);
+        var (image, bytes, problem) = Load(id, database, context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lookbook.Api.Products"));
         AllowCaching(response, problem);
         return problem ?? (Results<FileContentHttpResult, ProblemHttpResult>)TypedResults.File(
             bytes!, Thumbnails.ContentTypeOf(image!.Format), entityTag: new EntityTagHeaderValue($"\"{image.Hash}\""));
     }
 
     internal static Results<FileContentHttpResult, ProblemHttpResult> GetThumbnail(
-        string id, CatalogDatabase database, IMemoryCache cache, IOptions<ApiOptions> options, HttpResponse response)
+        string id, HttpContext context, CatalogDatabase database, IMemoryCache cache, IOptions<ApiOptions> options, HttpResponse response)
     {
-        id = ProductLinks.IdFromRoute(id);
-        var (image, bytes, problem) = Load(id, database);
+        id = ProductLinks.IdFromRequest(context, id);
+        var (image, bytes, problem) = Load(id, database, context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Lookbook.Api.Products"));
         AllowCaching(response, problem);
         if (problem is not null)
         {
@@ -136,9 +136,9 @@ public static class ProductsApi
         return TypedResults.File(thumbnail.Bytes, thumbnail.ContentType, entityTag: new EntityTagHeaderValue($"\"{image.Hash}-{size}\""));
     }
 
-    internal static Results<NoContent, ProblemHttpResult> DeleteProduct(string id, CatalogDatabase database, SearchableCatalogProvider catalogs)
+    internal static Results<NoContent, ProblemHttpResult> DeleteProduct(string id, HttpContext context, CatalogDatabase database, SearchableCatalogProvider catalogs)
     {
-        id = ProductLinks.IdFromRoute(id);
+        id = ProductLinks.IdFromRequest(context, id);
         if (database.DeleteProducts([id]) == 0)
         {
             return Problems.ProductNotFound(id);
@@ -157,7 +157,7 @@ public static class ProductsApi
         }
     }
 
-    private static (StoredImage? Image, byte[]? Bytes, ProblemHttpResult? Problem) Load(string id, CatalogDatabase database)
+    private static (StoredImage? Image, byte[]? Bytes, ProblemHttpResult? Problem) Load(string id, CatalogDatabase database, ILogger logger)
     {
         var image = database.GetImage(id);
         if (image is null)
@@ -176,8 +176,10 @@ public static class ProductsApi
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Where the file was is the server's business (logged), not the client's.
+            logger.LogWarning("The image of product {ProductId} at {Path} can no longer be read: {Reason}", id, image.Path, e.Message);
             return (image, null, Problems.Create(StatusCodes.Status404NotFound, "Image file missing",
-                $"The image of product '{id}' was at {image.Path}, which can no longer be read: {e.Message}"));
+                $"The image file of product '{id}' can no longer be read: it was moved or deleted after the import. Import the catalog again from its source."));
         }
     }
 }
