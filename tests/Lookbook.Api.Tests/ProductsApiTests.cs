@@ -85,6 +85,30 @@ public sealed class ProductsApiTests : IDisposable
     }
 
     [Theory]
+    [InlineData("GET", "/api/search", "POST")]
+    [InlineData("POST", "/api/products", "GET")]
+    [InlineData("PUT", "/api/products/fmnist-train-00000", "DELETE, GET")]
+    public async Task A_known_address_with_the_wrong_method_is_405_with_allow(string method, string path, string allow)
+    {
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var problem = await response.AssertProblem(405, "Method not allowed");
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Contains($"{method} is not allowed", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_of_the_wrong_type_is_415_and_an_unknown_address_404()
+    {
+        // Routing refuses the body before the handler could ask for a profile.
+        var wrongType = await _client.PostAsync("/api/me/events", new StringContent("productId=x", System.Text.Encoding.UTF8, "text/plain"));
+        var problem = await wrongType.AssertProblem(415, "Unsupported media type");
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString());
+
+        await (await _client.GetAsync("/api/no/such/thing")).AssertProblem(404, "Unknown endpoint");
+    }
+
+    [Theory]
     [InlineData("page=0")]
     [InlineData("pageSize=0")]
     [InlineData("pageSize=1000")]

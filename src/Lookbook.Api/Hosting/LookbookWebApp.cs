@@ -100,8 +100,7 @@ public static class LookbookWebApp
         // Shareable page URLs (/product/{id}) are routes of the single-page app.
         app.MapFallback("/product/{**id}", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
         app.MapGet("/history", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
-        app.MapFallback("/api/{**path}", () => Problems.Create(StatusCodes.Status404NotFound, "Unknown endpoint",
-            "No API endpoint at this address; the OpenAPI document is at /openapi/v1.json.")).ExcludeFromDescription();
+        app.MapFallback("/api/{**path}", ApiFallback.Answer).ExcludeFromDescription();
     }
 
     /// <summary>
