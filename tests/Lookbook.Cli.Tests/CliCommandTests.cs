@@ -110,9 +110,9 @@ public sealed class CliCommandTests(SampleCatalogFixture catalog)
     [InlineData(ExitCodes.NotFound, "No product with id 'nope'", "similar", "nope")]
     [InlineData(ExitCodes.InvalidUsage, "Required argument missing", "search")]
     [InlineData(ExitCodes.InvalidUsage, "k must be between 1 and 1000", "similar", "fmnist-train-00001", "-k", "0")]
-    [InlineData(ExitCodes.InvalidUsage, "--attr expects key=value", "similar", "fmnist-train-00001", "--attr", "colour")]
+    [InlineData(ExitCodes.InvalidUsage, "--attr must look like key:value (e.g. baseColour:Black); got 'colour'.", "similar", "fmnist-train-00001", "--attr", "colour")]
     [InlineData(ExitCodes.InvalidUsage, "No product has the attribute 'colour'. Attributes in this catalog: dataset, index, split.", "similar", "fmnist-train-00001", "--attr", "colour=Black")]
-    [InlineData(ExitCodes.InvalidUsage, "No product has split 'tset'. Values in this catalog: train.", "similar", "fmnist-train-00001", "--attr", "split=tset")]
+    [InlineData(ExitCodes.InvalidUsage, "No product has split 'tset'. Values in this catalog: train.", "similar", "fmnist-train-00001", "--attr", "split:tset")]
     [InlineData(ExitCodes.InvalidUsage, "Unrecognized command or argument 'frobnicate'", "frobnicate")]
     public async Task Errors_have_a_message_and_their_exit_code(int exitCode, string message, params string[] args)
     {

@@ -20,15 +20,14 @@ internal static class SearchParameters
         Dictionary<string, string>? filters = null;
         foreach (var attribute in attributes ?? [])
         {
-            var at = attribute.IndexOf(':', StringComparison.Ordinal);
-            if (at <= 0)
+            if (AttributeFilter.TryParse(attribute) is not { } pair)
             {
-                errors["attr"] = [$"attr must look like key:value (e.g. baseColour:Black); got '{attribute}'."];
+                errors["attr"] = [AttributeFilter.Problem("attr", attribute)];
                 continue;
             }
 
             filters ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            filters[attribute[..at]] = attribute[(at + 1)..];
+            filters[pair.Key] = pair.Value;
         }
 
         NormalizedRect? region = null;

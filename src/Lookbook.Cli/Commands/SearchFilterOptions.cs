@@ -17,7 +17,7 @@ internal sealed class SearchFilterOptions
 
     public Option<string[]> Attributes { get; } = new("--attr")
     {
-        Description = "Only products with this attribute value, as key=value (repeatable), e.g. --attr baseColour=Black.",
+        Description = $"Only products with this attribute value, as key:value like the API's attr= (repeatable), e.g. --attr {AttributeFilter.Example}.",
     };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the results as JSON." };
@@ -40,11 +40,6 @@ internal sealed class SearchFilterOptions
         return request;
     }
 
-    private static KeyValuePair<string, string> Split(string pair)
-    {
-        var at = pair.IndexOf('=', StringComparison.Ordinal);
-        return at > 0
-            ? new(pair[..at], pair[(at + 1)..])
-            : throw new ArgumentException($"--attr expects key=value; got '{pair}'.");
-    }
+    private static KeyValuePair<string, string> Split(string pair) =>
+        AttributeFilter.TryParse(pair) ?? throw new ArgumentException(AttributeFilter.Problem("--attr", pair));
 }
