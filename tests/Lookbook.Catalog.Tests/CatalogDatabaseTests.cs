@@ -211,6 +211,29 @@ public sealed class CatalogDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_run_whose_process_was_killed_is_marked_interrupted_by_the_next_one_but_a_live_one_is_not()
+    {
+        var database = Open();
+        var live = database.StartRun("this process");
+        using var finished = System.Diagnostics.Process.Start("true")!;
+        finished.WaitForExit();
+        var killed = database.StartRun("killed");
+        using (var connection = new SqliteConnection($"Data Source={_temp.File("catalog.db")};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE import_runs SET pid = {finished.Id} WHERE id = {killed}"; // as if its process had died
+            command.ExecuteNonQuery();
+        }
+
+        var next = database.StartRun("next");
+
+        Assert.Equal("interrupted", database.GetRunStatus(killed));
+        Assert.Equal("running", database.GetRunStatus(live));
+        Assert.Equal("running", database.GetRunStatus(next));
+    }
+
+    [Fact]
     public void Popularity_follows_each_event_and_forgets_a_cleared_history()
     {
         var database = Open();

@@ -45,6 +45,8 @@ public sealed class KillAndResumeTests
         Assert.Equal(1500 - survived, rerun.Json.GetProperty("added").GetInt32());
         var stats = CatalogDatabase.Open(db).GetStats();
         Assert.Equal((1500, 1500), (stats.Products, stats.Embedded));
+        var catalog = CatalogDatabase.Open(db);
+        Assert.Equal(("interrupted", "completed"), (catalog.GetRunStatus(1), catalog.GetRunStatus(2))); // the killed run, then the rerun
     }
 
     private static int CountVectors(string db) => CatalogDatabase.Open(db).GetStats().Embedded;

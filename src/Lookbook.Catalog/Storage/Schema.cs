@@ -6,7 +6,7 @@ namespace Lookbook.Catalog.Storage;
 /// <summary>Creates and upgrades the database schema, tracked with SQLite's user_version.</summary>
 internal static class Schema
 {
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     private const string Version1 = """
         CREATE TABLE meta (
@@ -39,7 +39,7 @@ internal static class Schema
             source      TEXT NOT NULL,
             started_at  TEXT NOT NULL,
             finished_at TEXT,
-            status      TEXT NOT NULL,               -- running | completed | cancelled | failed
+            status      TEXT NOT NULL,               -- running | completed | cancelled | failed | interrupted (killed; see pid)
             added       INTEGER NOT NULL DEFAULT 0,
             updated     INTEGER NOT NULL DEFAULT 0,
             unchanged   INTEGER NOT NULL DEFAULT 0,
@@ -132,6 +132,13 @@ internal static class Schema
             SELECT rowid, title, {TextValues("products")} FROM products;
         """;
 
+    // Which process runs an import, so that the next one can tell a run whose process was killed (status still
+    // 'running') from one still going on beside it.
+    private const string Version6 = """
+        ALTER TABLE import_runs ADD COLUMN pid INTEGER;
+        ALTER TABLE import_runs ADD COLUMN host TEXT;
+        """;
+
     public static void Migrate(SqliteConnection connection)
     {
         var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
@@ -141,7 +148,7 @@ internal static class Schema
                 $"The database {connection.DataSource} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
         }
 
-        string[] steps = [Version1, Version2, Version3, Version4, Version5];
+        string[] steps = [Version1, Version2, Version3, Version4, Version5, Version6];
         for (var step = (int)version; step < CurrentVersion; step++)
         {
             // BEGIN IMMEDIATE, then look again: another process opening the same new file may have migrated it meanwhile.
@@ -151,7 +158,15 @@ internal static class Schema
                 continue;
             }
 
-            connection.Execute(steps[step], transaction: transaction);
+            if (step + 1 == 6 && connection.Query<string>("SELECT name FROM pragma_table_info('import_runs')", transaction: transaction).Contains("pid"))
+            {
+                // Already there (a file whose version was set back by hand, as tests of older files do): nothing to add.
+            }
+            else
+            {
+                connection.Execute(steps[step], transaction: transaction);
+            }
+
             if (step + 1 == 4)
             {
                 LegacyProfile.MoveToColumns(connection, transaction);
