@@ -49,5 +49,40 @@ public sealed class KillAndResumeTests
         Assert.Equal(("interrupted", "completed"), (catalog.GetRunStatus(1), catalog.GetRunStatus(2))); // the killed run, then the rerun
     }
 
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task A_signal_stops_an_import_which_commits_its_work_says_interrupted_and_exits_130(string signal)
+    {
+        using var temp = new TempDirectory();
+        var db = temp.File("catalog.db");
+        var start = new ProcessStartInfo("dotnet", ["exec", typeof(LookbookCli).Assembly.Location, "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", "1500", "--db", db])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while ((File.Exists(db) ? CountVectors(db) : 0) < 200 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(process.HasExited, "the import ended before the signal");
+        using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(process.ExitCode == ExitCodes.Cancelled, $"exit {process.ExitCode}: {await error}{await output}");
+        Assert.Contains("Interrupted", await error);
+        var catalog = CatalogDatabase.Open(db);
+        Assert.Equal("cancelled", catalog.GetRunStatus(1));
+        Assert.InRange(CountVectors(db), 200, 1499);
+    }
+
     private static int CountVectors(string db) => CatalogDatabase.Open(db).GetStats().Embedded;
 }
