@@ -31,6 +31,7 @@ internal static class HttpLoad
             app = LookbookWebApp.Create(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>
             {
                 ["Lookbook:Storage:DatabasePath"] = database,
+                ["Lookbook:Api:SearchesPerMinute"] = "0", // a load test is one client sending thousands of searches
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             await app.StartAsync(cancellationToken);

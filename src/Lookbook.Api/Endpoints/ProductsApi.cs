@@ -25,7 +25,7 @@ public static class ProductsApi
         var products = app.MapGroup("/api/products").WithTags("Products");
         products.MapGet("/", ListProducts).WithName("ListProducts").WithSummary("List products, by page, with category and text filters");
         products.MapGet("/{id}", GetProduct).WithName("GetProduct").WithSummary("One product with its attributes");
-        products.MapGet("/{id}/similar", SimilarProducts).WithName("SimilarProducts").WithSummary("Products that look like this one");
+        products.MapGet("/{id}/similar", SimilarProducts).RequireRateLimiting(RateLimits.Searches).WithName("SimilarProducts").WithSummary("Products that look like this one");
         products.MapGet("/{id}/image", GetImage).WithName("GetProductImage").WithSummary("The product's image, full size (ETag-cached)");
         products.MapGet("/{id}/thumbnail", GetThumbnail).WithName("GetProductThumbnail").WithSummary("The product's image, small (ETag-cached)");
         products.MapDelete("/{id}", DeleteProduct).WithName("DeleteProduct").WithSummary("Remove a product (needs the X-Api-Key header)")

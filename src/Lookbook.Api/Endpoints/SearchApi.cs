@@ -21,6 +21,7 @@ public static class SearchApi
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/search", SearchByPhoto)
+            .RequireRateLimiting(RateLimits.Searches)
             .WithName("SearchByPhoto")
             .WithTags("Search")
             .WithSummary("Find products that look like a photo")

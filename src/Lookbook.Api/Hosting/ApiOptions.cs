@@ -17,8 +17,25 @@ public sealed class ApiOptions
     /// <summary>Key required in the X-Api-Key header by endpoints that change the catalog; none configured disables them.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>Shopper profiles one client address may create per minute (0: no limit).</summary>
+    public int ProfilesPerMinute { get; set; } = 20;
+
+    /// <summary>Events (views, likes, carts, …) one shopper may record per minute (0: no limit).</summary>
+    public int EventsPerMinute { get; set; } = 300;
+
+    /// <summary>Photo and similar-product searches one client address may run per minute (0: no limit).</summary>
+    public int SearchesPerMinute { get; set; } = 600;
+
     public IEnumerable<string> Validate()
     {
+        foreach (var (name, value) in new[] { (nameof(ProfilesPerMinute), ProfilesPerMinute), (nameof(EventsPerMinute), EventsPerMinute), (nameof(SearchesPerMinute), SearchesPerMinute) })
+        {
+            if (value < 0)
+            {
+                yield return $"Lookbook:Api:{name} must be 0 (no limit) or more; got {value}.";
+            }
+        }
+
         if (MaxUploadBytes is < 1024 or > 1L << 31)
         {
             yield return $"Lookbook:Api:MaxUploadBytes must be between 1 KB and 2 GB; got {MaxUploadBytes}.";

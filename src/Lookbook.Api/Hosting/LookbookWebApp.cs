@@ -57,6 +57,7 @@ public static class LookbookWebApp
             form.MultipartBodyLengthLimit = api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddLookbookRateLimits();
         // A parameter that does not bind (k=abc, k=1.5, k=10&k=20, malformed JSON) throws, so the problem names the
         // parameter and the value instead of a bare 400 (ExceptionProblems maps BadHttpRequestException).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -82,6 +83,7 @@ public static class LookbookWebApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCrossSiteGuard();
+        app.UseRateLimiter();
 
         var page = new ManifestEmbeddedFileProvider(typeof(LookbookWebApp).Assembly, "web");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
