@@ -49,9 +49,11 @@ public sealed class KillAndResumeTests
         Assert.Equal(("interrupted", "completed"), (catalog.GetRunStatus(1), catalog.GetRunStatus(2))); // the killed run, then the rerun
     }
 
+    // SIGTERM only: SIGINT (Ctrl+C) takes the same handler, but a process started from a shell without job control (as
+    // CI runs the tests) inherits SIGINT ignored, and a program must keep an ignored SIGINT ignored (that is what nohup
+    // and `cmd &` rely on). Where it is not ignored, the same test with INT passes.
     [Theory]
     [InlineData("TERM")]
-    [InlineData("INT")]
     public async Task A_signal_stops_an_import_which_commits_its_work_says_interrupted_and_exits_130(string signal)
     {
         using var temp = new TempDirectory();
