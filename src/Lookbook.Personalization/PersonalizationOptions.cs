@@ -14,6 +14,9 @@ public sealed class PersonalizationOptions
     /// <summary>How much a shopper's history re-ranks their photo searches (0 turns it off).</summary>
     public float PhotoSearchWeight { get; set; } = 0.15f;
 
+    /// <summary>How many of a shopper's latest events shape their recommendations.</summary>
+    public int HistoryWindow { get; set; } = 1000;
+
     public RecommenderTuning ToTuning() => new(HalfLifeDays: HalfLifeDays, Diversity: Diversity);
 
     /// <summary>Problems with the values, each naming its key; empty when they are usable.</summary>
@@ -27,6 +30,11 @@ public sealed class PersonalizationOptions
         if (!(Diversity is >= 0 and <= 1))
         {
             yield return $"{SectionName}:Diversity must be between 0 and 1 (was {Diversity}).";
+        }
+
+        if (HistoryWindow is < 10 or > 100_000)
+        {
+            yield return $"{SectionName}:HistoryWindow must be between 10 and 100000 events (was {HistoryWindow}).";
         }
 
         if (!(PhotoSearchWeight is >= 0 and <= 1))

@@ -14,6 +14,15 @@ public sealed record ShopperToken(string UserId, string Token);
 /// <summary>One event of a shopper's history, with the product when it is still in the catalog.</summary>
 public sealed record HistoryEntry(long Id, string ProductId, Product? Product, InteractionKind Kind, DateTimeOffset At);
 
+/// <summary>One page of a history, newest first; <see cref="Next"/> is where the next page starts (null on the last).</summary>
+public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Events, EventPosition? Next);
+
+/// <summary>Preferences that cannot be stored: too many, or empty names. Names the field.</summary>
+public sealed class InvalidPreferencesException(string field, string message) : ArgumentException(message)
+{
+    public string Field { get; } = field;
+}
+
 /// <summary>A shopper id that does not exist.</summary>
 public sealed class UnknownShopperException(string userId) : Exception($"No shopper with id '{userId}'.");
 
@@ -53,11 +62,20 @@ public sealed class ShopperService(CatalogDatabase database, SearchableCatalogPr
         database.AddEvent(userId, productId, kind.ToString().ToLowerInvariant(), clock.GetUtcNow());
     }
 
-    public IReadOnlyList<HistoryEntry> History(string userId)
+    /// <summary>
+    /// One page of the shopper's history, newest first: at most <paramref name="limit"/> events older than
+    /// <paramref name="before"/> (the <see cref="HistoryPage.Next"/> of the page before), with the products still in the catalog.
+    /// </summary>
+    public HistoryPage History(string userId, int limit, EventPosition? before = null)
     {
-        var events = database.GetEvents(userId);
-        var products = database.GetProducts(events.Select(e => e.ProductId).Distinct().ToList()).ToDictionary(p => p.Id);
-        return events.Select(e => new HistoryEntry(e.Id, e.ProductId, products.GetValueOrDefault(e.ProductId), Parse(e.Kind), e.At)).Reverse().ToList();
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // One more than asked says whether a next page exists without counting the whole history.
+        var events = database.GetEventsNewestFirst(userId, limit + 1, before);
+        var page = events.Take(limit).ToList();
+        var products = database.GetProducts(page.Select(e => e.ProductId).Distinct().ToList()).ToDictionary(p => p.Id);
+        return new HistoryPage(
+            page.Select(e => new HistoryEntry(e.Id, e.ProductId, products.GetValueOrDefault(e.ProductId), Parse(e.Kind), e.At)).ToList(),
+            events.Count > limit ? page[^1].Position : null);
     }
 
     public int ClearHistory(string userId) => database.ClearEvents(userId);
@@ -71,15 +89,75 @@ public sealed class ShopperService(CatalogDatabase database, SearchableCatalogPr
             stored?.Attributes is { Count: > 0 } attributes ? attributes : null);
     }
 
-    public void SetPreferences(string userId, IReadOnlyCollection<string>? categories, IReadOnlyDictionary<string, string>? attributes) =>
-        database.SetPreferencesJson(userId, JsonSerializer.Serialize(new StoredPreferences([.. categories ?? []], attributes?.ToDictionary() ?? []), Json));
+    /// <summary>
+    /// Stores the shopper's preferences after checking them against the catalog: every category and attribute value
+    /// must exist (a misspelt one would silently empty the recommendations) and there are at most
+    /// <see cref="MaxPreferredCategories"/> categories and <see cref="MaxPreferredAttributes"/> attributes.
+    /// Throws <see cref="InvalidPreferencesException"/>, <see cref="UnknownCategoryException"/> or <see cref="UnknownAttributeException"/>.
+    /// </summary>
+    public void SetPreferences(string userId, IReadOnlyCollection<string>? categories, IReadOnlyDictionary<string, string>? attributes)
+    {
+        var checkedPreferences = Check(categories, attributes);
+        database.SetPreferencesJson(userId, JsonSerializer.Serialize(
+            new StoredPreferences([.. checkedPreferences?.Categories ?? new HashSet<string>()], checkedPreferences?.Attributes?.ToDictionary() ?? []), Json));
+    }
+
+    /// <summary>Preferences sent with one request, checked like stored ones; null when there are none.</summary>
+    public ShopperPreferences? Check(IReadOnlyCollection<string>? categories, IReadOnlyDictionary<string, string>? attributes)
+    {
+        categories ??= [];
+        attributes ??= new Dictionary<string, string>();
+        if (categories.Count > MaxPreferredCategories)
+        {
+            throw new InvalidPreferencesException("categories", $"At most {MaxPreferredCategories} categories; got {categories.Count}.");
+        }
+
+        if (attributes.Count > MaxPreferredAttributes)
+        {
+            throw new InvalidPreferencesException("attributes", $"At most {MaxPreferredAttributes} attributes; got {attributes.Count}.");
+        }
+
+        if (categories.FirstOrDefault(c => string.IsNullOrWhiteSpace(c) || c.Length > MaxNameLength) is { } badCategory)
+        {
+            throw new InvalidPreferencesException("categories", $"A category name must have 1 to {MaxNameLength} characters; got {badCategory.Length}.");
+        }
+
+        if (attributes.FirstOrDefault(a => string.IsNullOrWhiteSpace(a.Key) || a.Key.Length > MaxNameLength || a.Value is null || a.Value.Length > MaxNameLength)
+            is { Key: not null } badAttribute)
+        {
+            throw new InvalidPreferencesException("attributes", $"An attribute name and value must have 1 to {MaxNameLength} characters ('{Shorten(badAttribute.Key)}').");
+        }
+
+        using var lease = catalogs.Acquire();
+        foreach (var category in categories)
+        {
+            lease.Catalog.EnsureKnown(category, null);
+        }
+
+        lease.Catalog.EnsureKnown(null, attributes);
+        return categories.Count == 0 && attributes.Count == 0
+            ? null
+            : new ShopperPreferences(
+                categories.Count == 0 ? null : new HashSet<string>(categories, StringComparer.OrdinalIgnoreCase),
+                attributes.Count == 0 ? null : new Dictionary<string, string>(attributes, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The most categories a shopper may prefer (a catalog rarely has more; the store had 100,000 from one shopper).</summary>
+    public const int MaxPreferredCategories = 100;
+
+    /// <summary>The most attribute values a shopper may prefer.</summary>
+    public const int MaxPreferredAttributes = 20;
+
+    private const int MaxNameLength = 200;
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed record StoredPreferences(string[]? Categories, Dictionary<string, string>? Attributes);
 
     /// <summary>True when the shopper has events to personalise with.</summary>
-    public bool HasHistory(string userId) => database.GetEvents(userId).Count > 0;
+    public bool HasHistory(string userId) => database.HasEvents(userId);
 
     public IReadOnlyList<Recommendation> Recommend(string userId, int k, ShopperPreferences? preferences = null)
     {
@@ -129,8 +207,10 @@ public sealed class ShopperService(CatalogDatabase database, SearchableCatalogPr
 
     private sealed record PopularityReading(IReadOnlyDictionary<string, int> Scores, DateTimeOffset ReadAt);
 
+    // The latest events only: a recommendation's cost stays bounded however long a shopper's history grows, and
+    // interests older than a few hundred events have decayed to nothing anyway (half-life in days).
     private List<Interaction> Interactions(string userId) =>
-        database.GetEvents(userId).Select(e => new Interaction(e.ProductId, Parse(e.Kind), e.At)).ToList();
+        database.GetEventsNewestFirst(userId, _settings.HistoryWindow).Reverse().Select(e => new Interaction(e.ProductId, Parse(e.Kind), e.At)).ToList();
 
     private static InteractionKind Parse(string kind) => TryParseKind(kind, out var parsed) ? parsed : InteractionKind.View;
 

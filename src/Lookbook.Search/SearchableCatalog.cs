@@ -120,14 +120,17 @@ public sealed class SearchableCatalog : IDisposable
     /// because no product has that category, attribute or value (a misspelling would otherwise look like an empty answer);
     /// names match case-insensitively.
     /// </summary>
-    public void EnsureKnownAttributes(SearchRequest request)
+    public void EnsureKnownAttributes(SearchRequest request) => EnsureKnown(request.CategoryFilter, request.Attributes);
+
+    /// <summary>The same check for a category and attribute values outside a search (a shopper's preferences).</summary>
+    public void EnsureKnown(string? category, IReadOnlyDictionary<string, string>? attributes)
     {
-        if (request.CategoryFilter is { } category && !_categories.Value.Contains(category))
+        if (category is not null && !_categories.Value.Contains(category))
         {
             throw new UnknownCategoryException($"No product has the category '{category}'. Categories in this catalog: {Listed(_categories.Value)}.");
         }
 
-        foreach (var (attribute, value) in request.Attributes ?? new Dictionary<string, string>())
+        foreach (var (attribute, value) in attributes ?? new Dictionary<string, string>())
         {
             if (!_attributeValues.Value.TryGetValue(attribute, out var values))
             {

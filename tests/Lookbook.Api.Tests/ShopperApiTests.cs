@@ -146,6 +146,55 @@ public sealed class ShopperApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Preferences_must_name_categories_and_values_the_catalog_has_and_are_bounded()
+    {
+        var (client, _) = await NewShopperAsync();
+        await client.PutAsJsonAsync("/api/me/preferences", new { categories = new[] { "Dress" } });
+
+        var unknown = await (await client.PutAsJsonAsync("/api/me/preferences", new { categories = new[] { "Handbag" } })).AssertProblem(400, "Unknown category");
+        Assert.Contains("Sneaker", unknown.GetProperty("detail").GetString()); // says which categories there are
+        await (await client.PutAsJsonAsync("/api/me/preferences", new { attributes = new Dictionary<string, string> { ["colour"] = "red" } }))
+            .AssertProblem(400, "Unknown attribute filter");
+        var many = await (await client.PutAsJsonAsync("/api/me/preferences", new { categories = Enumerable.Range(0, 100_000).Select(i => $"c{i}").ToArray() }))
+            .AssertProblem(400, "Invalid preferences");
+        Assert.True(many.GetProperty("errors").TryGetProperty("categories", out _));
+        await (await client.GetAsync("/api/me/recommendations?category=Handbag")).AssertProblem(400, "Unknown category");
+
+        // Nothing refused was stored: the earlier preference stands.
+        var stored = await (await client.GetAsync("/api/me/preferences")).Json();
+        Assert.Equal(["Dress"], stored.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task History_comes_a_page_at_a_time_with_a_cursor_to_the_next()
+    {
+        var (client, _) = await NewShopperAsync();
+        for (var i = 1; i <= 7; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Send(client, $"fmnist-train-{i:00000}", "view")).StatusCode);
+        }
+
+        var seen = new List<string?>();
+        var url = "/api/me/history?limit=3";
+        var pages = 0;
+        while (url is not null)
+        {
+            var page = await (await client.GetAsync(url)).Json();
+            seen.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("productId").GetString()));
+            url = page.TryGetProperty("next", out var next) ? next.GetString() : null; // absent on the last page
+            pages++;
+        }
+
+        Assert.Equal(3, pages);
+        Assert.Equal(Enumerable.Range(1, 7).Reverse().Select(i => $"fmnist-train-{i:00000}"), seen); // newest first, each once
+
+        var badCursor = await (await client.GetAsync("/api/me/history?cursor=not-ours")).AssertProblem(400, "Invalid history page");
+        Assert.True(badCursor.GetProperty("errors").TryGetProperty("cursor", out _));
+        var badLimit = await (await client.GetAsync("/api/me/history?limit=100000")).AssertProblem(400, "Invalid history page");
+        Assert.True(badLimit.GetProperty("errors").TryGetProperty("limit", out _));
+    }
+
+    [Fact]
     public async Task Anonymous_visitors_get_a_varied_cold_start_list()
     {
         using var anonymous = _factory.CreateClient();

@@ -208,6 +208,32 @@ public sealed class WebPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_long_history_shows_its_newest_page_and_older_events_on_demand()
+    {
+        var page = await OpenAsync("/product/fmnist-train-00002");
+        await page.Locator("#similar .card").First.WaitForAsync();
+        // 60 more events from this browser's profile: more than one page (48).
+        await page.EvaluateAsync("""
+            async () => {
+              for (let i = 1; i <= 60; i++) {
+                const productId = `fmnist-train-${String(i).padStart(5, "0")}`;
+                await fetch("/api/me/events", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ productId, kind: "view" }) });
+              }
+            }
+            """);
+
+        await page.Locator("#history-link").ClickAsync();
+        await page.Locator("#history-list .card").First.WaitForAsync();
+        Assert.Equal(48, await page.Locator("#history-list .card").CountAsync());
+        Assert.Equal("48+ events", await page.Locator("#history-status").InnerTextAsync());
+
+        await page.Locator("#more-history").ClickAsync();
+        await page.Locator("#history-status", new() { HasTextString = "61 events" }).WaitForAsync();
+        Assert.Equal(61, await page.Locator("#history-list .card").CountAsync());
+        Assert.True(await page.Locator("#more-history").IsHiddenAsync());
+    }
+
+    [Fact]
     public async Task The_page_fits_a_phone_screen()
     {
         var page = await OpenAsync(width: 390);

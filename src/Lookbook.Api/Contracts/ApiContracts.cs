@@ -74,8 +74,8 @@ public sealed record EventRequest(string ProductId, string Kind);
 /// <summary>One event of the shopper's history.</summary>
 public sealed record HistoryItem(long Id, string Kind, DateTimeOffset At, string ProductId, ProductCard? Product);
 
-/// <summary>The shopper's history, newest first.</summary>
-public sealed record HistoryResponse(string UserId, IReadOnlyList<HistoryItem> Events);
+/// <summary>A page of the shopper's history, newest first; <c>next</c> fetches the following page (null on the last one).</summary>
+public sealed record HistoryResponse(string UserId, IReadOnlyList<HistoryItem> Events, string? NextCursor, string? Next);
 
 /// <summary>A product recommended to the shopper and why.</summary>
 public sealed record RecommendationItem(int Rank, double Score, string Explanation, ProductCard Product);

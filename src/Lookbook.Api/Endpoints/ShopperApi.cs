@@ -1,6 +1,7 @@
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
 using Lookbook.Catalog;
+using Lookbook.Catalog.Storage;
 using Lookbook.Personalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,7 @@ public static class ShopperApi
         app.MapPost("/api/profile", CreateProfile).RequireRateLimiting(RateLimits.Profiles).WithTags("Shopper").WithName("CreateProfile")
             .WithSummary("Create a shopper profile (no password): returns its token and sets it as a cookie; a shopper who has one gets theirs back (200)").DisableAntiforgery();
         var me = app.MapGroup("/api/me").WithTags("Shopper");
-        me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first");
+        me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first, a page at a time (follow next)");
         me.MapPost("/events", RecordEvent).RequireRateLimiting(RateLimits.Events).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery();
         me.MapDelete("/history", ClearHistory).WithName("ClearHistory").WithSummary("Delete the shopper's whole history");
         me.MapGet("/preferences", GetPreferences).WithName("GetPreferences").WithSummary("The shopper's category and attribute preferences");
@@ -37,18 +38,43 @@ public static class ShopperApi
         return TypedResults.Created("/api/me/history", new ProfileResponse(created.UserId, created.Token));
     }
 
-    internal static Results<Ok<HistoryResponse>, ProblemHttpResult> GetHistory(HttpContext context, ShopperService shoppers)
+    /// <param name="limit">Events per page (1-200, default 50).</param>
+    /// <param name="cursor">Where the page starts: the <c>nextCursor</c> of the page before; none for the newest events.</param>
+    internal static Results<Ok<HistoryResponse>, ValidationProblem, ProblemHttpResult> GetHistory(
+        HttpContext context, ShopperService shoppers, [FromQuery] int? limit, [FromQuery] string? cursor)
     {
         if (context.CurrentShopper(shoppers) is not { } userId)
         {
             return NotSignedIn();
         }
 
-        var events = shoppers.History(userId)
+        var size = limit ?? 50;
+        if (size is < 1 or > MaxHistoryPage)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxHistoryPage}; got {size}."] }, title: "Invalid history page");
+        }
+
+        EventPosition? before = null;
+        if (cursor is not null)
+        {
+            if (!HistoryCursor.TryDecode(cursor, out var position))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this server gave: pass a page's nextCursor back unchanged."] }, title: "Invalid history page");
+            }
+
+            before = position;
+        }
+
+        var page = shoppers.History(userId, size, before);
+        var events = page.Events
             .Select(e => new HistoryItem(e.Id, e.Kind.ToString().ToLowerInvariant(), e.At, e.ProductId, e.Product is null ? null : ProductLinks.Card(e.Product)))
             .ToList();
-        return TypedResults.Ok(new HistoryResponse(userId, events));
+        var nextCursor = page.Next is { } next ? HistoryCursor.Encode(next) : null;
+        return TypedResults.Ok(new HistoryResponse(userId, events, nextCursor,
+            nextCursor is null ? null : $"/api/me/history?limit={size}&cursor={nextCursor}"));
     }
+
+    private const int MaxHistoryPage = 200;
 
     internal static Results<Created, ValidationProblem, ProblemHttpResult> RecordEvent(HttpContext context, ShopperService shoppers, [FromBody] EventRequest? body)
     {
@@ -90,7 +116,7 @@ public static class ShopperApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["k"] = [$"k must be between 1 and 100; got {count}."] });
         }
 
-        var preferences = category is { Length: > 0 } ? new ShopperPreferences(new HashSet<string>(category, StringComparer.OrdinalIgnoreCase)) : null;
+        var preferences = category is { Length: > 0 } ? shoppers.Check(category, null) : null; // an unknown category is a 400
         var userId = context.CurrentShopper(shoppers);
         // Anonymous visitors get the cold-start list: popular products across categories.
         var recommendations = userId is null

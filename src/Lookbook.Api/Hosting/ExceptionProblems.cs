@@ -1,5 +1,6 @@
 using Lookbook.Catalog.Storage;
 using Lookbook.Learning.Localization;
+using Lookbook.Personalization;
 using Lookbook.Search;
 using Lookbook.Vision.Images;
 using Microsoft.AspNetCore.Connections;
@@ -23,6 +24,7 @@ internal static class ExceptionProblems
         ItemNotFoundException e => Problem(StatusCodes.Status400BadRequest, "Unknown item", e.Message),
         UnknownAttributeException e => Problem(StatusCodes.Status400BadRequest, "Unknown attribute filter", e.Message),
         UnknownCategoryException e => Problem(StatusCodes.Status400BadRequest, "Unknown category", e.Message),
+        InvalidPreferencesException e => Invalid(e.Field, e.Message),
         EmbeddingMismatchException e => Problem(StatusCodes.Status409Conflict, "Catalog indexed with another model", e.Message),
         // Kestrel's own refusals (a body too slow, too large or cut short) carry the status they deserve.
         BadHttpRequestException e => Problem(e.StatusCode, Title(e.StatusCode), e.Message),
@@ -36,6 +38,9 @@ internal static class ExceptionProblems
     public static bool IsClientGone(HttpContext context, Exception exception) =>
         exception is ConnectionResetException
         || (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested);
+
+    private static HttpValidationProblemDetails Invalid(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] }) { Status = StatusCodes.Status400BadRequest, Title = "Invalid preferences", Detail = message };
 
     public static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };

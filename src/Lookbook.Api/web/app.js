@@ -122,12 +122,20 @@ async function loadForYou() {
   } catch { $("for-you").hidden = true; }
 }
 
-async function showHistory() {
+// The history comes a page at a time; "Older events" follows the server's next link.
+let historyNext = null;
+let historyShown = 0;
+
+async function showHistory(more = false) {
   const view = $("history-view");
   try {
-    const history = await api("/api/me/history");
-    $("history-list").replaceChildren(...history.events.filter((e) => e.product).map((e) => card(e.product, undefined, `${e.kind} · ${new Date(e.at).toLocaleString()}`)));
-    busy(view, false, history.events.length ? `${history.events.length} events` : "Nothing yet: browse and like some products.");
+    const history = await api(more && historyNext ? historyNext : "/api/me/history?limit=48");
+    const cards = history.events.filter((e) => e.product).map((e) => card(e.product, undefined, `${e.kind} · ${new Date(e.at).toLocaleString()}`));
+    if (more) $("history-list").append(...cards); else $("history-list").replaceChildren(...cards);
+    historyShown = (more ? historyShown : 0) + history.events.length;
+    historyNext = history.next;
+    $("more-history").hidden = !historyNext;
+    busy(view, false, historyShown ? `${historyShown}${historyNext ? "+" : ""} events` : "Nothing yet: browse and like some products.");
   } catch (error) {
     busy(view, false, error.message);
   }
@@ -424,6 +432,7 @@ function setUp() {
   $("more").addEventListener("click", () => { state.page += 1; browse(true); });
   $("back").addEventListener("click", (event) => { event.preventDefault(); navigate("/"); });
   $("history-link").addEventListener("click", (event) => { event.preventDefault(); navigate("/history"); });
+  $("more-history").addEventListener("click", () => showHistory(true));
   $("clear-history").addEventListener("click", async () => {
     await api("/api/me/history", { method: "DELETE" });
     showHistory();

@@ -4,7 +4,13 @@ using Dapper;
 namespace Lookbook.Catalog.Storage;
 
 /// <summary>A shopper's event as stored.</summary>
-public sealed record StoredEvent(long Id, string ProductId, string Kind, DateTimeOffset At);
+public sealed record StoredEvent(long Id, string ProductId, string Kind, DateTimeOffset At)
+{
+    public EventPosition Position => new(At, Id);
+}
+
+/// <summary>Where an event stands in a history: its time, then its id for events at the same instant.</summary>
+public readonly record struct EventPosition(DateTimeOffset At, long Id);
 
 /// <summary>Shoppers, their preferences and their events.</summary>
 public sealed partial class CatalogDatabase
@@ -34,7 +40,7 @@ public sealed partial class CatalogDatabase
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         connection.Execute("INSERT INTO events(user_id, product_id, kind, at) VALUES (@userId, @productId, @kind, @at)",
-            new { userId, productId, kind, at = at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) }, transaction);
+            new { userId, productId, kind, at = Stamp(at) }, transaction);
         connection.Execute(
             $"""
             INSERT INTO popularity(product_id, score) VALUES (@productId, {PopularityScore})
@@ -57,6 +63,35 @@ public sealed partial class CatalogDatabase
             .Select(r => new StoredEvent(r.Id, r.ProductId, r.Kind, DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture)))
             .ToList();
     }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> of a user's events, newest first, strictly older than <paramref name="before"/>
+    /// (keyset paging: a page costs the same however deep it is, and events recorded meanwhile do not shift it).
+    /// </summary>
+    public IReadOnlyList<StoredEvent> GetEventsNewestFirst(string userId, int limit, EventPosition? before = null)
+    {
+        using var connection = Connect();
+        var at = before is { } position ? Stamp(position.At) : null;
+        return connection.Query<(long Id, string ProductId, string Kind, string At)>(
+                """
+                SELECT id, product_id, kind, at FROM events
+                WHERE user_id = @userId AND (@at IS NULL OR at < @at OR (at = @at AND id < @id))
+                ORDER BY at DESC, id DESC LIMIT @limit
+                """,
+                new { userId, at, id = before?.Id ?? 0, limit })
+            .Select(r => new StoredEvent(r.Id, r.ProductId, r.Kind, DateTimeOffset.Parse(r.At, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+
+    /// <summary>True when the user has at least one event.</summary>
+    public bool HasEvents(string userId)
+    {
+        using var connection = Connect();
+        return connection.ExecuteScalar<long>("SELECT EXISTS(SELECT 1 FROM events WHERE user_id = @userId)", new { userId }) == 1;
+    }
+
+    // The one text form of an event's time: ISO 8601 in UTC, which sorts as text in time order.
+    private static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>Deletes every event of the user (really: the rows are gone); returns how many.</summary>
     public int ClearEvents(string userId)
