@@ -16,9 +16,10 @@ namespace Lookbook.Bench;
 /// </summary>
 internal static class HttpLoad
 {
+    /// <param name="hostile">Instead of the latency runs, the memory cost of hostile uploads (<see cref="HostileUploads"/>).</param>
     /// <param name="soak">When set, a sustained run of this length at the highest concurrency instead of the fixed-count runs.</param>
     public static async Task RunAsync(
-        BenchReport report, string? url, string database, int requests, int[] concurrencies, TimeSpan? soak, CancellationToken cancellationToken)
+        BenchReport report, string? url, string database, int requests, int[] concurrencies, TimeSpan? soak, bool hostile, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
         if (url is null)
@@ -49,6 +50,12 @@ internal static class HttpLoad
                 // A phone photo of a catalog product (medium strength): with localization, its garment is cropped and embedded again.
                 ("480x640 shopper photo", await ShopperPhotoAsync(http, cancellationToken), "image/jpeg"),
             };
+
+            if (hostile)
+            {
+                await HostileUploads.RunAsync(report, http, concurrencies.Max(), cancellationToken);
+                return;
+            }
 
             if (soak is { } duration)
             {

@@ -18,6 +18,7 @@ var expansions = new Option<int[]>("--ef") { Description = "vectors: HNSW search
 var expansionAdd = new Option<int>("--ef-add") { Description = "vectors: HNSW build expansion.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().ExpansionAdd };
 var storage = new Option<Lookbook.Index.HnswStorage>("--storage") { Description = "vectors: scalar type of the graph's vectors.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().Storage };
 var soak = new Option<int?>("--soak") { Description = "http: instead of fixed-count runs, load the server for this many seconds at the highest --concurrency (latency and memory per window)." };
+var hostile = new Option<bool>("--hostile") { Description = "http: instead of latency runs, the server's memory under hostile uploads (40-megapixel PNG bombs at the highest --concurrency, 9 MB photos); in-process server only." };
 var real = new Option<string?>("--real") { Description = "real: the Kaggle product photos (styles.csv + images/); default ../shared/data/fashion-products beside the repository." };
 var shopperPhotos = new Option<int>("--shopper-photos") { Description = "real: catalog products photographed as a shopper would, per strength.", DefaultValueFactory = _ => 500 };
 var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
@@ -25,7 +26,7 @@ var concurrency = new Option<int[]>("--concurrency") { Description = "http: conc
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
     images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount, noPeers, soak, expansions, expansionAdd, storage,
-    real, shopperPhotos,
+    real, shopperPhotos, hostile,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -59,7 +60,7 @@ root.SetAction(async (result, cancellationToken) =>
     if (parts.Contains("http"))
     {
         await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!,
-            result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, cancellationToken);
+            result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, result.GetValue(hostile), cancellationToken);
     }
 
     if (parts.Contains("real"))

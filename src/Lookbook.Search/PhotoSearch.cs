@@ -35,13 +35,16 @@ public sealed class PhotoSearch : IDisposable
         _batcher = new Lazy<EmbeddingBatcher>(() => new EmbeddingBatcher(embedder), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>The shortest side a photo is decoded at: twice the model's input, enough detail for a good downscale.</summary>
+    public int DecodeShortSide => 2 * _embedder.Preparer.InputSize;
+
     /// <summary>Products that look like the photo, optionally only the given region of it (the CLI's path: one photo at a time).</summary>
     public PhotoSearchResult Search(ReadOnlySpan<byte> photo, SearchRequest request, NormalizedRect? region = null)
     {
         request.Validate();
         using var lease = _catalogs.Acquire();
         EnsureCompatible(lease.Catalog);
-        using var bitmap = ImageDecoder.Decode(photo, _embedder.Preparer.Limits, minShortSide: 2 * _embedder.Preparer.InputSize);
+        using var bitmap = Decode(photo);
         var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request),
             prepared => Task.FromResult(_embedder.EmbedWithMaps([prepared])[0])).GetAwaiter().GetResult();
         return Ranked(lease.Catalog, located, request);
@@ -55,6 +58,17 @@ public sealed class PhotoSearch : IDisposable
     public async Task<PhotoSearchResult> SearchAsync(
         ReadOnlyMemory<byte> photo, SearchRequest request, NormalizedRect? region = null, string? shopperId = null, CancellationToken cancellationToken = default)
     {
+        using var bitmap = Decode(photo.Span);
+        return await SearchAsync(bitmap, request, region, shopperId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The photo decoded as searches need it: upright, no larger than <see cref="DecodeShortSide"/> needs.</summary>
+    public SKBitmap Decode(ReadOnlySpan<byte> photo) => ImageDecoder.Decode(photo, _embedder.Preparer.Limits, minShortSide: DecodeShortSide);
+
+    /// <summary><see cref="SearchAsync(ReadOnlyMemory{byte}, SearchRequest, NormalizedRect?, string?, CancellationToken)"/> of a photo already decoded (<see cref="Decode"/>).</summary>
+    public async Task<PhotoSearchResult> SearchAsync(
+        SKBitmap photo, SearchRequest request, NormalizedRect? region = null, string? shopperId = null, CancellationToken cancellationToken = default)
+    {
         request.Validate();
         PhotoLocator? locator;
         using (var before = _catalogs.Acquire())
@@ -63,12 +77,8 @@ public sealed class PhotoSearch : IDisposable
             locator = LocatorOf(before.Catalog, region, request);
         }
 
-        LocatedPhoto located;
-        using (var bitmap = ImageDecoder.Decode(photo.Span, _embedder.Preparer.Limits, minShortSide: 2 * _embedder.Preparer.InputSize))
-        {
-            // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
-            located = await Locate(bitmap, region, request.Item, locator, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
-        }
+        // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
+        var located = await Locate(photo, region, request.Item, locator, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
 
         using var lease = _catalogs.Acquire();
         var catalog = lease.Catalog;

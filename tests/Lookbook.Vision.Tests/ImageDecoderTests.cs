@@ -91,4 +91,90 @@ public sealed class ImageDecoderTests
         using var bitmap = ImageDecoder.Decode(photo, Limits, minShortSide: 128);
         Assert.InRange(Math.Min(bitmap.Width, bitmap.Height), 128, 600);
     }
+
+    [Theory]
+    [InlineData("PNG")]
+    [InlineData("BMP")] // decoded row by row, stored bottom-up: rows arrive last first
+    public void Large_PNG_and_BMP_come_back_no_larger_than_asked(string format)
+    {
+        var photo = format == "PNG" ? TestImages.Quadrants(2400, 1800) : BottomUpBmp(2400, 1800);
+
+        using var bitmap = ImageDecoder.Decode(photo, Limits, minShortSide: 448);
+
+        Assert.Equal((600, 450), (bitmap.Width, bitmap.Height)); // 1800 / 448 → a factor of 4
+        Assert.Equal("red", Nearest(bitmap.GetPixel(10, 10)));
+        Assert.Equal("green", Nearest(bitmap.GetPixel(590, 10)));
+        Assert.Equal("blue", Nearest(bitmap.GetPixel(10, 440)));
+        Assert.Equal("yellow", Nearest(bitmap.GetPixel(590, 440)));
+        Assert.Equal(SKColors.Red, bitmap.GetPixel(100, 100)); // inside a quadrant the average is the colour itself
+        using var whole = ImageDecoder.Decode(photo, Limits);
+        Assert.Equal((2400, 1800), (whole.Width, whole.Height)); // asked for everything, decoded whole
+    }
+
+    [Fact]
+    public void A_grey_40_megapixel_PNG_of_a_few_KB_decodes_small_and_its_cost_counts_every_pixel()
+    {
+        var bomb = TestImages.Grey(128, 6300, 6300);
+        Assert.True(bomb.Length < 100_000);
+
+        using var bitmap = ImageDecoder.Decode(bomb, Limits, minShortSide: 448);
+
+        Assert.InRange(Math.Min(bitmap.Width, bitmap.Height), 448, 900);
+        Assert.Equal(new SKColor(128, 128, 128), bitmap.GetPixel(bitmap.Width / 2, bitmap.Height / 2));
+        // Skia decodes PNG only whole: the budget must count every pixel, and the mipmaps that shrink them.
+        Assert.InRange(ImageDecoder.DecodeCost(bomb, Limits, minShortSide: 448), 6300L * 6300 * 4 / 3, 6300L * 6300 * 3 / 2);
+        Assert.Equal(6300L * 6300, ImageDecoder.DecodeCost(bomb, Limits)); // asked for every pixel
+    }
+
+    [Fact]
+    public void A_large_BMP_decoded_row_by_row_costs_a_fraction_of_its_pixels()
+    {
+        Assert.InRange(ImageDecoder.DecodeCost(BottomUpBmp(2400, 1800), Limits, minShortSide: 448), 600 * 450, 600 * 460);
+    }
+
+    [Fact]
+    public void A_truncated_large_BMP_decoded_row_by_row_is_reported_truncated()
+    {
+        var photo = BottomUpBmp(1600, 1200);
+
+        var error = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode(photo.AsSpan(0, photo.Length / 2), Limits, minShortSide: 200));
+
+        Assert.Equal(ImageProblem.Truncated, error.Problem);
+    }
+
+    /// <summary>An uncompressed 24-bit BMP with positive height (rows stored bottom-up) of the four quadrants.</summary>
+    private static byte[] BottomUpBmp(int width, int height)
+    {
+        var rowBytes = ((width * 3) + 3) & ~3;
+        var bytes = new byte[54 + (rowBytes * height)];
+        void Int(int at, int value) => BitConverter.GetBytes(value).CopyTo(bytes, at);
+        bytes[0] = (byte)'B';
+        bytes[1] = (byte)'M';
+        Int(2, bytes.Length);
+        Int(10, 54);
+        Int(14, 40);
+        Int(18, width);
+        Int(22, height);
+        bytes[26] = 1;
+        bytes[28] = 24;
+        for (var y = 0; y < height; y++)
+        {
+            var stored = 54 + ((height - 1 - y) * rowBytes);
+            for (var x = 0; x < width; x++)
+            {
+                var colour = (x < width / 2, y < height / 2) switch
+                {
+                    (true, true) => SKColors.Red,
+                    (false, true) => SKColors.Lime,
+                    (true, false) => SKColors.Blue,
+                    _ => SKColors.Yellow,
+                };
+                bytes[stored + (x * 3)] = colour.Blue;
+                bytes[stored + (x * 3) + 1] = colour.Green;
+                bytes[stored + (x * 3) + 2] = colour.Red;
+            }
+        }
+
+        return bytes;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using SkiaSharp;
 using System.Diagnostics;
 using Lookbook.Api.Contracts;
 using Lookbook.Api.Hosting;
@@ -60,6 +62,7 @@ public static class SearchApi
         [FromQuery] string? crop,
         [FromQuery] int? item,
         PhotoSearch search,
+        DecodeBudget budget,
         SearchableCatalogProvider catalogs,
         ShopperService shoppers,
         IOptions<ApiOptions> options,
@@ -79,11 +82,30 @@ public static class SearchApi
         }
 
         using var photo = upload;
-        // Header first: a decompression bomb is refused before any pixel is allocated.
-        ImageDecoder.ReadHeader(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels));
+        // Header first: a decompression bomb is refused before any pixel is allocated. Then the decode waits for its
+        // share of the pixels all searches may hold decoded at once, and gives it back as soon as the photo is shrunk.
+        var cost = ImageDecoder.DecodeCost(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels), search.DecodeShortSide);
+        SKBitmap bitmap;
+        using (var room = await budget.AcquireAsync(cost, cancellationToken))
+        {
+            if (room is null)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = ((int)DecodeBudget.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Server busy",
+                    "The server is decoding as many photos as its memory allows; send this one again in a moment.");
+            }
+
+            bitmap = search.Decode(photo.Bytes.Span);
+        }
+
         // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.
         var shopperId = request.HttpContext.CurrentShopper(shoppers);
-        var result = await search.SearchAsync(photo.Bytes, searchRequest, region, shopperId, cancellationToken);
+        PhotoSearchResult result;
+        using (bitmap)
+        {
+            result = await search.SearchAsync(bitmap, searchRequest, region, shopperId, cancellationToken);
+        }
+
         return TypedResults.Ok(ToResponse(result.Hits, catalogs.ModelDescription, clock, result.Prediction, result.NoGoodMatch, result.Colour) with
         {
             Items = [.. result.Items.Select((found, i) => new DetectedItemResponse(i,

@@ -11,6 +11,15 @@ public sealed class ApiOptions
     /// <summary>Largest accepted photo in pixels, read from the image header before decoding.</summary>
     public long MaxUploadPixels { get; set; } = 40_000_000;
 
+    /// <summary>
+    /// Pixels all photo searches may hold decoded at once (RGBA: 4 bytes each); more wait, then get 503. A 40-megapixel
+    /// PNG decoded row by row costs a fraction of a megapixel; a GIF or interlaced PNG is decoded whole and costs all of it.
+    /// </summary>
+    public long DecodeBudgetPixels { get; set; } = 64_000_000;
+
+    /// <summary>How long a search waits for decode budget before it is answered 503 with Retry-After (0: not at all).</summary>
+    public double DecodeQueueSeconds { get; set; } = 2;
+
     /// <summary>Longest side of thumbnails in pixels.</summary>
     public int ThumbnailSize { get; set; } = 256;
 
@@ -44,6 +53,16 @@ public sealed class ApiOptions
         if (MaxUploadPixels is < 1024 or > 1_000_000_000)
         {
             yield return $"Lookbook:Api:MaxUploadPixels must be between 1,024 and 1,000,000,000; got {MaxUploadPixels}.";
+        }
+
+        if (DecodeBudgetPixels is < 1024 or > 1_000_000_000_000)
+        {
+            yield return $"Lookbook:Api:DecodeBudgetPixels must be between 1,024 and 1,000,000,000,000; got {DecodeBudgetPixels}.";
+        }
+
+        if (!(DecodeQueueSeconds is >= 0 and <= 60))
+        {
+            yield return $"Lookbook:Api:DecodeQueueSeconds must be between 0 and 60; got {DecodeQueueSeconds}.";
         }
 
         if (ThumbnailSize is < 16 or > 2048)

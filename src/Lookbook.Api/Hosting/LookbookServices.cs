@@ -54,6 +54,7 @@ public static class LookbookServices
 
         services.AddSingleton<SearchableCatalogProvider>();
         services.AddSingleton<PhotoSearch>();
+        services.AddSingleton<DecodeBudget>();
         services.AddSingleton<SimilarProducts>();
 
         services.AddSingleton<ShopperService>();

@@ -16,6 +16,7 @@ public static class LookbookWebApp
     /// <param name="overrides">Configuration keys that win over files and environment (the CLI's options).</param>
     public static WebApplication Create(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
+        Lookbook.Vision.Images.NativeHeap.ReturnLargeBlocks(); // a server's memory goes back down after large uploads
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

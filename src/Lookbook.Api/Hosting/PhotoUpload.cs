@@ -128,7 +128,11 @@ internal static class PhotoUpload
 /// </summary>
 internal sealed class UploadedPhoto(int capacity) : IDisposable
 {
-    public byte[] Buffer { get; private set; } = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+    // Buffers up to 1 MB (most phone photos) come from the shared pool; larger ones are plain arrays the GC takes back,
+    // since the shared pool would keep a 16 MB array per core alive after a few 9 MB uploads.
+    private const int PooledUpTo = 1 << 20;
+
+    public byte[] Buffer { get; private set; } = Allocate(capacity);
 
     public int Length { get; set; } = capacity;
 
@@ -136,11 +140,22 @@ internal sealed class UploadedPhoto(int capacity) : IDisposable
 
     public void Grow()
     {
-        var larger = ArrayPool<byte>.Shared.Rent(Buffer.Length * 2);
+        var larger = Allocate(Buffer.Length * 2);
         Buffer.CopyTo(larger, 0);
-        ArrayPool<byte>.Shared.Return(Buffer);
+        Release(Buffer);
         Buffer = larger;
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
+    public void Dispose() => Release(Buffer);
+
+    private static byte[] Allocate(int size) =>
+        size <= PooledUpTo ? ArrayPool<byte>.Shared.Rent(Math.Max(1, size)) : GC.AllocateUninitializedArray<byte>(size);
+
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length <= PooledUpTo)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }
