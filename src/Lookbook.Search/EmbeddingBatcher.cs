@@ -1,3 +1,4 @@
+using Lookbook.Catalog.Telemetry;
 using System.Threading.Channels;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
@@ -73,6 +74,7 @@ public sealed class EmbeddingBatcher : IDisposable
 
             try
             {
+                LookbookTelemetry.BatchSize.Record(batch.Count);
                 var embedded = _embedder.EmbedWithMaps(batch.Select(p => p.Image).ToList());
                 for (var i = 0; i < batch.Count; i++)
                 {

@@ -1,3 +1,4 @@
+using Lookbook.Catalog.Telemetry;
 using Lookbook.Catalog.Storage;
 using Lookbook.Learning.Localization;
 using Lookbook.Vision.Embedding;
@@ -63,7 +64,11 @@ public sealed class PhotoSearch : IDisposable
     }
 
     /// <summary>The photo decoded as searches need it: upright, no larger than <see cref="DecodeShortSide"/> needs.</summary>
-    public SKBitmap Decode(ReadOnlySpan<byte> photo) => ImageDecoder.Decode(photo, _embedder.Preparer.Limits, minShortSide: DecodeShortSide);
+    public SKBitmap Decode(ReadOnlySpan<byte> photo)
+    {
+        using var timer = LookbookTelemetry.Stage("decode");
+        return ImageDecoder.Decode(photo, _embedder.Preparer.Limits, minShortSide: DecodeShortSide);
+    }
 
     /// <summary><see cref="SearchAsync(ReadOnlyMemory{byte}, SearchRequest, NormalizedRect?, string?, CancellationToken)"/> of a photo already decoded (<see cref="Decode"/>).</summary>
     public async Task<PhotoSearchResult> SearchAsync(
@@ -78,7 +83,13 @@ public sealed class PhotoSearch : IDisposable
         }
 
         // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
-        var located = await Locate(photo, region, request.Item, locator, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
+        LocatedPhoto located;
+        using (LookbookTelemetry.Stage("embed"))
+        {
+            located = await Locate(photo, region, request.Item, locator, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
+        }
+
+        using var ranking = LookbookTelemetry.Stage("rank");
 
         using var lease = _catalogs.Acquire();
         var catalog = lease.Catalog;

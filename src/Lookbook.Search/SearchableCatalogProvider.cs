@@ -25,6 +25,12 @@ public enum CatalogRefresh
     Emptied,
 }
 
+/// <summary>What a provider serves: how many products are indexed, in which kind of index, and its last update.</summary>
+public sealed record CatalogState(int Products, bool Approximate, IndexUpdate? LastUpdate)
+{
+    public string IndexKind => Approximate ? "approximate (HNSW)" : "exact";
+}
+
 /// <summary>
 /// Owns the one <see cref="SearchableCatalog"/> that searches read. <see cref="Acquire"/> hands out the current catalog;
 /// <see cref="Refresh"/> builds a successor outside any lock searches take, swaps it in atomically and disposes the
@@ -66,6 +72,11 @@ public sealed class SearchableCatalogProvider : IDisposable
 
     /// <summary>The description of the model the current catalog's vectors were made with, or "none".</summary>
     public string ModelDescription => Volatile.Read(ref _current)?.Catalog.Profile?.Description ?? _database.GetEmbeddingProfile()?.Description ?? "none";
+
+    /// <summary>What is being served, without loading anything: null before the first load or while the catalog is empty.</summary>
+    public CatalogState? Loaded => Volatile.Read(ref _current)?.Catalog is { } catalog
+        ? new CatalogState(catalog.Count, catalog.IsApproximate, LastUpdate)
+        : null;
 
     /// <summary>
     /// The current catalog, held until the lease is disposed. Loads it on first use; throws

@@ -191,7 +191,7 @@ public sealed class ProductsApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
         var ready = await _client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", (await ready.Json()).GetProperty("status").GetString());
     }
 
     [Fact]

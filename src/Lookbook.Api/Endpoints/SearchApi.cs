@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lookbook.Catalog.Telemetry;
 using SkiaSharp;
 using System.Diagnostics;
 using Lookbook.Api.Contracts;
@@ -90,6 +91,7 @@ public static class SearchApi
         {
             if (room is null)
             {
+                LookbookTelemetry.DecodeRefusals.Add(1);
                 request.HttpContext.Response.Headers.RetryAfter = ((int)DecodeBudget.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Server busy",
                     "The server is decoding as many photos as its memory allows; send this one again in a moment.");

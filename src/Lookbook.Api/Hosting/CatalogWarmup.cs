@@ -40,6 +40,33 @@ internal sealed class CatalogWarmup(IImageEmbedder embedder, SearchableCatalogPr
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_ready ? HealthCheckResult.Healthy("model and catalog loaded") : HealthCheckResult.Unhealthy("still loading"));
+    /// <summary>Ready once the model and the catalog are loaded; the data say what is served (products, index kind).</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!_ready)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("still loading"));
+        }
+
+        var state = catalogs.Loaded;
+        var data = new Dictionary<string, object>
+        {
+            ["products"] = state?.Products ?? 0,
+            ["index"] = state?.IndexKind ?? "none (catalog empty)",
+            ["model"] = embedder.Profile.Description,
+        };
+        if (state?.LastUpdate is { } update)
+        {
+            data["indexUpdate"] = $"{(update.Rebuilt ? "built" : "brought up to date")} in {(long)update.Elapsed.TotalMilliseconds} ms: {update.Added} added, {update.Removed} removed";
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy(state is null ? "model loaded; catalog empty" : "model and catalog loaded", data));
+    }
+
+    /// <summary>/health/ready as JSON: the status, and what the catalog check reports (products, index kind, model).</summary>
+    public static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        var entries = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data });
+        return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString(), checks = entries });
+    }
 }

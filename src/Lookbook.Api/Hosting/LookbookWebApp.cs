@@ -57,6 +57,12 @@ public static class LookbookWebApp
             form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead);
             form.MultipartBodyLengthLimit = api.Value.MaxUploadBytes + PhotoUpload.MultipartOverhead;
         });
+        builder.Services.AddOptions<TelemetryOptions>()
+            .Bind(builder.Configuration.GetSection(TelemetryOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TelemetryOptions>>(new ProblemsValidator<TelemetryOptions>(
+            o => o.Validate().Concat(UnknownSettings.In(builder.Configuration.GetSection(TelemetryOptions.SectionName), typeof(TelemetryOptions)))));
+        builder.AddLookbookTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddLookbookRateLimits();
         // A parameter that does not bind (k=abc, k=1.5, k=10&k=20, malformed JSON) throws, so the problem names the
@@ -93,7 +99,8 @@ public static class LookbookWebApp
         app.MapOpenApi();
         app.MapScalarApiReference(options => options.WithTitle("Lookbook API"));
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = CatalogWarmup.WriteReadinessAsync });
+        app.MapLookbookTelemetry();
 
         app.MapSearchApi();
         app.MapProductsApi();

@@ -1,3 +1,4 @@
+using Lookbook.Catalog.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Lookbook.Catalog.Sources;
@@ -214,12 +215,14 @@ public sealed class CatalogImporter(
         {
             Issues.Enqueue(issue);
             Interlocked.Increment(ref _skipped);
+            LookbookTelemetry.ImportedImages.Add(1, new KeyValuePair<string, object?>("outcome", "skipped"));
             MaybeReport();
         }
 
         public void Unchanged()
         {
             Interlocked.Increment(ref _unchanged);
+            LookbookTelemetry.ImportedImages.Add(1, new KeyValuePair<string, object?>("outcome", "unchanged"));
             MaybeReport();
         }
 
@@ -234,6 +237,7 @@ public sealed class CatalogImporter(
             Interlocked.Add(ref _added, added);
             Interlocked.Add(ref _updated, updated);
             Interlocked.Add(ref _embedded, added + updated);
+            LookbookTelemetry.ImportedImages.Add(added + updated, new KeyValuePair<string, object?>("outcome", "embedded"));
             Report();
         }
 
