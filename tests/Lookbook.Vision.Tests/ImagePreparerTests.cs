@@ -132,7 +132,9 @@ public sealed class ImagePreparerTests
     [Fact]
     public void A_region_frame_maps_the_square_back_into_the_whole_photo()
     {
-        var preparer = new ImagePreparer(new PreprocessingOptions { InputSize = 32 });
+        // 128: the 400-px photo is decoded whole (a photo over twice the needed size is shrunk first, and a region of the
+        // shrunk one is rounded to its coarser pixels).
+        var preparer = new ImagePreparer(new PreprocessingOptions { InputSize = 128 });
 
         using var prepared = preparer.Prepare(TestImages.Solid(SKColors.Gray, 400, 400), new NormalizedRect(0.5f, 0.25f, 0.5f, 0.5f));
         var topLeftQuarter = prepared.Frame.ToPhoto(0, 0, 0.5f, 0.5f)!.Value;
