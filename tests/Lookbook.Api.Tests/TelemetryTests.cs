@@ -26,9 +26,11 @@ public sealed class TelemetryTests : IDisposable
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // At least this search: Lookbook's meter is process-wide, so searches of servers other tests run at the same
+        // time are counted too (the request histogram below is this host's own and counts exactly one).
         foreach (var stage in new[] { "decode", "embed", "rank" })
         {
-            Assert.Matches($"lookbook_photo_search_stage_duration_seconds_count\\{{[^}}]*stage=\"{stage}\"[^}}]*\\}} 1", text);
+            Assert.Matches($"lookbook_photo_search_stage_duration_seconds_count\\{{[^}}]*stage=\"{stage}\"[^}}]*\\}} [1-9]", text);
         }
 
         Assert.Contains("lookbook_photo_search_stage_duration_seconds_bucket{", text);

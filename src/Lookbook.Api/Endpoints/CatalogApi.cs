@@ -15,10 +15,12 @@ public static class CatalogApi
         app.MapGet("/api/categories", ListCategories).WithTags("Catalog").WithName("ListCategories")
             .WithSummary("Categories with their product counts");
         app.MapGet("/report", EvaluationReport).WithTags("Catalog").WithName("EvaluationReport")
-            .WithSummary("The latest evaluation report (HTML), written by `lookbook evaluate`");
+            .WithSummary("The latest evaluation report (HTML), written by `lookbook evaluate`")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .Answers(StatusCodes.Status404NotFound, "No evaluation yet: run `lookbook evaluate`");
         app.MapPost("/api/catalog/reload", Reload).WithTags("Catalog").WithName("ReloadCatalog")
             .WithSummary("Build the searchable catalog anew now (the server also catches up with imports by itself every few seconds; needs the X-Api-Key header)")
-            .AddEndpointFilter<ApiKeyFilter>();
+            .RequireApiKey();
         return app;
     }
 

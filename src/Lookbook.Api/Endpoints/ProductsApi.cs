@@ -16,6 +16,7 @@ namespace Lookbook.Api.Endpoints;
 public static class ProductsApi
 {
     private const int MaxPageSize = 200;
+    private const string UnknownProduct = "No product with this id in the catalog";
 
     // Products a page may start after: far beyond any catalog, and (page - 1) × pageSize never overflows an int.
     private const long MaxOffset = 100_000_000;
@@ -24,12 +25,19 @@ public static class ProductsApi
     {
         var products = app.MapGroup("/api/products").WithTags("Products");
         products.MapGet("/", ListProducts).WithName("ListProducts").WithSummary("List products, by page, with category and text filters");
-        products.MapGet("/{id}", GetProduct).WithName("GetProduct").WithSummary("One product with its attributes");
-        products.MapGet("/{id}/similar", SimilarProducts).RequireRateLimiting(RateLimits.Searches).WithName("SimilarProducts").WithSummary("Products that look like this one");
-        products.MapGet("/{id}/image", GetImage).WithName("GetProductImage").WithSummary("The product's image, full size (ETag-cached)");
-        products.MapGet("/{id}/thumbnail", GetThumbnail).WithName("GetProductThumbnail").WithSummary("The product's image, small (ETag-cached)");
+        products.MapGet("/{id}", GetProduct).WithName("GetProduct").WithSummary("One product with its attributes")
+            .Answers(StatusCodes.Status404NotFound, UnknownProduct);
+        products.MapGet("/{id}/similar", SimilarProducts).RequireRateLimiting(RateLimits.Searches).WithName("SimilarProducts").WithSummary("Products that look like this one")
+            .Answers(StatusCodes.Status404NotFound, UnknownProduct);
+        products.MapGet("/{id}/image", GetImage).WithName("GetProductImage").WithSummary("The product's image, full size (ETag-cached)")
+            .ProducesImage("image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp") // as imported
+            .Answers(StatusCodes.Status404NotFound, UnknownProduct + ", or its image file was moved or deleted after the import");
+        products.MapGet("/{id}/thumbnail", GetThumbnail).WithName("GetProductThumbnail").WithSummary("The product's image, small (ETag-cached)")
+            .ProducesImage("image/jpeg", "image/png") // PNG only where the image has transparency
+            .Answers(StatusCodes.Status404NotFound, UnknownProduct);
         products.MapDelete("/{id}", DeleteProduct).WithName("DeleteProduct").WithSummary("Remove a product (needs the X-Api-Key header)")
-            .AddEndpointFilter<ApiKeyFilter>();
+            .RequireApiKey()
+            .Answers(StatusCodes.Status404NotFound, UnknownProduct);
         return app;
     }
 

@@ -25,6 +25,8 @@ public static class SearchApi
     {
         app.MapPost("/api/search", SearchByPhoto)
             .RequireRateLimiting(RateLimits.Searches)
+            .UsesShopperToken(required: false) // a known shopper's history re-ranks the results
+            .WithMetadata(new OpenApiDocumentation.RetryAfterOn503())
             .WithName("SearchByPhoto")
             .WithTags("Search")
             .WithSummary("Find products that look like a photo")
@@ -39,13 +41,12 @@ public static class SearchApi
                 return Task.CompletedTask;
             })
             .Produces<SearchResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .Answers(StatusCodes.Status413PayloadTooLarge, "The photo is over the byte or pixel limit (Lookbook:Api:MaxUploadBytes, MaxUploadPixels)")
+            .Answers(StatusCodes.Status415UnsupportedMediaType, "Neither a multipart form with an 'image' file nor an image/* body")
             .ProducesProblem(StatusCodes.Status408RequestTimeout)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .Answers(StatusCodes.Status409Conflict, "The catalog was indexed with another model than the server's: run `lookbook reindex`")
+            .Answers(StatusCodes.Status503ServiceUnavailable, "The server is decoding as many photos as its memory allows (Retry-After), or the catalog has no products yet")
             .DisableAntiforgery();
         return app;
     }

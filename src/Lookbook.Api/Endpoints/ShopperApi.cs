@@ -14,14 +14,17 @@ public static class ShopperApi
     public static IEndpointRouteBuilder MapShopperApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/profile", CreateProfile).RequireRateLimiting(RateLimits.Profiles).WithTags("Shopper").WithName("CreateProfile")
-            .WithSummary("Create a shopper profile (no password): returns its token and sets it as a cookie; a shopper who has one gets theirs back (200)").DisableAntiforgery();
-        var me = app.MapGroup("/api/me").WithTags("Shopper");
+            .WithSummary("Create a shopper profile (no password): returns its token and sets it as a cookie; a shopper who has one gets theirs back (200)").DisableAntiforgery()
+            .UsesShopperToken(required: false);
+        var me = app.MapGroup("/api/me").WithTags("Shopper").UsesShopperToken();
         me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first, a page at a time (follow next)");
-        me.MapPost("/events", RecordEvent).RequireRateLimiting(RateLimits.Events).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery();
+        me.MapPost("/events", RecordEvent).RequireRateLimiting(RateLimits.Events).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery()
+            .Answers(StatusCodes.Status404NotFound, "No product with this productId in the catalog");
         me.MapDelete("/history", ClearHistory).WithName("ClearHistory").WithSummary("Delete the shopper's whole history");
         me.MapGet("/preferences", GetPreferences).WithName("GetPreferences").WithSummary("The shopper's category and attribute preferences");
         me.MapPut("/preferences", SetPreferences).WithName("SetPreferences").WithSummary("Limit recommendations to categories and attribute values").DisableAntiforgery();
-        me.MapGet("/recommendations", Recommend).WithName("Recommend").WithSummary("Products for this shopper, with explanations");
+        me.MapGet("/recommendations", Recommend).WithName("Recommend").WithSummary("Products for this shopper, with explanations; popular products for anonymous callers")
+            .UsesShopperToken(required: false);
         return app;
     }
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
-using Scalar.AspNetCore;
 
 namespace Lookbook.Api.Hosting;
 
@@ -70,18 +69,19 @@ public static class LookbookWebApp
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<ExceptionHandlerOptions>(options => options.SuppressDiagnosticsCallback = ProblemExceptionHandler.SuppressDiagnostics);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Lookbook API";
-            document.Info.Description = "Visual fashion search: find catalog products that look like a photo.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddLookbookOpenApi();
         builder.Services.AddMemoryCache(options => options.SizeLimit = 64 * 1024 * 1024);
         builder.Services.AddSingleton<CatalogWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogWarmup>());
         builder.Services.AddHostedService<CatalogRefresher>();
         builder.Services.AddHealthChecks().AddCheck<CatalogWarmup>("catalog", tags: ["ready"]);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            // Numbers are numbers: the web default also reads "12" as 12, and the OpenAPI document then types every
+            // integer (k, page, limit) as "integer or string".
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
     }
 
     public static void UseLookbookApi(this WebApplication app)
@@ -97,7 +97,7 @@ public static class LookbookWebApp
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
 
         app.MapOpenApi();
-        app.MapScalarApiReference(options => options.WithTitle("Lookbook API"));
+        app.MapLookbookApiReference();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = CatalogWarmup.WriteReadinessAsync });
         app.MapLookbookTelemetry();
