@@ -17,9 +17,10 @@ namespace Lookbook.Bench;
 internal static class HttpLoad
 {
     /// <param name="hostile">Instead of the latency runs, the memory cost of hostile uploads (<see cref="HostileUploads"/>).</param>
+    /// <param name="faultShare">In a soak, the share of requests that are hostile (bad files, aborted uploads, slow bodies).</param>
     /// <param name="soak">When set, a sustained run of this length at the highest concurrency instead of the fixed-count runs.</param>
     public static async Task RunAsync(
-        BenchReport report, string? url, string database, int requests, int[] concurrencies, TimeSpan? soak, bool hostile, CancellationToken cancellationToken)
+        BenchReport report, string? url, string database, int requests, int[] concurrencies, TimeSpan? soak, bool hostile, double faultShare, CancellationToken cancellationToken)
     {
         WebApplication? app = null;
         if (url is null)
@@ -60,7 +61,7 @@ internal static class HttpLoad
             if (soak is { } duration)
             {
                 await SendAsync(http, photos[1].Bytes, photos[1].Type, 60, concurrencies.Max(), cancellationToken); // warm-up
-                await Soak.RunAsync(report, http, photos, catalogSize, duration, concurrencies.Max(), cancellationToken);
+                await Soak.RunAsync(report, http, photos, catalogSize, duration, concurrencies.Max(), faultShare, cancellationToken);
                 return;
             }
 

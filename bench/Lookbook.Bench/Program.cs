@@ -19,6 +19,7 @@ var expansionAdd = new Option<int>("--ef-add") { Description = "vectors: HNSW bu
 var storage = new Option<Lookbook.Index.HnswStorage>("--storage") { Description = "vectors: scalar type of the graph's vectors.", DefaultValueFactory = _ => new Lookbook.Index.HnswOptions().Storage };
 var soak = new Option<int?>("--soak") { Description = "http: instead of fixed-count runs, load the server for this many seconds at the highest --concurrency (latency and memory per window)." };
 var hostile = new Option<bool>("--hostile") { Description = "http: instead of latency runs, the server's memory under hostile uploads (40-megapixel PNG bombs at the highest --concurrency, 9 MB photos); in-process server only." };
+var faults = new Option<int>("--faults") { Description = "http --soak: this percentage of the requests are hostile (mutated files in broken framing, aborted uploads, slow bodies); the report counts their answers and any 5xx." };
 var real = new Option<string?>("--real") { Description = "real: the Kaggle product photos (styles.csv + images/); default ../shared/data/fashion-products beside the repository." };
 var shopperPhotos = new Option<int>("--shopper-photos") { Description = "real: catalog products photographed as a shopper would, per strength.", DefaultValueFactory = _ => 500 };
 var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
@@ -26,7 +27,7 @@ var concurrency = new Option<int[]>("--concurrency") { Description = "http: conc
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
     images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount, noPeers, soak, expansions, expansionAdd, storage,
-    real, shopperPhotos, hostile,
+    real, shopperPhotos, hostile, faults,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -60,7 +61,7 @@ root.SetAction(async (result, cancellationToken) =>
     if (parts.Contains("http"))
     {
         await HttpLoad.RunAsync(report, result.GetValue(url), result.GetValue(database)!, result.GetValue(requests), result.GetValue(concurrency)!,
-            result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, result.GetValue(hostile), cancellationToken);
+            result.GetValue(soak) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, result.GetValue(hostile), result.GetValue(faults) / 100.0, cancellationToken);
     }
 
     if (parts.Contains("real"))
