@@ -53,6 +53,21 @@ public sealed class ServeProcessTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task A_catalog_indexed_with_another_model_stops_the_start_in_one_message()
+    {
+        using var temp = new TempDirectory();
+        var db = temp.File("shop.db");
+        await ImportAsync(temp.Path, db, limit: 5);
+
+        var (exitCode, output) = await LookbookProcess.RunAsync(temp.Path, StartTimeout, "--db", db, "--input-size", "96", "serve", "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(ExitCodes.EmbeddingMismatch, exitCode);
+        Assert.Contains("lookbook reindex", output);
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("Hosting failed to start", output);
+    }
+
+    [Fact]
     public async Task Serve_honours_lookbook_json_in_the_working_folder()
     {
         using var temp = new TempDirectory();

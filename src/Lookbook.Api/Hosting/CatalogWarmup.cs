@@ -16,6 +16,11 @@ internal sealed class CatalogWarmup(IImageEmbedder embedder, SearchableCatalogPr
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_ready)
+        {
+            return Task.CompletedTask; // warmed up before the host started (LookbookWebApp.WarmUpAsync)
+        }
+
         logger.LogInformation("Model ready: {Model}", embedder.Profile.Description);
         try
         {

@@ -42,6 +42,14 @@ public static class LookbookWebApp
         return app;
     }
 
+    /// <summary>
+    /// Loads the model and the catalog before the host starts, so a catalog indexed with another model (or a missing
+    /// model) reaches the caller as its own exception, to print in one line, instead of first being logged by the host
+    /// as "Hosting failed to start" with its stack trace. Starting the app afterwards does not load them again.
+    /// </summary>
+    public static Task WarmUpAsync(this WebApplication app, CancellationToken cancellationToken) =>
+        app.Services.GetRequiredService<CatalogWarmup>().StartAsync(cancellationToken);
+
     public static void AddLookbookApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddLookbook(builder.Configuration);

@@ -34,6 +34,7 @@ internal static class ServeCommand
         ServeAddresses.EnsureFree(ServeAddresses.Parse(string.IsNullOrWhiteSpace(configured) ? LookbookWebApp.DefaultUrl : configured));
 
         await using var app = LookbookWebApp.Create([], overrides);
+        await app.WarmUpAsync(cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var url in app.Urls)
         {
