@@ -26,6 +26,18 @@ public sealed class ColourWebPageTests(BrowserFixture browser, ColourCatalogFixt
 
         await page.Locator("#results .card .similarity").First.WaitForAsync(); // search results, not the catalog shown before
         Assert.Matches(@"^This looks like Black Tshirts \(\d+% sure of the kind, \d+% of the colour\)$", await page.Locator("#prediction").InnerTextAsync());
+
+        // A card shows what a shop shows: the name, the colour, gender and usage from the catalog's columns.
+        var facts = await page.Locator("#results .card .facts").First.InnerTextAsync();
+        Assert.Matches(@"^(Black|Red|Blue|Yellow) · (Men|Women) · Casual$", facts);
+
+        // The product page names its attributes as a shopper reads them, without the importer's bookkeeping.
+        await page.Locator("#results .card a").First.ClickAsync();
+        await page.Locator("#product-attributes tr").First.WaitForAsync();
+        var labels = await page.Locator("#product-attributes th").AllInnerTextsAsync();
+        Assert.Contains("Colour", labels);
+        Assert.Contains("Gender", labels);
+        Assert.DoesNotContain("baseColour", labels);
         await app.StopAsync();
     }
 }

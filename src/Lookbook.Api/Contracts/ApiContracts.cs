@@ -5,9 +5,16 @@ namespace Lookbook.Api.Contracts;
 /// <summary>A product as a card in a result grid.</summary>
 /// <param name="ImageUrl">Full-size image.</param>
 /// <param name="ThumbnailUrl">Small image for grids (cached by ETag, the image hash).</param>
-public sealed record ProductCard(string Id, string Title, string Category, string ImageUrl, string ThumbnailUrl);
+/// <param name="Facts">What a shop shows on a card, where the catalog has it: colour, gender, usage, brand.</param>
+/// <param name="Price">The price as the catalog's price column gives it; null when it has none.</param>
+public sealed record ProductCard(string Id, string Title, string Category, string ImageUrl, string ThumbnailUrl, IReadOnlyList<string> Facts, string? Price);
+
+/// <summary>One line of a product page: a label a shopper reads and its value.</summary>
+public sealed record ProductFact(string Label, string Value);
 
 /// <summary>A product with its attributes.</summary>
+/// <param name="Attributes">Every attribute as imported (their keys are what attr= filters on).</param>
+/// <param name="Details">What the product page shows: known attributes under readable names, the importer's bookkeeping left out.</param>
 public sealed record ProductDetail(
     string Id,
     string Title,
@@ -16,7 +23,9 @@ public sealed record ProductDetail(
     string ImageUrl,
     string ThumbnailUrl,
     int ImageWidth,
-    int ImageHeight);
+    int ImageHeight,
+    IReadOnlyList<ProductFact> Details,
+    string? Price);
 
 /// <summary>A product found by visual similarity.</summary>
 /// <param name="Similarity">Cosine similarity of the embeddings, 0..1 for these models.</param>

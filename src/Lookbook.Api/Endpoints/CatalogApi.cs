@@ -17,7 +17,7 @@ public static class CatalogApi
         app.MapGet("/report", EvaluationReport).WithTags("Catalog").WithName("EvaluationReport")
             .WithSummary("The latest evaluation report (HTML), written by `lookbook evaluate`")
             .Produces<string>(StatusCodes.Status200OK, "text/html")
-            .Answers(StatusCodes.Status404NotFound, "No evaluation yet: run `lookbook evaluate`");
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(string), ["text/html"]) { Description = "No evaluation yet (a page saying to run `lookbook evaluate`)" });
         app.MapPost("/api/catalog/reload", Reload).WithTags("Catalog").WithName("ReloadCatalog")
             .WithSummary("Build the searchable catalog anew now (the server also catches up with imports by itself every few seconds; needs the X-Api-Key header)")
             .RequireApiKey();
@@ -27,12 +27,14 @@ public static class CatalogApi
     internal static Ok<List<CategoryResponse>> ListCategories(CatalogDatabase database) =>
         TypedResults.Ok(database.GetStats().Categories.Select(c => new CategoryResponse(c.Category, c.Products)).ToList());
 
-    internal static Results<ContentHttpResult, ProblemHttpResult> EvaluationReport(CatalogDatabase database)
+    /// <summary>A page for people, so its "not yet" is a page too.</summary>
+    internal static IResult EvaluationReport(CatalogDatabase database)
     {
         var path = database.Files.ReportHtml;
         return File.Exists(path)
             ? TypedResults.Content(File.ReadAllText(path), "text/html; charset=utf-8")
-            : Problems.Create(StatusCodes.Status404NotFound, "No evaluation yet", "Run `lookbook evaluate` to measure the catalog; its report then appears here.");
+            : HtmlPages.Message(StatusCodes.Status404NotFound, "No evaluation yet",
+                "Run `lookbook evaluate` to measure how well this catalog is searched (accuracy, precision, recall, retrieval); its report then appears here.");
     }
 
     internal static NoContent Reload(SearchableCatalogProvider catalogs)

@@ -86,7 +86,7 @@ public static class ProductsApi
         return product is null || image is null
             ? Problems.ProductNotFound(id)
             : TypedResults.Ok(new ProductDetail(product.Id, product.Title, product.Category, product.Attributes,
-                ProductLinks.Image(id), ProductLinks.Thumbnail(id), image.Width, image.Height));
+                ProductLinks.Image(id), ProductLinks.Thumbnail(id), image.Width, image.Height, ProductFacts.All(product), ProductFacts.Price(product)));
     }
 
     /// <param name="k">How many products (1-100, default 10).</param>

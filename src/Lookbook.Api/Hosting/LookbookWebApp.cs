@@ -116,9 +116,16 @@ public static class LookbookWebApp
         app.MapShopperApi();
 
         // Shareable page URLs (/product/{id}) are routes of the single-page app.
-        app.MapFallback("/product/{**id}", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
+        // An unknown product's page still loads (it shows its own not-found view), with the status that says so.
+        app.MapFallback("/product/{**id}", (HttpContext context, string id, Lookbook.Catalog.Storage.CatalogDatabase database) =>
+            SendPage(context, page, database.GetProduct(id.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)) is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK))
+            .ExcludeFromDescription();
+        app.MapGet("/", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
         app.MapGet("/history", (HttpContext context) => SendPage(context, page)).ExcludeFromDescription();
         app.MapFallback("/api/{**path}", ApiFallback.Answer).ExcludeFromDescription();
+        // Any other address without a file extension is a page a person asked for: an HTML "not found", not
+        // problem+json. (Files are left to the static-file middleware, which serves only where no endpoint matched.)
+        app.MapFallback("{*path:nonfile}", HtmlPages.NotFound).ExcludeFromDescription();
     }
 
     /// <summary>
@@ -136,8 +143,9 @@ public static class LookbookWebApp
         }
     }
 
-    private static async Task SendPage(HttpContext context, ManifestEmbeddedFileProvider page)
+    private static async Task SendPage(HttpContext context, ManifestEmbeddedFileProvider page, int status = StatusCodes.Status200OK)
     {
+        context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         await using var stream = page.GetFileInfo("index.html").CreateReadStream();
         await stream.CopyToAsync(context.Response.Body);

@@ -32,5 +32,5 @@ internal static class ProductLinks
     }
 
     public static ProductCard Card(Product product) =>
-        new(product.Id, product.Title, product.Category, Image(product.Id), Thumbnail(product.Id));
+        new(product.Id, product.Title, product.Category, Image(product.Id), Thumbnail(product.Id), ProductFacts.Short(product), ProductFacts.Price(product));
 }

@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { file: null, crop: null, item: null, mode: "browse", page: 1 };
+const state = { file: null, crop: null, item: null, items: [], mode: "browse", page: 1 };
 
 // ---------- API ----------
 
@@ -57,6 +57,18 @@ function card(product, similarity, why) {
   info.innerHTML = `<div class="title"></div><div class="category"></div>`;
   info.querySelector(".title").textContent = product.title;
   info.querySelector(".category").textContent = product.category;
+  if (product.facts && product.facts.length) {
+    const facts = document.createElement("div");
+    facts.className = "facts";
+    facts.textContent = product.facts.join(" · ");
+    info.appendChild(facts);
+  }
+  if (product.price) {
+    const price = document.createElement("div");
+    price.className = "price";
+    price.textContent = product.price;
+    info.appendChild(price);
+  }
   if (similarity !== undefined) {
     const score = document.createElement("span");
     score.className = "similarity";
@@ -118,7 +130,7 @@ async function loadForYou() {
     const response = await api("/api/me/recommendations?k=8");
     $("for-you-title").textContent = response.personalized ? "For you" : "Popular picks";
     $("for-you-list").replaceChildren(...response.results.map((r) => card(r.product, undefined, r.explanation)));
-    $("for-you").hidden = response.results.length === 0;
+    $("for-you").hidden = response.results.length === 0 || state.mode === "search";
   } catch { $("for-you").hidden = true; }
 }
 
@@ -172,6 +184,8 @@ async function loadCategories() {
 
 async function browse(append = false) {
   state.mode = "browse";
+  showNoMatch(false);
+  showPrediction(null);
   const section = $("search-view");
   const category = $("category").value;
   busy(section, true, "Loading products…");
@@ -193,12 +207,29 @@ async function browse(append = false) {
 
 // ---------- photo search ----------
 
+// Back to the home state: no photo, the drop zone, the catalog and the picks.
+function resetPhoto() {
+  state.file = null;
+  state.crop = null;
+  state.item = null;
+  showItems([], null);
+  showNoMatch(false);
+  showPrediction(null);
+  $("preview").removeAttribute("src");
+  $("crop-stage").hidden = true;
+  $("drop-zone").hidden = false;
+  $("file-input").value = "";
+  state.mode = "browse";
+  setSearching(false);
+}
+
 function choose(file) {
   if (!file) return;
   showMessage("");
   state.file = file;
   state.crop = null;
   state.item = null;
+  keyboardRect = null;
   $("crop-box").hidden = true;
   $("clear-crop").hidden = true;
   const preview = $("preview");
@@ -209,9 +240,35 @@ function choose(file) {
   search();
 }
 
+// The search view: the photo beside the results on a wide screen, just above them on a phone.
+function setSearching(on) {
+  $("search-view").classList.toggle("searching", on);
+  $("for-you").hidden = on || $("for-you-list").childElementCount === 0;
+}
+
+// Results where the eye lands: if the layout put them below the fold (a phone with a tall photo), bring them up.
+function revealResults() {
+  const title = $("results-title").getBoundingClientRect();
+  if (title.top > window.innerHeight * 0.6 || title.top < 0) {
+    $("results-section").scrollIntoView({ block: "start" });
+  }
+}
+
+function showNoMatch(on, prediction) {
+  $("no-match").hidden = !on;
+  const browseButton = $("no-match-browse");
+  const category = prediction && [...$("category").options].some((o) => o.value === prediction.category) ? prediction.category : null;
+  browseButton.hidden = !category;
+  if (category) {
+    browseButton.textContent = `Browse ${category}`;
+    browseButton.dataset.category = category;
+  }
+}
+
 async function search() {
   if (!state.file) return;
   state.mode = "search";
+  setSearching(true);
   const section = $("search-view");
   const button = $("search-button");
   button.disabled = true;
@@ -226,33 +283,37 @@ async function search() {
     const form = new FormData();
     form.append("image", state.file, state.file.name || "photo");
     const result = await api(`/api/search?${params}`, { method: "POST", body: form });
-    showPrediction(result.prediction, result.colour);
+    showPrediction(result.noGoodMatch ? null : result.prediction, result.colour);
     showItems(result.items || [], result.searchedItem);
-    const list = $("results");
-    list.replaceChildren(...result.results.map((r) => card(r.product, r.similarity)));
+    $("results").replaceChildren(...(result.noGoodMatch ? [] : result.results.map((r) => card(r.product, r.similarity))));
     $("results-title").textContent = "Products like your photo";
     $("more").hidden = true;
-    if (result.noGoodMatch) {
-      const note = document.createElement("li");
-      note.className = "no-match";
-      note.textContent = "No good match: nothing in the catalog looks enough like this photo. Try another photo, or crop to the garment.";
-      list.replaceChildren(note);
-    }
+    showNoMatch(result.noGoodMatch, result.prediction);
     busy(section, false, result.noGoodMatch ? "" : result.results.length ? `${result.results.length} products in ${Math.round(result.tookMs)} ms` : "No products match this filter.");
+    revealResults();
   } catch (error) {
     busy(section, false, "");
     $("results").replaceChildren();
     showPrediction(null);
+    showNoMatch(false);
     showItems([], null);
+    // A file the server cannot read is not "your photo": back to choosing one, with the reason above it.
+    if (error.status === 400 || error.status === 413 || error.status === 415) resetPhoto();
     showMessage(error.message);
+    $("message").scrollIntoView({ block: "nearest" });
   } finally {
     button.disabled = false;
   }
 }
 
 // The colour comes only when the server is sure enough of it ("looks like: Black Tshirts").
+// A kind is named only when the model gives it more than half its belief (more likely than all the others together);
+// below that "this looks like" would be a guess stated as a fact.
+const confidentPrediction = 0.5;
+
 function showPrediction(prediction, colour) {
   const line = $("prediction");
+  if (prediction && prediction.confidence < confidentPrediction) prediction = null;
   line.hidden = !prediction;
   if (!prediction) return;
   const percent = (p) => `${Math.round(p * 100)}%`;
@@ -262,7 +323,17 @@ function showPrediction(prediction, colour) {
 }
 
 // The garments found on the photo: a box over each, and a button per item that searches it (shop the look).
+function searchItem(i) {
+  state.item = i;
+  state.crop = null;
+  keyboardRect = null;
+  $("crop-box").hidden = true;
+  $("clear-crop").hidden = true;
+  search();
+}
+
 function showItems(items, searched) {
+  state.items = items;
   const frame = document.querySelector(".crop-frame");
   frame.querySelectorAll(".item-box").forEach((box) => box.remove());
   const list = $("items");
@@ -277,12 +348,7 @@ function showItems(items, searched) {
     button.className = "chip";
     button.textContent = item.category ?? `Item ${i + 1}`;
     button.setAttribute("aria-pressed", String(i === searched));
-    button.addEventListener("click", () => {
-      state.item = i;
-      state.crop = null;
-      $("crop-box").hidden = true;
-      search();
-    });
+    button.addEventListener("click", () => searchItem(i));
     return button;
   }));
 }
@@ -315,18 +381,65 @@ function setUpCrop() {
     if (!start) return;
     const rect = draw(start, point(event));
     start = null;
-    if (rect[2] < 0.05 || rect[3] < 0.05) { box.hidden = true; return; } // a click, not a drag
+    if (rect[2] < 0.05 || rect[3] < 0.05) { // a tap, not a drag: on a found garment, search that one
+      box.hidden = !state.crop;
+      const tap = point(event);
+      const hit = state.items.findIndex((item) => tap.x >= item.box.x && tap.x <= item.box.x + item.box.width && tap.y >= item.box.y && tap.y <= item.box.y + item.box.height);
+      if (hit >= 0 && state.items.length > 1) searchItem(hit);
+      return;
+    }
     state.crop = rect;
+    keyboardRect = null;
     state.item = null;
     $("clear-crop").hidden = false;
     search();
   });
   $("clear-crop").addEventListener("click", () => {
     state.crop = null;
+    keyboardRect = null;
     box.hidden = true;
     $("clear-crop").hidden = true;
     search();
   });
+
+  // The same frame by keyboard: arrows move it, Shift+arrows resize it, Enter searches it, Escape drops it.
+  frame.addEventListener("keydown", (event) => {
+    const step = 0.02;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (moves[event.key]) {
+      event.preventDefault();
+      startKeyboardCrop();
+      const [dx, dy] = moves[event.key];
+      let [x, y, w, h] = keyboardRect;
+      if (event.shiftKey) { w = Math.min(Math.max(w + dx, 0.05), 1 - x); h = Math.min(Math.max(h + dy, 0.05), 1 - y); }
+      else { x = Math.min(Math.max(x + dx, 0), 1 - w); y = Math.min(Math.max(y + dy, 0), 1 - h); }
+      keyboardRect = [x, y, w, h];
+      showRect(keyboardRect);
+    } else if (event.key === "Enter" && keyboardRect) {
+      event.preventDefault();
+      state.crop = keyboardRect;
+      state.item = null;
+      $("clear-crop").hidden = false;
+      search();
+    } else if (event.key === "Escape" && keyboardRect) {
+      keyboardRect = null;
+      if (!state.crop) box.hidden = true; else showRect(state.crop);
+    }
+  });
+}
+
+let keyboardRect = null;
+
+function showRect([x, y, w, h]) {
+  const box = $("crop-box");
+  Object.assign(box.style, { left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%` });
+  box.hidden = false;
+}
+
+// A frame to move with the keys: the current crop, else the middle of the photo.
+function startKeyboardCrop() {
+  if (!keyboardRect) keyboardRect = state.crop ? [...state.crop] : [0.2, 0.2, 0.6, 0.6];
+  showRect(keyboardRect);
 }
 
 // ---------- product page ----------
@@ -335,6 +448,11 @@ async function showProduct(id) {
   $("search-view").hidden = true;
   const view = $("product-view");
   view.hidden = false;
+  view.classList.remove("not-found");
+  $("product-title").textContent = "";
+  $("product-category").textContent = "";
+  $("product-attributes").tBodies[0].replaceChildren();
+  $("similar").replaceChildren();
   try {
     const product = await api(`/api/products/${encodeURIComponent(id)}`);
     document.title = `${product.title} — Lookbook`;
@@ -344,10 +462,11 @@ async function showProduct(id) {
     image.onload = () => crispIfSmall(image);
     image.src = product.imageUrl;
     image.alt = `${product.title} (${product.category})`;
-    const rows = Object.entries(product.attributes).map(([key, value]) => {
+    const details = [...product.details, ...(product.price ? [{ label: "Price", value: product.price }] : [])];
+    const rows = details.map(({ label, value }) => {
       const row = document.createElement("tr");
-      row.innerHTML = "<td></td><td></td>";
-      row.cells[0].textContent = key;
+      row.innerHTML = "<th scope=\"row\"></th><td></td>";
+      row.cells[0].textContent = label;
       row.cells[1].textContent = value;
       return row;
     });
@@ -362,8 +481,13 @@ async function showProduct(id) {
     $("similar").replaceChildren(...similar.results.map((r) => card(r.product, r.similarity)));
     busy(view, false, "");
   } catch (error) {
-    busy(view, false, error.status === 404 ? "This product is no longer in the catalog." : error.message);
-    $("product-title").textContent = "Product not found";
+    // Not found: a page that says so and leads back, without a product's buttons or an empty image.
+    view.classList.add("not-found");
+    document.title = "Product not found — Lookbook";
+    busy(view, false, error.status === 404 ? "" : error.message);
+    $("product-title").textContent = error.status === 404 ? "Product not found" : "This product cannot be shown";
+    $("product-category").textContent = error.status === 404 ? "It is not in the catalog (any more): search by photo or browse the catalog instead." : "";
+    $("product-image").removeAttribute("src");
     $("similar").replaceChildren();
   }
 }
@@ -417,13 +541,14 @@ function setUp() {
     if (file) { navigate("/"); choose(file); }
   });
   $("search-button").addEventListener("click", search);
-  $("new-photo").addEventListener("click", () => {
-    state.file = null;
-    showItems([], null);
-    $("crop-stage").hidden = true;
-    $("drop-zone").hidden = false;
-    input.value = "";
-    $("drop-zone").focus();
+  $("new-photo").addEventListener("click", () => { resetPhoto(); showMessage(""); browse(); $("drop-zone").focus(); });
+  $("no-match-new").addEventListener("click", () => { resetPhoto(); browse(); $("drop-zone").focus(); });
+  $("no-match-crop").addEventListener("click", () => { startKeyboardCrop(); $("crop-frame").focus(); });
+  $("no-match-browse").addEventListener("click", (event) => {
+    resetPhoto();
+    $("category").value = event.currentTarget.dataset.category;
+    state.page = 1;
+    browse();
   });
   $("category").addEventListener("change", () => {
     state.page = 1;
