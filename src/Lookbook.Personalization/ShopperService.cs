@@ -17,6 +17,9 @@ public sealed record HistoryEntry(long Id, string ProductId, Product? Product, I
 /// <summary>One page of a history, newest first; <see cref="Next"/> is where the next page starts (null on the last).</summary>
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Events, EventPosition? Next);
 
+/// <summary>The products a shopper likes, has marked "not for me", and has in the cart.</summary>
+public sealed record ShopperReactions(IReadOnlyList<string> Liked, IReadOnlyList<string> Disliked, IReadOnlyList<string> InCart);
+
 /// <summary>Preferences that cannot be stored: too many, or empty names. Names the field.</summary>
 public sealed class InvalidPreferencesException(string field, string message) : ArgumentException(message)
 {
@@ -59,8 +62,32 @@ public sealed class ShopperService(CatalogDatabase database, SearchableCatalogPr
             throw new ProductNotFoundException(productId);
         }
 
-        database.AddEvent(userId, productId, kind.ToString().ToLowerInvariant(), clock.GetUtcNow());
+        // "Like" and "Not for me" exclude each other: the newer one takes the other back.
+        string[]? replaces = kind switch
+        {
+            InteractionKind.Like => [Name(InteractionKind.Dislike)],
+            InteractionKind.Dislike => [Name(InteractionKind.Like)],
+            _ => null,
+        };
+        database.AddEvent(userId, productId, Name(kind), clock.GetUtcNow(), replaces);
     }
+
+    /// <summary>The kinds a shopper can take back (un-like, "not for me" after all, out of the cart); views and purchases happened.</summary>
+    public static bool CanTakeBack(InteractionKind kind) => kind is InteractionKind.Like or InteractionKind.Dislike or InteractionKind.Cart;
+
+    /// <summary>Takes back the shopper's events of this kind on the product; idempotent.</summary>
+    public int TakeBack(string userId, string productId, InteractionKind kind) =>
+        CanTakeBack(kind) ? database.RemoveEvents(userId, productId, [Name(kind)]) : throw new ArgumentException($"A {Name(kind)} cannot be taken back.", nameof(kind));
+
+    /// <summary>What the shopper currently likes, has set aside as "not for me", and has in the cart (within the history window).</summary>
+    public ShopperReactions Reactions(string userId)
+    {
+        var rows = database.GetReactions(userId, [Name(InteractionKind.Like), Name(InteractionKind.Dislike), Name(InteractionKind.Cart)], options.Value.HistoryWindow);
+        IReadOnlyList<string> Of(InteractionKind kind) => [.. rows.Where(r => r.Kind == Name(kind)).Select(r => r.ProductId).Order(StringComparer.Ordinal)];
+        return new ShopperReactions(Of(InteractionKind.Like), Of(InteractionKind.Dislike), Of(InteractionKind.Cart));
+    }
+
+    private static string Name(InteractionKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>
     /// One page of the shopper's history, newest first: at most <paramref name="limit"/> events older than

@@ -157,6 +157,11 @@ public sealed class OpenApiTests : IDisposable
         await Check("GET", "/api/me/recommendations", Get("/api/me/recommendations?k=3", Shopper));
         await Check("GET", "/api/me/recommendations", Get("/api/me/recommendations?k=3"));
         await Check("GET", "/api/me/recommendations", Get("/api/me/recommendations?k=0"));
+        await Check("GET", "/api/me/reactions", Get("/api/me/reactions", Shopper));
+        await Check("GET", "/api/me/reactions", Get("/api/me/reactions"));
+        await Check("DELETE", "/api/me/events", Build(HttpMethod.Delete, $"/api/me/events?productId={Product}&kind=like", null, Shopper));
+        await Check("DELETE", "/api/me/events", Build(HttpMethod.Delete, $"/api/me/events?productId={Product}&kind=view", null, Shopper));
+        await Check("DELETE", "/api/me/events", Build(HttpMethod.Delete, $"/api/me/events?productId={Product}&kind=like", null));
         await Check("DELETE", "/api/me/history", Build(HttpMethod.Delete, "/api/me/history", null, Shopper));
         await Check("DELETE", "/api/me/history", Build(HttpMethod.Delete, "/api/me/history", null));
 
@@ -182,7 +187,7 @@ public sealed class OpenApiTests : IDisposable
             ("POST /api/search", 429), ("POST /api/search", 503), ("GET /api/products/{id}/image", 304), ("GET /api/products/{id}/thumbnail", 304),
             ("DELETE /api/products/{id}", 401), ("DELETE /api/products/{id}", 403), ("DELETE /api/products/{id}", 404), ("DELETE /api/products/{id}", 204),
             ("POST /api/catalog/reload", 401), ("POST /api/catalog/reload", 204), ("POST /api/profile", 200), ("POST /api/profile", 429),
-            ("GET /api/me/history", 401), ("POST /api/me/events", 404), ("POST /api/me/events", 415), ("POST /api/me/events", 429),
+            ("GET /api/me/history", 401), ("DELETE /api/me/events", 204), ("DELETE /api/me/events", 400), ("GET /api/me/reactions", 200), ("POST /api/me/events", 404), ("POST /api/me/events", 415), ("POST /api/me/events", 429),
             ("PUT /api/me/preferences", 400), ("PUT /api/me/preferences", 415), ("GET /api/products/{id}/similar", 429),
         })
         {

@@ -58,6 +58,62 @@ public sealed class ShopperApiTests : IDisposable
         Assert.Equal("T-shirt/top", events[0].GetProperty("product").GetProperty("category").GetString());
     }
 
+    /// <summary>The shopper's reactions as "liked: a b | disliked: | inCart: a".</summary>
+    private static async Task<string> ReactionsAsync(HttpClient client)
+    {
+        var body = await (await client.GetAsync("/api/me/reactions")).Json();
+        string Of(string name) => $"{name}: {string.Join(' ', body.GetProperty(name).EnumerateArray().Select(e => e.GetString()!.Replace("fmnist-train-", "")))}".TrimEnd();
+        return $"{Of("liked")} | {Of("disliked")} | {Of("inCart")}";
+    }
+
+    [Fact]
+    public async Task A_like_a_not_for_me_and_a_cart_can_be_taken_back_and_like_and_not_for_me_exclude_each_other()
+    {
+        var (client, _) = await NewShopperAsync();
+        const string Shirt = "fmnist-train-00001";
+        const string Other = "fmnist-train-00002";
+        await Send(client, Shirt, "like");
+        await Send(client, Other, "like");
+        await Send(client, Shirt, "cart");
+
+        Assert.Equal("liked: 00001 00002 | disliked: | inCart: 00001", await ReactionsAsync(client));
+
+        // "Not for me" takes the like back (and the other way round): the two never stand together.
+        Assert.Equal(HttpStatusCode.Created, (await Send(client, Shirt, "dislike")).StatusCode);
+        Assert.Equal("liked: 00002 | disliked: 00001 | inCart: 00001", await ReactionsAsync(client));
+        await Send(client, Shirt, "like");
+        Assert.Equal("liked: 00001 00002 | disliked: | inCart: 00001", await ReactionsAsync(client));
+
+        // A second press takes it back; taking back what is not there is no error (the page may be stale).
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/me/events?productId={Shirt}&kind=like")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/me/events?productId={Shirt}&kind=like")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/me/events?productId={Shirt}&kind=cart")).StatusCode);
+        Assert.Equal("liked: 00002 | disliked: | inCart:", await ReactionsAsync(client));
+        var kinds = (await (await client.GetAsync("/api/me/history")).Json()).GetProperty("events").EnumerateArray()
+            .Select(e => $"{e.GetProperty("kind").GetString()} {e.GetProperty("productId").GetString()}");
+        Assert.Equal([$"like {Other}"], kinds);
+
+        // Views and purchases happened; an unknown kind is named.
+        await (await client.DeleteAsync($"/api/me/events?productId={Shirt}&kind=purchase")).AssertProblem(400, "Invalid event");
+        await (await client.DeleteAsync($"/api/me/events?productId={Shirt}&kind=adore")).AssertProblem(400, "Invalid event");
+        await (await client.DeleteAsync("/api/me/events?kind=like")).AssertProblem(400, "Invalid event");
+    }
+
+    [Fact]
+    public async Task One_shopper_cannot_take_back_another_shoppers_like()
+    {
+        var (alice, _) = await NewShopperAsync();
+        var (bob, _) = await NewShopperAsync();
+        await Send(alice, "fmnist-train-00001", "like");
+
+        await bob.DeleteAsync("/api/me/events?productId=fmnist-train-00001&kind=like");
+
+        Assert.Equal("liked: 00001 | disliked: | inCart:", await ReactionsAsync(alice));
+        using var anonymous = _factory.CreateClient();
+        await (await anonymous.DeleteAsync("/api/me/events?productId=fmnist-train-00001&kind=like")).AssertProblem(401, "No shopper profile");
+        await (await anonymous.GetAsync("/api/me/reactions")).AssertProblem(401, "No shopper profile");
+    }
+
     [Fact]
     public async Task Bad_events_are_refused()
     {

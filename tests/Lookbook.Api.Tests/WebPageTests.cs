@@ -190,6 +190,39 @@ public sealed class WebPageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Like_and_cart_show_their_state_a_second_press_takes_it_back_and_it_survives_a_reload()
+    {
+        var page = await OpenAsync();
+        var card = page.Locator("#for-you-list .card").First;
+        await card.WaitForAsync();
+        var id = await card.Locator("a").GetAttributeAsync("data-product-id");
+        await card.Locator("button.like").ClickAsync();
+        await page.Locator("#for-you-title", new() { HasTextString = "For you" }).WaitForAsync();
+
+        // On the product page the like is already shown; "Not for me" replaces it, a second press un-presses it.
+        await page.GotoAsync($"{browser.BaseUrl}/product/{Uri.EscapeDataString(id!)}");
+        var like = page.Locator("#product-like");
+        await Assertions.Expect(like).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(like).ToHaveTextAsync("♥ Liked");
+        await page.Locator("#product-dislike").ClickAsync();
+        await Assertions.Expect(page.Locator("#product-dislike")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(like).ToHaveAttributeAsync("aria-pressed", "false");
+        await page.Locator("#product-dislike").ClickAsync();
+        await Assertions.Expect(page.Locator("#product-dislike")).ToHaveAttributeAsync("aria-pressed", "false");
+
+        // Add to cart confirms and shows the product in the cart, after a reload too; pressing again removes it.
+        var cart = page.Locator("#product-cart");
+        await cart.ClickAsync();
+        await Assertions.Expect(page.Locator("#product-said")).ToHaveTextAsync("Added to your cart");
+        await Assertions.Expect(cart).ToHaveTextAsync("✓ In cart");
+        await page.ReloadAsync();
+        await Assertions.Expect(cart).ToHaveAttributeAsync("aria-pressed", "true");
+        await cart.ClickAsync();
+        await Assertions.Expect(page.Locator("#product-said")).ToHaveTextAsync("Removed from your cart");
+        await Assertions.Expect(cart).ToHaveTextAsync("Add to cart");
+    }
+
+    [Fact]
     public async Task Viewed_products_appear_in_the_history_and_clearing_it_deletes_them()
     {
         var page = await OpenAsync("/product/fmnist-train-00002");

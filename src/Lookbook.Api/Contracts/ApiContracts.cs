@@ -80,6 +80,9 @@ public sealed record ProfileResponse(string UserId, string Token);
 /// <summary>An event to record: kind is view, like, dislike, cart or purchase.</summary>
 public sealed record EventRequest(string ProductId, string Kind);
 
+/// <summary>The product ids the shopper likes, has marked "not for me", and has in the cart: what the page shows as pressed.</summary>
+public sealed record ReactionsResponse(IReadOnlyList<string> Liked, IReadOnlyList<string> Disliked, IReadOnlyList<string> InCart);
+
 /// <summary>One event of the shopper's history.</summary>
 public sealed record HistoryItem(long Id, string Kind, DateTimeOffset At, string ProductId, ProductCard? Product);
 

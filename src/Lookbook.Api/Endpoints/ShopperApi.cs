@@ -20,6 +20,9 @@ public static class ShopperApi
         me.MapGet("/history", GetHistory).WithName("GetHistory").WithSummary("The shopper's events, newest first, a page at a time (follow next)");
         me.MapPost("/events", RecordEvent).RequireRateLimiting(RateLimits.Events).WithName("RecordEvent").WithSummary("Record a view, like, dislike, cart or purchase").DisableAntiforgery()
             .Answers(StatusCodes.Status404NotFound, "No product with this productId in the catalog");
+        me.MapDelete("/events", TakeBackEvent).RequireRateLimiting(RateLimits.Events).WithName("TakeBackEvent")
+            .WithSummary("Take back a like, a \"not for me\" or a cart (un-like, remove from the cart); 204 whether or not there was one");
+        me.MapGet("/reactions", GetReactions).WithName("GetReactions").WithSummary("The products the shopper likes, has marked \"not for me\" and has in the cart");
         me.MapDelete("/history", ClearHistory).WithName("ClearHistory").WithSummary("Delete the shopper's whole history");
         me.MapGet("/preferences", GetPreferences).WithName("GetPreferences").WithSummary("The shopper's category and attribute preferences");
         me.MapPut("/preferences", SetPreferences).WithName("SetPreferences").WithSummary("Limit recommendations to categories and attribute values").DisableAntiforgery();
@@ -95,6 +98,43 @@ public static class ShopperApi
 
         shoppers.Record(userId, body.ProductId, kind); // an unknown product is a 404 (ProblemExceptionHandler)
         return TypedResults.Created();
+    }
+
+    /// <param name="productId">The product whose event to take back.</param>
+    /// <param name="kind">like, dislike or cart (views and purchases happened and stay).</param>
+    internal static Results<NoContent, ValidationProblem, ProblemHttpResult> TakeBackEvent(
+        HttpContext context, ShopperService shoppers, [FromQuery] string? productId, [FromQuery] string? kind)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        if (string.IsNullOrWhiteSpace(productId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["productId"] = ["productId is required: the product whose event to take back."] }, title: "Invalid event");
+        }
+
+        if (!ShopperService.TryParseKind(kind, out var parsed) || !ShopperService.CanTakeBack(parsed))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["kind"] = [$"kind must be like, dislike or cart; got '{kind}'. Views and purchases cannot be taken back."] },
+                title: "Invalid event");
+        }
+
+        shoppers.TakeBack(userId, productId, parsed);
+        return TypedResults.NoContent();
+    }
+
+    internal static Results<Ok<ReactionsResponse>, ProblemHttpResult> GetReactions(HttpContext context, ShopperService shoppers)
+    {
+        if (context.CurrentShopper(shoppers) is not { } userId)
+        {
+            return NotSignedIn();
+        }
+
+        var reactions = shoppers.Reactions(userId);
+        return TypedResults.Ok(new ReactionsResponse(reactions.Liked, reactions.Disliked, reactions.InCart));
     }
 
     internal static Results<NoContent, ProblemHttpResult> ClearHistory(HttpContext context, ShopperService shoppers)

@@ -103,6 +103,40 @@ async function record(productId, kind) {
   await api("/api/me/events", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ productId, kind }) });
 }
 
+// What the shopper likes, has set aside and has in the cart: every button of a product shows it.
+const reactions = { like: new Set(), dislike: new Set(), cart: new Set() };
+const opposite = { like: "dislike", dislike: "like" };
+
+async function loadReactions() {
+  try {
+    const answer = await api("/api/me/reactions");
+    reactions.like = new Set(answer.liked);
+    reactions.dislike = new Set(answer.disliked);
+    reactions.cart = new Set(answer.inCart);
+    showReactions();
+  } catch { /* no profile yet: nothing is pressed */ }
+}
+
+// A second press takes the reaction back (un-like, out of the cart); Like and "Not for me" exclude each other.
+async function toggleReaction(productId, kind) {
+  const on = !reactions[kind].has(productId);
+  if (on) await record(productId, kind);
+  else await api(`/api/me/events?productId=${encodeURIComponent(productId)}&kind=${kind}`, { method: "DELETE" });
+  if (on) { reactions[kind].add(productId); if (opposite[kind]) reactions[opposite[kind]].delete(productId); }
+  else reactions[kind].delete(productId);
+  showReactions();
+  return on;
+}
+
+function showReactions() {
+  for (const button of document.querySelectorAll("button[data-reaction]")) {
+    const pressed = reactions[button.dataset.reaction].has(button.dataset.productId);
+    button.setAttribute("aria-pressed", pressed ? "true" : "false");
+    const labels = { like: ["♥ Like", "♥ Liked"], cart: ["Add to cart", "✓ In cart"] }[button.dataset.reaction];
+    if (labels && button.id) button.textContent = labels[pressed ? 1 : 0];
+  }
+}
+
 function feedbackButtons(product) {
   const row = document.createElement("div");
   row.className = "feedback";
@@ -111,12 +145,13 @@ function feedbackButtons(product) {
     button.type = "button";
     button.className = `secondary ${kind}`;
     button.textContent = text;
+    button.dataset.reaction = kind;
+    button.dataset.productId = product.id;
     button.setAttribute("aria-label", label);
-    button.setAttribute("aria-pressed", "false");
+    button.setAttribute("aria-pressed", reactions[kind].has(product.id) ? "true" : "false");
     button.addEventListener("click", async () => {
       try {
-        await record(product.id, kind);
-        button.setAttribute("aria-pressed", "true");
+        await toggleReaction(product.id, kind);
         loadForYou();
       } catch (error) { showMessage(error.message); }
     });
@@ -472,10 +507,18 @@ async function showProduct(id) {
     });
     $("product-attributes").tBodies[0].replaceChildren(...rows);
     record(product.id, "view").catch(() => {});
+    const confirmations = { like: ["Liked: it shapes your picks", "No longer liked"], dislike: ["Noted: fewer like this", "Shown again in your picks"], cart: ["Added to your cart", "Removed from your cart"] };
+    $("product-said").textContent = "";
     for (const [button, kind] of [["product-like", "like"], ["product-dislike", "dislike"], ["product-cart", "cart"]]) {
-      $(button).setAttribute("aria-pressed", "false");
-      $(button).onclick = async () => { await record(product.id, kind); $(button).setAttribute("aria-pressed", "true"); };
+      $(button).dataset.productId = product.id;
+      $(button).onclick = async () => {
+        try {
+          const on = await toggleReaction(product.id, kind);
+          $("product-said").textContent = confirmations[kind][on ? 0 : 1];
+        } catch (error) { $("product-said").textContent = error.message; }
+      };
     }
+    showReactions();
     busy(view, true, "Finding similar products…");
     const similar = await api(`/api/products/${encodeURIComponent(id)}/similar?k=12`);
     $("similar").replaceChildren(...similar.results.map((r) => card(r.product, r.similarity)));
@@ -567,7 +610,7 @@ function setUp() {
   setUpCrop();
   loadCategories().catch((error) => showMessage(error.message));
   browse();
-  ensureProfile().finally(route);
+  ensureProfile().then(loadReactions).finally(route);
 }
 
 setUp();

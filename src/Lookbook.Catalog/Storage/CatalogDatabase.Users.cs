@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Lookbook.Catalog.Storage;
 
@@ -35,10 +36,16 @@ public sealed partial class CatalogDatabase
         return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE id = @userId", new { userId }) > 0;
     }
 
-    public void AddEvent(string userId, string productId, string kind, DateTimeOffset at)
+    /// <param name="replaces">Kinds of this shopper's earlier events on the product that this one takes back (a like takes back "not for me").</param>
+    public void AddEvent(string userId, string productId, string kind, DateTimeOffset at, IReadOnlyCollection<string>? replaces = null)
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
+        if (replaces is { Count: > 0 })
+        {
+            Remove(connection, transaction, userId, productId, replaces);
+        }
+
         connection.Execute("INSERT INTO events(user_id, product_id, kind, at) VALUES (@userId, @productId, @kind, @at)",
             new { userId, productId, kind, at = Stamp(at) }, transaction);
         connection.Execute(
@@ -53,6 +60,44 @@ public sealed partial class CatalogDatabase
 
     // What one event adds to a product's popularity; the same weights as the recommender's (purchase > cart > like > view).
     private const string PopularityScore = "CASE @kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END";
+
+    /// <summary>Takes back the shopper's events of these kinds on the product (an un-like); returns how many went.</summary>
+    public int RemoveEvents(string userId, string productId, IReadOnlyCollection<string> kinds)
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        var removed = Remove(connection, transaction, userId, productId, kinds);
+        transaction.Commit();
+        return removed;
+    }
+
+    private static int Remove(SqliteConnection connection, SqliteTransaction transaction, string userId, string productId, IReadOnlyCollection<string> kinds)
+    {
+        // Popularity forgets what is taken back, as it does when a history is cleared.
+        connection.Execute(
+            """
+            UPDATE popularity SET score = score - (
+                SELECT COALESCE(SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END), 0)
+                FROM events WHERE user_id = @userId AND product_id = @productId AND kind IN @kinds)
+            WHERE product_id = @productId
+            """,
+            new { userId, productId, kinds },
+            transaction);
+        return connection.Execute("DELETE FROM events WHERE user_id = @userId AND product_id = @productId AND kind IN @kinds",
+            new { userId, productId, kinds }, transaction);
+    }
+
+    /// <summary>The products of the shopper's latest <paramref name="window"/> events, by kind (what the page marks as liked, in the cart…).</summary>
+    public IReadOnlyList<(string ProductId, string Kind)> GetReactions(string userId, IReadOnlyCollection<string> kinds, int window)
+    {
+        using var connection = Connect();
+        return connection.Query<(string ProductId, string Kind)>(
+            """
+            SELECT DISTINCT product_id, kind FROM (
+                SELECT product_id, kind FROM events WHERE user_id = @userId AND kind IN @kinds ORDER BY at DESC, id DESC LIMIT @window)
+            """,
+            new { userId, kinds, window }).ToList();
+    }
 
     /// <summary>A user's events, oldest first.</summary>
     public IReadOnlyList<StoredEvent> GetEvents(string userId)
