@@ -1,19 +1,25 @@
+using Lookbook.Catalog;
 using Lookbook.Search;
 
 namespace Lookbook.Personalization;
 
 /// <summary>
-/// "Like the Dress you liked 2 days ago": names the history product that contributes most to a
-/// recommendation (similarity × its weight), what the shopper did with it, and when.
+/// Why a product is recommended, in words that are true of it:
+/// "like the Dress you liked 2 days ago" names the history product most similar to the recommendation,
+/// of the same kind when the shopper has one; a product that is there only because the shopper's
+/// preferences asked for its kind says so ("from your preferences (Sneaker); nearest to the Bag you liked
+/// today") instead of claiming it is like something of another kind.
 /// </summary>
 internal sealed class Explainer
 {
-    private readonly List<(string Category, float[] Vector, float Weight, InteractionKind Kind, DateTimeOffset At)> _reasons = [];
+    private readonly List<Reason> _reasons = [];
     private readonly DateTimeOffset _now;
+    private readonly string? _preferences;
 
-    public Explainer(IReadOnlyList<Interaction> history, InterestProfile profile, SearchableCatalog catalog, DateTimeOffset now)
+    public Explainer(IReadOnlyList<Interaction> history, InterestProfile profile, SearchableCatalog catalog, DateTimeOffset now, ShopperPreferences? preferences)
     {
         _now = now;
+        _preferences = Describe(preferences);
         foreach (var group in history.GroupBy(e => e.ProductId))
         {
             if (profile.ProductWeights.GetValueOrDefault(group.Key) <= 0 || catalog.Find(group.Key) is not { } product
@@ -24,19 +30,38 @@ internal sealed class Explainer
 
             // The strongest thing the shopper did with it, and the latest time they did it.
             var strongest = group.OrderByDescending(e => RecommenderTuning.WeightOf(e.Kind)).ThenByDescending(e => e.At).First();
-            _reasons.Add((product.Category, vector, profile.ProductWeights[group.Key], strongest.Kind, strongest.At));
+            _reasons.Add(new Reason(product.Category, vector, strongest.Kind, strongest.At));
         }
     }
 
-    public string Why(float[] vector)
+    public string Why(Product product, float[] vector)
     {
         if (_reasons.Count == 0)
         {
             return "picked for you";
         }
 
-        var reason = _reasons.MaxBy(r => InterestProfile.Dot(r.Vector, vector) * r.Weight);
-        return $"like the {reason.Category} you {Verb(reason.Kind)} {Ago(_now - reason.At)}";
+        // The closest history product by similarity alone (not by how much it weighs in the profile):
+        // the one a shopper comparing the two pictures would see the likeness with.
+        var sameKind = _reasons.Where(r => r.Category == product.Category).ToList();
+        var closest = (sameKind.Count > 0 ? sameKind : _reasons).MaxBy(r => InterestProfile.Dot(r.Vector, vector))!;
+        var what = $"the {closest.Category} you {Verb(closest.Kind)} {Ago(_now - closest.At)}";
+        return sameKind.Count == 0 && _preferences is not null
+            ? $"from your preferences ({_preferences}); nearest to {what}"
+            : $"like {what}";
+    }
+
+    private static string? Describe(ShopperPreferences? preferences)
+    {
+        if (preferences is null)
+        {
+            return null;
+        }
+
+        var parts = (preferences.Categories ?? new HashSet<string>()).Order(StringComparer.Ordinal)
+            .Concat((preferences.Attributes ?? new Dictionary<string, string>()).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Value))
+            .ToList();
+        return parts.Count == 0 ? null : string.Join(", ", parts);
     }
 
     private static string Verb(InteractionKind kind) => kind switch
@@ -55,4 +80,6 @@ internal sealed class Explainer
         < 60 => $"{(int)(age.TotalDays / 7)} weeks ago",
         _ => $"{(int)(age.TotalDays / 30)} months ago",
     };
+
+    private sealed record Reason(string Category, float[] Vector, InteractionKind Kind, DateTimeOffset At);
 }

@@ -46,8 +46,8 @@ public sealed class Recommender(SearchableCatalog catalog, RecommenderTuning opt
 
         var quotas = profile.Interests.Select(i => Math.Max(1, (int)Math.Round(k * i.Share))).ToArray();
         var selected = Diversify(pool.Values.ToList(), k, quotas, options.Diversity);
-        var explain = new Explainer(history, profile, catalog, now);
-        return selected.Select(c => new Recommendation(c.Product, c.Relevance, explain.Why(c.Vector))).ToList();
+        var explain = new Explainer(history, profile, catalog, now, preferences);
+        return selected.Select(c => new Recommendation(c.Product, c.Relevance, explain.Why(c.Product, c.Vector))).ToList();
     }
 
     /// <summary>

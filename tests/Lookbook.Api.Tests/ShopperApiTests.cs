@@ -187,6 +187,27 @@ public sealed class ShopperApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_shopper_who_liked_a_bag_and_prefers_sneakers_is_told_the_sneakers_come_from_the_preference()
+    {
+        var (client, _) = await NewShopperAsync();
+        var bag = (await (await client.GetAsync("/api/products?category=Bag&pageSize=1")).Json()).GetProperty("items")[0].GetProperty("id").GetString()!;
+        await Send(client, bag, "like");
+        await client.PutAsJsonAsync("/api/me/preferences", new { categories = new[] { "Sneaker" } });
+
+        var results = (await (await client.GetAsync("/api/me/recommendations?k=8")).Json()).GetProperty("results").EnumerateArray().ToList();
+
+        Assert.Equal(8, results.Count);
+        Assert.All(results, r => Assert.Equal("Sneaker", r.GetProperty("product").GetProperty("category").GetString()));
+        Assert.All(results, r => Assert.Equal("from your preferences (Sneaker); nearest to the Bag you liked today", r.GetProperty("explanation").GetString()));
+
+        // Once a sneaker is liked too, each pick is like the sneaker closest to it.
+        var sneaker = results[3].GetProperty("product").GetProperty("id").GetString()!;
+        await Send(client, sneaker, "like");
+        var after = (await (await client.GetAsync("/api/me/recommendations?k=8")).Json()).GetProperty("results").EnumerateArray().ToList();
+        Assert.All(after, r => Assert.Equal("like the Sneaker you liked today", r.GetProperty("explanation").GetString()));
+    }
+
+    [Fact]
     public async Task Stored_preferences_filter_recommendations()
     {
         var (client, _) = await NewShopperAsync();

@@ -131,6 +131,36 @@ public sealed class RecommenderTests
     }
 
     [Fact]
+    public void A_reason_names_the_closest_history_product_not_the_heaviest()
+    {
+        // A sneaker bought today weighs more than one liked 3 days ago, but sneaker-1 looks like sneaker-0.
+        var history = new[] { Event("sneaker-0", InteractionKind.Like, daysAgo: 3), Event("sneaker-9", InteractionKind.Purchase, daysAgo: 0.1) };
+
+        var recommendations = Recommender().Recommend(history, 8, Now);
+
+        string WhyOf(string id) => recommendations.Single(r => r.Product.Id == id).Explanation;
+        Assert.Equal("like the Sneaker you liked 3 days ago", WhyOf("sneaker-1"));
+        Assert.Equal("like the Sneaker you bought today", WhyOf("sneaker-8"));
+    }
+
+    [Fact]
+    public void A_product_there_only_because_of_the_preferences_says_so_and_not_that_it_is_like_a_bag()
+    {
+        var history = new[] { Event("bag-2", InteractionKind.Like, daysAgo: 0.2) };
+        var preferences = new ShopperPreferences(new HashSet<string> { "Sneaker" });
+
+        var recommendations = Recommender().Recommend(history, 8, Now, preferences);
+
+        Assert.Equal(8, recommendations.Count);
+        Assert.All(recommendations, r => Assert.Equal("Sneaker", r.Product.Category));
+        Assert.All(recommendations, r => Assert.Equal("from your preferences (Sneaker); nearest to the Bag you liked today", r.Explanation));
+
+        // With a sneaker in the history too, the sneakers are like that sneaker.
+        var both = Recommender().Recommend([.. history, Event("sneaker-4", InteractionKind.Like, daysAgo: 5)], 8, Now, preferences);
+        Assert.All(both, r => Assert.Equal("like the Sneaker you liked 5 days ago", r.Explanation));
+    }
+
+    [Fact]
     public void A_shopper_without_history_gets_popular_products_across_categories()
     {
         var popularity = new Dictionary<string, int> { ["bag-4"] = 9, ["bag-7"] = 5, ["dress-2"] = 3 };
