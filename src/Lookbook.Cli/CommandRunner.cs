@@ -10,7 +10,11 @@ namespace Lookbook.Cli;
 /// <summary>Runs a command body with its context and turns known failures into messages and exit codes.</summary>
 internal static class CommandRunner
 {
-    public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body) =>
+    /// <param name="requiresCatalog">
+    /// The command reads an existing catalog: a database file that is not there is an error naming it
+    /// (opening it would silently create an empty catalog, and "no products" would hide a wrong path).
+    /// </param>
+    public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body, bool requiresCatalog = false) =>
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -31,6 +35,13 @@ internal static class CommandRunner
             using var scope = context;
             try
             {
+                // Options first (every problem of the configuration is reported before anything else), then the file.
+                if (requiresCatalog && context.Get<IOptions<StorageOptions>>().Value.DatabasePath is var path && !File.Exists(path))
+                {
+                    Fail(context, $"No catalog at {Path.GetFullPath(path)}. Import one first (lookbook import folder|csv|fashion-mnist ...), or name an existing one with --db FILE.");
+                    return ExitCodes.NotFound;
+                }
+
                 return await body(result, context, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

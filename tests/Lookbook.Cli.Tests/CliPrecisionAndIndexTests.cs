@@ -39,6 +39,12 @@ public sealed class CliPrecisionAndIndexTests : IDisposable
     public async Task Quantize_on_an_empty_catalog_and_a_bad_precision_are_clear_errors()
     {
         var db = _temp.File("empty.db");
+        var missing = await CliRun.RunAsync("quantize", "--db", db);
+        Assert.Equal(ExitCodes.NotFound, missing.ExitCode);
+        Assert.Contains("No catalog at", missing.Error);
+
+        Directory.CreateDirectory(_temp.File("no-images"));
+        await CliRun.RunAsync("import", "folder", _temp.File("no-images"), "--db", db);
         var empty = await CliRun.RunAsync("quantize", "--db", db);
         Assert.NotEqual(ExitCodes.Success, empty.ExitCode);
         Assert.Contains("no indexed products", empty.Error);

@@ -45,7 +45,7 @@ public sealed class LookbookProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         // Settings of the machine running the tests must not leak into the program: only the test's files count.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Lookbook__", StringComparison.OrdinalIgnoreCase) || k == "ASPNETCORE_URLS").ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Lookbook__", StringComparison.OrdinalIgnoreCase) || k is "ASPNETCORE_URLS" or "LOOKBOOK_LAUNCHER").ToList())
         {
             start.Environment.Remove(key);
         }

@@ -92,7 +92,7 @@ internal static class EvaluateCommand
             Print(context, evaluation);
             context.Out.MarkupLine($"Report: [bold]{Markup.Escape(path)}[/]");
             return Task.FromResult(ExitCodes.Success);
-        });
+        }, requiresCatalog: true);
         return command;
     }
 

@@ -48,7 +48,7 @@ internal static class QuantizeCommand
                 $"Calibrated {calibration.Ranges.Count} activations of {Markup.Escape(calibration.Model)} on {calibration.Images} catalog images in {clock.Elapsed.TotalSeconds:F1} s → [bold]{Markup.Escape(path)}[/]");
             context.Out.MarkupLine("Next: [bold]lookbook reindex --precision int8[/] (int8 vectors differ slightly from float32 ones), then use [bold]--precision int8[/] to search and serve.");
             return Task.FromResult(ExitCodes.Success);
-        });
+        }, requiresCatalog: true);
         return command;
     }
 }

@@ -59,7 +59,7 @@ internal static class RecommendCommand
             context.Out.MarkupLine(userId is null ? "For a new shopper:" : $"For [bold]{Markup.Escape(userId)}[/]:");
             context.Out.Write(table);
             return Task.FromResult(ExitCodes.Success);
-        });
+        }, requiresCatalog: true);
         return command;
     }
 }

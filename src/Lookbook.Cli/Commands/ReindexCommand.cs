@@ -22,7 +22,7 @@ internal static class ReindexCommand
                 progress => reindexer.ReindexAsync(result.GetValue(force), progress, cancellationToken)).ConfigureAwait(false);
             ImportView.WriteReport(context, report, result.GetValue(json));
             return report.HasSkips ? ExitCodes.CompletedWithSkips : ExitCodes.Success;
-        });
+        }, requiresCatalog: true);
         return command;
     }
 }

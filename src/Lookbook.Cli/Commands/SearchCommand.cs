@@ -26,7 +26,7 @@ internal static class SearchCommand
             var found = Run(context, file, request);
             SearchResultView.Write(context, file.Name, request, context.Get<SearchableCatalogProvider>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
             return Task.FromResult(ExitCodes.Success);
-        });
+        }, requiresCatalog: true);
         return command;
     }
 

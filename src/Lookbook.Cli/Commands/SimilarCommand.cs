@@ -21,7 +21,7 @@ internal static class SimilarCommand
             var hits = context.Get<SimilarProducts>().Find(id, request);
             SearchResultView.Write(context, id, request, context.Get<SearchableCatalogProvider>().ModelDescription, hits, result.GetValue(options.Json));
             return Task.FromResult(ExitCodes.Success);
-        });
+        }, requiresCatalog: true);
         return command;
     }
 }

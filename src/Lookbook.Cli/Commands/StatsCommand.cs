@@ -49,7 +49,7 @@ internal static class StatsCommand
                 ? $" ({(update.Rebuilt ? "built" : $"+{update.Added} −{update.Removed} since saved")} in {update.Elapsed.TotalSeconds:F1} s, {Markup.Escape(database.Files.Hnsw)})"
                 : ""));
             return Task.FromResult(ExitCodes.Success);
-        });
+        }, requiresCatalog: true);
         return command;
     }
 }

@@ -92,7 +92,7 @@ internal static class TrainCommand
             PrintColour(context, trained.Colour);
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
-        });
+        }, requiresCatalog: true);
         return command;
     }
 
