@@ -126,4 +126,31 @@ public sealed class ShopLayoutTests(BrowserFixture browser)
         Assert.Contains("crop=0.2200%2C0.2000%2C0.6000%2C0.5800", (await cropped).Url);
         Assert.True(await page.Locator("#clear-crop").IsVisibleAsync());
     }
+
+    [Fact]
+    public async Task A_drag_on_the_frame_adjusts_it_its_edge_resizes_and_its_inside_moves()
+    {
+        var page = await OpenAsync(1280, 900);
+        await page.Locator("#file-input").SetInputFilesAsync(Query("coat.png"));
+        await page.Locator("#results .card .similarity").First.WaitForAsync();
+        var photo = (await page.Locator("#preview").BoundingBoxAsync())!;
+
+        async Task<string> DragAsync(double fromX, double fromY, double toX, double toY)
+        {
+            var request = page.WaitForRequestAsync(r => r.Url.Contains("/api/search") && r.Url.Contains("crop="));
+            await page.Mouse.MoveAsync((float)(photo.X + (fromX * photo.Width)), (float)(photo.Y + (fromY * photo.Height)));
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync((float)(photo.X + (toX * photo.Width)), (float)(photo.Y + (toY * photo.Height)), new() { Steps = 5 });
+            await page.Mouse.UpAsync();
+            var crop = Uri.UnescapeDataString(new Uri((await request).Url).Query).Split("crop=")[1].Split('&')[0];
+            await page.Locator("#results .card .similarity").First.WaitForAsync();
+            return string.Join(",", crop.Split(',').Select(v => Math.Round(double.Parse(v, System.Globalization.CultureInfo.InvariantCulture), 1).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        // A new frame, then its right edge pulled out, then the whole frame moved down: each searches what it frames.
+        Assert.Equal("0.1,0.1,0.5,0.5", await DragAsync(0.1, 0.1, 0.6, 0.6));
+        Assert.Equal("0.1,0.1,0.8,0.5", await DragAsync(0.6, 0.35, 0.9, 0.35));
+        Assert.Equal("0.1,0.3,0.8,0.5", await DragAsync(0.4, 0.35, 0.4, 0.55));
+        Assert.True(await page.Locator("#crop-box").IsVisibleAsync());
+    }
 }

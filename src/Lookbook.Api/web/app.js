@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { file: null, crop: null, item: null, items: [], mode: "browse", page: 1 };
+const state = { file: null, crop: null, item: null, items: [], searched: -1, mode: "browse", page: 1 };
 
 // ---------- API ----------
 
@@ -369,6 +369,7 @@ function searchItem(i) {
 
 function showItems(items, searched) {
   state.items = items;
+  state.searched = searched;
   const frame = document.querySelector(".crop-frame");
   frame.querySelectorAll(".item-box").forEach((box) => box.remove());
   const list = $("items");
@@ -406,23 +407,60 @@ function setUpCrop() {
     box.hidden = false;
     return [x, y, w, h];
   };
+  // A drag that starts on the frame or on the searched garment's box adjusts it (its edges and corners resize,
+  // its inside moves it); one that starts elsewhere draws a new frame; a tap on a found garment searches that one.
+  let adjusting = null;
+  const handle = 0.06;
+  const adjustable = (p) => {
+    const rects = [];
+    if (state.crop) rects.push(state.crop);
+    else if (Number.isInteger(state.searched) && state.items[state.searched]) {
+      const b = state.items[state.searched].box;
+      rects.push([b.x, b.y, b.width, b.height]);
+    }
+    for (const [x, y, w, h] of rects) {
+      if (p.x < x - handle / 2 || p.x > x + w + handle / 2 || p.y < y - handle / 2 || p.y > y + h + handle / 2) continue;
+      const edges = { left: Math.abs(p.x - x) < handle, right: Math.abs(p.x - x - w) < handle, top: Math.abs(p.y - y) < handle, bottom: Math.abs(p.y - y - h) < handle };
+      return { rect: [x, y, w, h], edges, move: !Object.values(edges).some(Boolean) };
+    }
+    return null;
+  };
+  const adjusted = ({ rect: [x0, y0, w0, h0], edges, move }, from, to) => {
+    const min = 0.05;
+    const dx = to.x - from.x, dy = to.y - from.y;
+    if (move) return [Math.min(Math.max(x0 + dx, 0), 1 - w0), Math.min(Math.max(y0 + dy, 0), 1 - h0), w0, h0];
+    let [left, top, right, bottom] = [x0, y0, x0 + w0, y0 + h0];
+    if (edges.left) left = Math.min(Math.max(left + dx, 0), right - min);
+    if (edges.right) right = Math.max(Math.min(right + dx, 1), left + min);
+    if (edges.top) top = Math.min(Math.max(top + dy, 0), bottom - min);
+    if (edges.bottom) bottom = Math.max(Math.min(bottom + dy, 1), top + min);
+    return [left, top, right - left, bottom - top];
+  };
   frame.addEventListener("pointerdown", (event) => {
     start = point(event);
+    adjusting = adjustable(start);
     frame.setPointerCapture(event.pointerId);
     event.preventDefault();
   });
-  frame.addEventListener("pointermove", (event) => { if (start) draw(start, point(event)); });
+  frame.addEventListener("pointermove", (event) => {
+    if (!start) return;
+    if (adjusting) showRect(adjusted(adjusting, start, point(event)));
+    else draw(start, point(event));
+  });
   frame.addEventListener("pointerup", (event) => {
     if (!start) return;
-    const rect = draw(start, point(event));
+    const end = point(event);
+    const moved = Math.abs(end.x - start.x) + Math.abs(end.y - start.y) >= 0.03;
+    const rect = adjusting && moved ? adjusted(adjusting, start, end) : draw(start, end);
     start = null;
-    if (rect[2] < 0.05 || rect[3] < 0.05) { // a tap, not a drag: on a found garment, search that one
-      box.hidden = !state.crop;
-      const tap = point(event);
-      const hit = state.items.findIndex((item) => tap.x >= item.box.x && tap.x <= item.box.x + item.box.width && tap.y >= item.box.y && tap.y <= item.box.y + item.box.height);
+    adjusting = null;
+    if (!moved || rect[2] < 0.05 || rect[3] < 0.05) { // a tap, not a drag: on a found garment, search that one
+      if (state.crop) showRect(state.crop); else box.hidden = true;
+      const hit = state.items.findIndex((item) => end.x >= item.box.x && end.x <= item.box.x + item.box.width && end.y >= item.box.y && end.y <= item.box.y + item.box.height);
       if (hit >= 0 && state.items.length > 1) searchItem(hit);
       return;
     }
+    showRect(rect);
     state.crop = rect;
     keyboardRect = null;
     state.item = null;
