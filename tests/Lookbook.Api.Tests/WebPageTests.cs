@@ -189,10 +189,13 @@ public sealed class WebPageTests(BrowserFixture browser)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, "for-you.png"), FullPage = true });
     }
 
-    [Fact]
-    public async Task Like_and_cart_show_their_state_a_second_press_takes_it_back_and_it_survives_a_reload()
+    [Theory]
+    [InlineData(1280, 900)]
+    [InlineData(390, 844)]
+    public async Task Like_and_cart_show_their_state_a_second_press_takes_it_back_and_it_survives_a_reload(int width, int height)
     {
-        var page = await OpenAsync();
+        var page = await browser.NewPageAsync(width, height);
+        await page.GotoAsync(browser.BaseUrl + "/");
         var card = page.Locator("#for-you-list .card").First;
         await card.WaitForAsync();
         var id = await card.Locator("a").GetAttributeAsync("data-product-id");
@@ -220,6 +223,28 @@ public sealed class WebPageTests(BrowserFixture browser)
         await cart.ClickAsync();
         await Assertions.Expect(page.Locator("#product-said")).ToHaveTextAsync("Removed from your cart");
         await Assertions.Expect(cart).ToHaveTextAsync("Add to cart");
+    }
+
+    [Theory]
+    [InlineData(1280, 900)]
+    [InlineData(390, 844)]
+    public async Task Picks_that_come_only_from_the_preferences_say_so(int width, int height)
+    {
+        var page = await browser.NewPageAsync(width, height);
+        await page.GotoAsync(browser.BaseUrl + "/");
+        var bag = page.Locator("#for-you-list .card:has(.category:text-is('Bag'))").First;
+        await bag.WaitForAsync();
+        await bag.Locator("button.like").ClickAsync();
+        await page.Locator("#for-you-title", new() { HasTextString = "For you" }).WaitForAsync();
+        Assert.Equal(200, await page.EvaluateAsync<int>(
+            "async () => (await fetch('/api/me/preferences', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ categories: ['Sneaker'] }) })).status"));
+
+        await page.ReloadAsync();
+
+        var reasons = page.Locator("#for-you-list .card .why");
+        await reasons.First.WaitForAsync();
+        Assert.All(await page.Locator("#for-you-list .card .category").AllInnerTextsAsync(), c => Assert.Equal("Sneaker", c));
+        Assert.All(await reasons.AllInnerTextsAsync(), r => Assert.Equal("from your preferences (Sneaker); nearest to the Bag you liked today", r));
     }
 
     [Fact]
