@@ -38,7 +38,8 @@ internal static class CommandRunner
                 // Options first (every problem of the configuration is reported before anything else), then the file.
                 if (requiresCatalog && context.Get<IOptions<StorageOptions>>().Value.DatabasePath is var path && !File.Exists(path))
                 {
-                    Fail(context, $"No catalog at {Path.GetFullPath(path)}. Import one first (lookbook import folder|csv|fashion-mnist ...), or name an existing one with --db FILE.");
+                    var demo = File.Exists(DemoCatalog) && Path.GetFullPath(path) != Path.GetFullPath(DemoCatalog) ? $" (the demo's is --db {DemoCatalog})" : "";
+                    Fail(context, $"No catalog at {Path.GetFullPath(path)}. Import one first (lookbook import folder|csv|fashion-mnist ...), or name an existing one with --db FILE{demo}.");
                     return ExitCodes.NotFound;
                 }
 
@@ -86,6 +87,9 @@ internal static class CommandRunner
                 return ExitCodes.InvalidUsage;
             }
         });
+
+    /// <summary>Where scripts/demo.sh keeps its catalog, relative to the checkout.</summary>
+    private const string DemoCatalog = ".lookbook/demo.db";
 
     /// <summary>Writes the message to stderr as plain text, unwrapped, so scripts and logs keep it whole.</summary>
     public static void Fail(CliContext context, string message) =>

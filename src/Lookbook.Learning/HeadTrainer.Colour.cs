@@ -39,7 +39,7 @@ public sealed partial class HeadTrainer
         {
             progress?.Report(colourOf.Values.Any(c => c is not null)
                 ? $"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products."
-                : $"No colour head: no product has '{attribute}'.");
+                : $"No colour head: no product has '{attribute}' (a Kaggle styles.csv has it; a folder of images does not).");
             return null;
         }
 

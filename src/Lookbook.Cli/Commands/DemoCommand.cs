@@ -69,7 +69,7 @@ internal static class DemoCommand
     private static async Task LearnAsync(CliContext context, CancellationToken cancellationToken)
     {
         context.Out.WriteLine();
-        context.Out.MarkupLine("Training the classification head on the frozen ResNet features (about two minutes on two cores) …");
+        context.Out.MarkupLine("Training the classification head on the frozen ResNet features (two to four minutes on two cores) …");
         var progress = StatusLines.For(context, quiet: false);
         var trained = await context.Get<HeadTrainer>().TrainAsync(new HeadTrainingRequest(), progress, cancellationToken).ConfigureAwait(false);
         context.Out.MarkupLine($"Held-out products classified right: [bold]{trained.Metrics.ValidationAccuracy:P1}[/] (macro F1 {trained.Metrics.ValidationMacroF1:P1}); " +

@@ -87,10 +87,11 @@ internal static class TrainCommand
 
             context.Out.MarkupLine(m.ObjectnessBalancedAccuracy is { } cells
                 ? $"Localization: {cells:P1} of feature-map cells told right on held-out shopper photos, their product found (IoU ≥ 0.5) in {m.LocalizationHitRate:P1}; a small garment is cropped and searched on its own."
-                : "No localization (the feature map is too coarse at this input size; 224 px has one): photos are searched whole.");
+                : "No localization: photos are searched whole (finding garments on a photo needs images embedded at 224 px or more).");
             context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}, category boost {trained.CategoryBoost:0.###}.");
             PrintColour(context, trained.Colour);
-            context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product. Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
+            context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product.");
+            context.Out.MarkupLine($"Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
         }, requiresCatalog: true);
         return command;
@@ -100,8 +101,8 @@ internal static class TrainCommand
     {
         if (colour?.Metrics is not { } m)
         {
-            context.Out.MarkupLine("No colour head (no colour attribute with two or more colours of enough products).");
-            return;
+            return; // the training's progress said why
+
         }
 
         context.Out.MarkupLine($"Colour head on {Markup.Escape(colour.Attribute)}: {m.Colours} colours, {m.TrainingExamples:N0} examples, best epoch {m.BestEpoch}; " +

@@ -35,7 +35,7 @@ public static class LocalizationTrainer
         var probe = Labelled(database, embedder, trainIds.Take(1).ToList(), _ => ShopperPhotoStrength.Medium, seed, cancellationToken);
         if (probe.Count == 0 || probe[0].Map.Height < ObjectnessModel.MinimumMapSide || probe[0].Map.Width < ObjectnessModel.MinimumMapSide)
         {
-            progress?.Report("No localization: the model's feature map is too coarse at this input size (use 224 px).");
+            progress?.Report("Photos will be searched whole: finding the garments on a photo needs images embedded at 224 px or more (small images such as Fashion-MNIST's are embedded smaller).");
             return null;
         }
 
