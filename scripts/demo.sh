@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-LOOKBOOK_SKIP_BROWSER=1 source scripts/setup.sh
+LOOKBOOK_SKIP_BROWSER=1 LOOKBOOK_SKIP_POSTGRES=1 source scripts/setup.sh
 
 dotnet build src/Lookbook.Cli -c Release --nologo -v quiet
 mkdir -p .lookbook

@@ -15,6 +15,12 @@ if [ "${LOOKBOOK_SKIP_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
   need_apt+=(chromium)
 fi
 
+# PostgreSQL 15 (Debian's) for the tests of the catalog in PostgreSQL: they start their own server in a temporary
+# folder on a loopback port (tests/Lookbook.Testing/PostgresServer.cs); nothing is configured system-wide.
+if [ "${LOOKBOOK_SKIP_POSTGRES:-0}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql)
+fi
+
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "Installing ${need_apt[*]} with apt-get..."
   sudo_cmd=""

@@ -55,7 +55,7 @@ internal sealed class CliContext : IDisposable
     public bool CatalogIsIndexed()
     {
         var storage = Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        return InputSizeAdvisor.ForCatalog(storage.DatabasePath) is not null;
+        return InputSizeAdvisor.ForCatalog(storage) is not null;
     }
 
     public T Get<T>()

@@ -36,7 +36,7 @@ internal static class CommandRunner
             try
             {
                 // Options first (every problem of the configuration is reported before anything else), then the file.
-                if (requiresCatalog && context.Get<IOptions<StorageOptions>>().Value.DatabasePath is var path && !File.Exists(path))
+                if (requiresCatalog && context.Get<IOptions<StorageOptions>>().Value is { Provider: StorageProvider.Sqlite, DatabasePath: var path } && !File.Exists(path))
                 {
                     var demo = File.Exists(DemoCatalog) && Path.GetFullPath(path) != Path.GetFullPath(DemoCatalog) ? $" (the demo's is --db {DemoCatalog})" : "";
                     Fail(context, $"No catalog at {Path.GetFullPath(path)}. Import one first (lookbook import folder|csv|fashion-mnist ...), or name an existing one with --db FILE{demo}.");

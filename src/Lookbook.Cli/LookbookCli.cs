@@ -22,6 +22,7 @@ public static class LookbookCli
         root.Subcommands.Add(TrainCommand.Create(global));
         root.Subcommands.Add(EvaluateCommand.Create(global));
         root.Subcommands.Add(ServeCommand.Create(global));
+        root.Subcommands.Add(MigrateCommand.Create(global));
         return root;
     }
 

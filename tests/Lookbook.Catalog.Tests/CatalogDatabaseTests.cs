@@ -5,17 +5,29 @@ using Microsoft.Data.Sqlite;
 
 namespace Lookbook.Catalog.Tests;
 
-public sealed class CatalogDatabaseTests : IDisposable
+/// <summary>
+/// What every catalog store does, whatever database holds it: run against SQLite (<see cref="SqliteCatalogDatabaseTests"/>)
+/// and a real PostgreSQL (<see cref="PostgresCatalogDatabaseTests"/>).
+/// </summary>
+public abstract class CatalogDatabaseTests : IDisposable
 {
-    private static readonly EmbeddingProfile ProfileA = new("a.onnx", "aaaa00001111", ["x"], 64, "input=64 order=Rgb", ModelPrecision.Float32, null, null, 3);
-    private static readonly EmbeddingProfile ProfileB = new("b.onnx", "bbbb00001111", ["y", "z"], 224, "input=224 order=Rgb", ModelPrecision.Int8, "cafe", 7, 3);
-    private readonly TempDirectory _temp = new();
+    protected static readonly EmbeddingProfile ProfileA = new("a.onnx", "aaaa00001111", ["x"], 64, "input=64 order=Rgb", ModelPrecision.Float32, null, null, 3);
+    protected static readonly EmbeddingProfile ProfileB = new("b.onnx", "bbbb00001111", ["y", "z"], 224, "input=224 order=Rgb", ModelPrecision.Int8, "cafe", 7, 3);
+    protected TempDirectory Temp { get; } = new();
 
-    public void Dispose() => _temp.Dispose();
+    public virtual void Dispose()
+    {
+        Temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    private CatalogDatabase Open() => CatalogDatabase.Open(_temp.File("catalog.db"));
+    /// <summary>The store under test (the same catalog each time: opening again is reopening).</summary>
+    protected abstract CatalogDatabase Open();
 
-    private static ProductRecord Product(string id, string title = "Red dress", string category = "Dress", string imageHash = "h1") =>
+    /// <summary>Runs raw SQL against the store, behind its back (what a crash or another program would leave).</summary>
+    protected abstract void Execute(string sql);
+
+    protected static ProductRecord Product(string id, string title = "Red dress", string category = "Dress", string imageHash = "h1") =>
         new(id, "test-source", title, category, new Dictionary<string, string> { ["colour"] = "Red" }, "m-" + title, imageHash,
             null, [1, 2, 3], "PNG", 28, 28);
 
@@ -154,23 +166,6 @@ public sealed class CatalogDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void A_database_from_a_newer_Lookbook_is_refused()
-    {
-        var path = _temp.File("future.db");
-        using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 99;";
-            command.ExecuteNonQuery();
-        }
-
-        SqliteConnection.ClearAllPools();
-        var error = Assert.Throws<InvalidOperationException>(() => CatalogDatabase.Open(path));
-        Assert.Contains("schema version 99", error.Message);
-    }
-
-    [Fact]
     public void The_profile_round_trips_field_by_field()
     {
         var database = Open();
@@ -182,35 +177,6 @@ public sealed class CatalogDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void A_catalog_from_before_version_4_keeps_its_fingerprint_and_gains_its_input_size()
-    {
-        const string legacy = "resnet18.onnx sha256:0123456789ab layers=ReLU347_Output_0 pool=gap input=96 order=Rgb scale=1 mean=0/0/0 std=1/1/1 resize=Fill";
-        var path = _temp.File("legacy.db");
-        var database = CatalogDatabase.Open(path);
-        database.SaveProducts([(Product("p1"), new[] { 1f, 0f, 0f })]);
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                DROP TABLE embedding_profile; DROP TABLE popularity;
-                INSERT INTO meta(key, value) VALUES ('embedding.fingerprint', 'legacy'), ('embedding.description', '{legacy}'), ('embedding.dimension', '3');
-                PRAGMA user_version = 3;
-                """;
-            command.ExecuteNonQuery();
-        }
-
-        SqliteConnection.ClearAllPools();
-        var upgraded = CatalogDatabase.Open(path).GetEmbeddingProfile()!;
-
-        Assert.Equal(legacy, upgraded.Description);
-        Assert.Equal(new EmbeddingProfile("x", "y", [], 0, "", ModelPrecision.Float32, null, null, 3) { Description = legacy }.Fingerprint, upgraded.Fingerprint);
-        Assert.Equal(("resnet18.onnx", "0123456789ab", 96, 3), (upgraded.ModelFile, upgraded.ModelHash, upgraded.InputSize, upgraded.Dimension));
-        Assert.Equal(["ReLU347_Output_0"], upgraded.Layers);
-        Assert.Equal(ModelPrecision.Float32, upgraded.Precision);
-    }
-
-    [Fact]
     public void A_run_whose_process_was_killed_is_marked_interrupted_by_the_next_one_but_a_live_one_is_not()
     {
         var database = Open();
@@ -218,13 +184,7 @@ public sealed class CatalogDatabaseTests : IDisposable
         using var finished = System.Diagnostics.Process.Start("true")!;
         finished.WaitForExit();
         var killed = database.StartRun("killed");
-        using (var connection = new SqliteConnection($"Data Source={_temp.File("catalog.db")};Pooling=false"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"UPDATE import_runs SET pid = {finished.Id} WHERE id = {killed}"; // as if its process had died
-            command.ExecuteNonQuery();
-        }
+        Execute($"UPDATE import_runs SET pid = {finished.Id} WHERE id = {killed}"); // as if its process had died
 
         var next = database.StartRun("next");
 
@@ -250,11 +210,72 @@ public sealed class CatalogDatabaseTests : IDisposable
         Assert.Equal(new Dictionary<string, int> { ["p1"] = 2 }, database.Popularity());
     }
 
-    private static void AssertSameProfile(EmbeddingProfile expected, EmbeddingProfile? actual)
+    protected static void AssertSameProfile(EmbeddingProfile expected, EmbeddingProfile? actual)
     {
         Assert.NotNull(actual);
         Assert.Equal((expected.Description, expected.Fingerprint, expected.InputSize, expected.Precision, expected.WeightBits, expected.Dimension),
             (actual.Description, actual.Fingerprint, actual.InputSize, actual.Precision, actual.WeightBits, actual.Dimension));
         Assert.Equal(expected.Layers, actual.Layers);
+    }
+}
+
+/// <summary>The store in a SQLite file, with what only a file has: its version number and older layouts.</summary>
+public sealed class SqliteCatalogDatabaseTests : CatalogDatabaseTests
+{
+    protected override CatalogDatabase Open() => CatalogDatabase.Open(Temp.File("catalog.db"));
+
+    protected override void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Temp.File("catalog.db")};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public void A_database_from_a_newer_Lookbook_is_refused()
+    {
+        var path = Temp.File("future.db");
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99;";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var error = Assert.Throws<InvalidOperationException>(() => CatalogDatabase.Open(path));
+        Assert.Contains("schema version 99", error.Message);
+    }
+
+    [Fact]
+    public void A_catalog_from_before_version_4_keeps_its_fingerprint_and_gains_its_input_size()
+    {
+        const string legacy = "resnet18.onnx sha256:0123456789ab layers=ReLU347_Output_0 pool=gap input=96 order=Rgb scale=1 mean=0/0/0 std=1/1/1 resize=Fill";
+        var path = Temp.File("legacy.db");
+        var database = CatalogDatabase.Open(path);
+        database.SaveProducts([(Product("p1"), new[] { 1f, 0f, 0f })]);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                DROP TABLE embedding_profile; DROP TABLE popularity;
+                INSERT INTO meta(key, value) VALUES ('embedding.fingerprint', 'legacy'), ('embedding.description', '{legacy}'), ('embedding.dimension', '3');
+                PRAGMA user_version = 3;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var upgraded = CatalogDatabase.Open(path).GetEmbeddingProfile()!;
+
+        Assert.Equal(legacy, upgraded.Description);
+        Assert.Equal(new EmbeddingProfile("x", "y", [], 0, "", ModelPrecision.Float32, null, null, 3) { Description = legacy }.Fingerprint, upgraded.Fingerprint);
+        Assert.Equal(("resnet18.onnx", "0123456789ab", 96, 3), (upgraded.ModelFile, upgraded.ModelHash, upgraded.InputSize, upgraded.Dimension));
+        Assert.Equal(["ReLU347_Output_0"], upgraded.Layers);
+        Assert.Equal(ModelPrecision.Float32, upgraded.Precision);
     }
 }

@@ -4,20 +4,30 @@ using Microsoft.Data.Sqlite;
 
 namespace Lookbook.Catalog.Tests;
 
-/// <summary>The catalog's full-text search (SQLite FTS5): words of titles and attribute values, kept in step with every write.</summary>
-public sealed class TextSearchTests : IDisposable
+/// <summary>
+/// The catalog's full-text search: words of titles and attribute values, kept in step with every write — SQLite's FTS5
+/// (<see cref="SqliteTextSearchTests"/>) and PostgreSQL's text search (<see cref="PostgresTextSearchTests"/>) alike.
+/// </summary>
+public abstract class TextSearchTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    protected TempDirectory Temp { get; } = new();
 
-    public void Dispose() => _temp.Dispose();
+    public virtual void Dispose()
+    {
+        Temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    private static ProductRecord Product(string id, string title, string category, params (string Key, string Value)[] attributes) =>
+    /// <summary>An empty store of the kind under test.</summary>
+    protected abstract CatalogDatabase OpenEmpty();
+
+    protected static ProductRecord Product(string id, string title, string category, params (string Key, string Value)[] attributes) =>
         new(id, "test-source", title, category, attributes.ToDictionary(a => a.Key, a => a.Value), "m-" + id + title + string.Join(",", attributes), "h-" + id,
             null, [1, 2, 3], "PNG", 28, 28);
 
-    private CatalogDatabase Catalog()
+    protected CatalogDatabase Catalog()
     {
-        var database = CatalogDatabase.Open(_temp.File("catalog.db"));
+        var database = OpenEmpty();
         database.SaveProducts([
             (Product("p1", "Women Black Dress", "Dresses", ("baseColour", "Black"), ("usage", "Party")), null),
             (Product("p2", "Men Black Jeans", "Jeans", ("baseColour", "Black")), null),
@@ -28,7 +38,7 @@ public sealed class TextSearchTests : IDisposable
         return database;
     }
 
-    private static List<string> Ids(ProductPage page) => [.. page.Items.Select(p => p.Id)];
+    protected static List<string> Ids(ProductPage page) => [.. page.Items.Select(p => p.Id)];
 
     [Fact]
     public void Every_word_must_match_in_the_title_or_an_attribute_value_best_matches_first()
@@ -108,11 +118,16 @@ public sealed class TextSearchTests : IDisposable
         Assert.Equal(["p1"], Ids(catalog.ListProducts(0, 10, text: "black")));
         Assert.Equal(["p2"], Ids(catalog.ListProducts(0, 10, text: "blue jeans")));
     }
+}
+
+public sealed class SqliteTextSearchTests : TextSearchTests
+{
+    protected override CatalogDatabase OpenEmpty() => CatalogDatabase.Open(Temp.File("catalog.db"));
 
     [Fact]
     public void A_catalog_from_before_text_search_is_indexed_when_opened()
     {
-        var path = _temp.File("catalog.db");
+        var path = Temp.File("catalog.db");
         Catalog();
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
@@ -132,5 +147,24 @@ public sealed class TextSearchTests : IDisposable
         Assert.Equal(["p1", "p4"], Ids(upgraded.ListProducts(0, 10, text: "dress")).Order());
         upgraded.SaveProducts([(Product("p6", "Red dress", "Dresses"), null)]);
         Assert.Equal(3, upgraded.ListProducts(0, 10, text: "dress").Total);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresTextSearchTests(PostgresFixture postgres) : TextSearchTests
+{
+    private readonly List<CatalogDatabase> _opened = [];
+
+    protected override CatalogDatabase OpenEmpty()
+    {
+        var catalog = CatalogDatabase.OpenPostgres(postgres.Server.CreateDatabase(), Temp.File("catalog"));
+        _opened.Add(catalog);
+        return catalog;
+    }
+
+    public override void Dispose()
+    {
+        _opened.ForEach(c => c.Dispose());
+        base.Dispose();
     }
 }

@@ -29,7 +29,8 @@ public static class LookbookServices
         {
             // Read straight from the configuration, not through IOptions<StorageOptions>: a bad storage section is then
             // reported once, by its own validation, and does not hide the embedding section's problems.
-            var databasePath = (configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions()).DatabasePath;
+            var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+            var databasePath = storage.DatabasePath;
             if (string.IsNullOrWhiteSpace(databasePath) || Directory.Exists(databasePath))
             {
                 return;
@@ -38,14 +39,14 @@ public static class LookbookServices
             // An int8 model's calibration belongs to the catalog it was measured on: by default it lives beside it.
             embedding.CalibrationPath ??= new CatalogFiles(Path.GetFullPath(databasePath)).Calibration;
             // An indexed catalog keeps the input size its vectors were made at unless one is configured.
-            if (!inputSizeConfigured && InputSizeAdvisor.ForCatalog(databasePath) is { } size)
+            if (!inputSizeConfigured && InputSizeAdvisor.ForCatalog(storage) is { } size)
             {
                 embedding.Preprocessing.InputSize = size;
             }
         });
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => CatalogDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath));
+        services.AddSingleton(sp => CatalogDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<OnnxImageEmbedder>();
         services.AddSingleton<IImageEmbedder>(sp => sp.GetRequiredService<OnnxImageEmbedder>());
         services.AddTransient<CatalogImporter>();

@@ -49,6 +49,22 @@ public static class InputSizeAdvisor
     }
 
     /// <summary>The size the catalog's vectors were made at, or null (a new catalog: keep the configured size).</summary>
-    public static int? ForCatalog(string databasePath) =>
-        File.Exists(databasePath) && CatalogDatabase.Open(databasePath).GetEmbeddingProfile() is { InputSize: > 0 } profile ? profile.InputSize : null;
+    public static int? ForCatalog(string databasePath) => ForCatalog(new StorageOptions { DatabasePath = databasePath });
+
+    /// <summary>The size the vectors of the catalog these options name were made at, or null (a new or unreachable catalog).</summary>
+    public static int? ForCatalog(StorageOptions storage)
+    {
+        if (storage.Provider == StorageProvider.Sqlite && !File.Exists(storage.DatabasePath))
+        {
+            return null;
+        }
+
+        if (storage.Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            return null; // reported by the options' validation
+        }
+
+        using var catalog = CatalogDatabase.Open(storage);
+        return catalog.GetEmbeddingProfile() is { InputSize: > 0 } profile ? profile.InputSize : null;
+    }
 }

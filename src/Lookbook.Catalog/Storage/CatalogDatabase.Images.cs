@@ -26,10 +26,10 @@ public sealed partial class CatalogDatabase
         var total = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM products");
         var step = Math.Max(1, total / Math.Max(1, count));
         return connection.Query<StoredImage>(
-                """
+                $"""
                 SELECT id AS ProductId, image_path AS Path, image_bytes AS Bytes, image_format AS Format
-                FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY rowid) - 1 AS position FROM products)
-                WHERE position % @step = 0 LIMIT @count
+                FROM (SELECT p.*, ROW_NUMBER() OVER (ORDER BY {_dialect.InsertionOrder("p")}) - 1 AS position FROM products p) AS numbered
+                WHERE position % @step = 0 ORDER BY position LIMIT @count
                 """,
                 new { step, count })
             .ToList();

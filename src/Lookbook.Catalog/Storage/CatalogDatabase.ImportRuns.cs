@@ -27,7 +27,7 @@ public sealed partial class CatalogDatabase
         var running = connection.Query<(long Id, long? Pid, string? Host)>("SELECT id, pid, host FROM import_runs WHERE status = 'running'").ToList();
         var gone = running.Where(r => r.Pid is null || (r.Host == Environment.MachineName && !IsRunning((int)r.Pid.Value))).Select(r => r.Id).ToList();
         return gone.Count == 0 ? 0 : connection.Execute(
-            "UPDATE import_runs SET status = 'interrupted', finished_at = @now WHERE id IN @gone AND status = 'running'",
+            $"UPDATE import_runs SET status = 'interrupted', finished_at = @now WHERE {_dialect.In("id", "@gone")} AND status = 'running'",
             new { gone, now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
     }
 
@@ -92,7 +92,7 @@ public sealed partial class CatalogDatabase
     {
         using var connection = Connect();
         return connection.Query<ImportIssue>(
-            "SELECT item AS Item, problem AS Problem, message AS Message FROM import_issues WHERE run_id = @runId ORDER BY rowid",
+            $"SELECT item AS Item, problem AS Problem, message AS Message FROM import_issues i WHERE run_id = @runId ORDER BY {_dialect.InsertionOrder("i")}",
             new { runId }).ToList();
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Lookbook.Index;
-using Microsoft.Data.Sqlite;
 
 namespace Lookbook.Catalog.Storage;
 
@@ -19,7 +18,7 @@ public sealed partial class CatalogDatabase
         var states = new Dictionary<string, StoredItemState>(StringComparer.Ordinal);
         foreach (var r in connection.Query<(string Id, string Source, string ImageHash, string MetadataHash, long HasEmbedding)>(
                      """
-                     SELECT p.id, p.source, p.image_hash, p.metadata_hash, e.product_id IS NOT NULL
+                     SELECT p.id, p.source, p.image_hash, p.metadata_hash, CAST(CASE WHEN e.product_id IS NULL THEN 0 ELSE 1 END AS BIGINT)
                      FROM products p LEFT JOIN embeddings e ON e.product_id = p.id
                      """,
                      buffered: false))
@@ -112,7 +111,7 @@ public sealed partial class CatalogDatabase
         foreach (var chunk in ids.Chunk(DeleteChunk))
         {
             cancellationToken.ThrowIfCancellationRequested(); // nothing is deleted unless all of it is
-            deleted += connection.Execute("DELETE FROM products WHERE id IN @chunk", new { chunk }, transaction);
+            deleted += connection.Execute($"DELETE FROM products WHERE {_dialect.In("id", "@chunk")}", new { chunk }, transaction);
         }
 
         if (deleted > 0)
@@ -135,7 +134,7 @@ public sealed partial class CatalogDatabase
         {
             cancellationToken.ThrowIfCancellationRequested();
             products.AddRange(connection.Query<(string Id, string Title, string Category, string Attributes)>(
-                    "SELECT id, title, category, attributes FROM products WHERE id IN @chunk", new { chunk })
+                    $"SELECT id, title, category, attributes FROM products WHERE {_dialect.In("id", "@chunk")}", new { chunk })
                 .Select(r => new Product(r.Id, r.Title, r.Category,
                     JsonSerializer.Deserialize<Dictionary<string, string>>(r.Attributes) ?? [])));
         }
@@ -148,7 +147,7 @@ public sealed partial class CatalogDatabase
     {
         using var connection = Connect();
         foreach (var r in connection.Query<(string Id, string Title, string Category, string Attributes)>(
-                     "SELECT id, title, category, attributes FROM products ORDER BY rowid", buffered: false))
+                     $"SELECT id, title, category, attributes FROM products p ORDER BY {_dialect.InsertionOrder("p")}", buffered: false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return new Product(r.Id, r.Title, r.Category, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Attributes) ?? []);
@@ -167,17 +166,16 @@ public sealed partial class CatalogDatabase
         var where = new List<string>();
         if (category is not null)
         {
-            where.Add("p.category = @category COLLATE NOCASE");
+            where.Add(_dialect.EqualsIgnoringCase("p.category", "@category"));
         }
 
-        var match = string.IsNullOrWhiteSpace(text) ? null : TextQuery.Match(text);
-        var from = "products p";
-        var order = "p.id";
-        if (match is not null)
+        var search = string.IsNullOrWhiteSpace(text) ? null : _dialect.SearchText(text);
+        var match = search?.Match;
+        var from = search?.From ?? "products p";
+        var order = search?.Order ?? "p.id";
+        if (search is not null)
         {
-            from = "products_text t JOIN products p ON p.rowid = t.rowid";
-            where.Add("products_text MATCH @match");
-            order = "bm25(products_text, 4.0, 1.0), p.id";
+            where.Add(search.Where);
         }
 
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
@@ -198,6 +196,6 @@ public sealed partial class CatalogDatabase
             .Select(r => new CategoryCount(r.Category, (int)r.Count))
             .ToList();
         var embedded = connection.ExecuteScalar<int>("SELECT COUNT(*) FROM embeddings");
-        return new CatalogStats(categories.Sum(c => c.Products), embedded, categories, GetEmbeddingProfile(), new FileInfo(Path).Length);
+        return new CatalogStats(categories.Sum(c => c.Products), embedded, categories, GetEmbeddingProfile(), _dialect.SizeBytes());
     }
 }

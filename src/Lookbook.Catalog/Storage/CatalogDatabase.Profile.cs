@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Lookbook.Vision.Embedding;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Lookbook.Catalog.Storage;
 
@@ -21,7 +21,7 @@ public sealed partial class CatalogDatabase
     public void EnsureEmbeddingProfile(EmbeddingProfile configured)
     {
         using var connection = Connect();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var transaction = _dialect.BeginExclusive(connection);
         var stored = ReadProfile(connection, transaction);
         if (stored is not null && stored.Fingerprint == configured.Fingerprint)
         {
@@ -49,7 +49,7 @@ public sealed partial class CatalogDatabase
         transaction.Commit();
     }
 
-    private static EmbeddingProfile? ReadProfile(SqliteConnection connection, SqliteTransaction? transaction)
+    private static EmbeddingProfile? ReadProfile(DbConnection connection, DbTransaction? transaction)
     {
         var row = connection.QuerySingleOrDefault<ProfileRow>(
             """
@@ -68,7 +68,7 @@ public sealed partial class CatalogDatabase
             };
     }
 
-    private static void WriteProfile(SqliteConnection connection, SqliteTransaction transaction, EmbeddingProfile profile) =>
+    private static void WriteProfile(DbConnection connection, DbTransaction transaction, EmbeddingProfile profile) =>
         connection.Execute(
             """
             INSERT INTO embedding_profile(id, description, model_file, model_hash, layers, input_size, preprocessing, precision, calibration_hash, weight_bits, dimension)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Lookbook.Catalog.Storage;
 
@@ -51,7 +51,7 @@ public sealed partial class CatalogDatabase
         connection.Execute(
             $"""
             INSERT INTO popularity(product_id, score) VALUES (@productId, {PopularityScore})
-            ON CONFLICT(product_id) DO UPDATE SET score = score + excluded.score
+            ON CONFLICT(product_id) DO UPDATE SET score = popularity.score + excluded.score
             """,
             new { productId, kind },
             transaction);
@@ -71,20 +71,20 @@ public sealed partial class CatalogDatabase
         return removed;
     }
 
-    private static int Remove(SqliteConnection connection, SqliteTransaction transaction, string userId, string productId, IReadOnlyCollection<string> kinds)
+    private int Remove(DbConnection connection, DbTransaction transaction, string userId, string productId, IReadOnlyCollection<string> kinds)
     {
         // Popularity forgets what is taken back, as it does when a history is cleared.
         connection.Execute(
-            """
+            $"""
             UPDATE popularity SET score = score - (
                 SELECT COALESCE(SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END), 0)
-                FROM events WHERE user_id = @userId AND product_id = @productId AND kind IN @kinds)
+                FROM events WHERE user_id = @userId AND product_id = @productId AND {_dialect.In("kind", "@kinds")})
             WHERE product_id = @productId
             """,
-            new { userId, productId, kinds },
+            new { userId, productId, kinds = kinds.ToArray() },
             transaction);
-        return connection.Execute("DELETE FROM events WHERE user_id = @userId AND product_id = @productId AND kind IN @kinds",
-            new { userId, productId, kinds }, transaction);
+        return connection.Execute($"DELETE FROM events WHERE user_id = @userId AND product_id = @productId AND {_dialect.In("kind", "@kinds")}",
+            new { userId, productId, kinds = kinds.ToArray() }, transaction);
     }
 
     /// <summary>The products of the shopper's latest <paramref name="window"/> events, by kind (what the page marks as liked, in the cart…).</summary>
@@ -92,11 +92,11 @@ public sealed partial class CatalogDatabase
     {
         using var connection = Connect();
         return connection.Query<(string ProductId, string Kind)>(
-            """
+            $"""
             SELECT DISTINCT product_id, kind FROM (
-                SELECT product_id, kind FROM events WHERE user_id = @userId AND kind IN @kinds ORDER BY at DESC, id DESC LIMIT @window)
+                SELECT product_id, kind FROM events WHERE user_id = @userId AND {_dialect.In("kind", "@kinds")} ORDER BY at DESC, id DESC LIMIT @window) AS recent
             """,
-            new { userId, kinds, window }).ToList();
+            new { userId, kinds = kinds.ToArray(), window }).ToList();
     }
 
     /// <summary>A user's events, oldest first.</summary>
@@ -145,7 +145,7 @@ public sealed partial class CatalogDatabase
         using var transaction = connection.BeginTransaction();
         // Everyone's popularity forgets what this shopper did.
         connection.Execute(
-            """
+            $"""
             UPDATE popularity SET score = score - (
                 SELECT SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END)
                 FROM events WHERE user_id = @userId AND events.product_id = popularity.product_id)

@@ -1,6 +1,6 @@
 using Dapper;
 using Lookbook.Index;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Lookbook.Catalog.Storage;
 
@@ -21,7 +21,7 @@ public sealed partial class CatalogDatabase
         transaction.Commit();
     }
 
-    private static void UpsertVector(SqliteConnection connection, SqliteTransaction transaction, string id, float[] vector, long revision) =>
+    private static void UpsertVector(DbConnection connection, DbTransaction transaction, string id, float[] vector, long revision) =>
         connection.Execute(
             """
             INSERT INTO embeddings(product_id, vector, revision) VALUES (@id, @vector, @revision)
@@ -35,12 +35,12 @@ public sealed partial class CatalogDatabase
     /// writes), it never goes back (not even by <see cref="ResetEmbeddings"/>), so a process serving the catalog
     /// compares one number to know whether anything changed.
     /// </summary>
-    private static long NextRevision(SqliteConnection connection, SqliteTransaction transaction) =>
+    private static long NextRevision(DbConnection connection, DbTransaction transaction) =>
         connection.ExecuteScalar<long>(
             """
             INSERT INTO meta(key, value) VALUES ('embedding.revision', '1')
-            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-            RETURNING CAST(value AS INTEGER)
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)
+            RETURNING CAST(value AS BIGINT)
             """,
             transaction: transaction);
 
@@ -48,7 +48,7 @@ public sealed partial class CatalogDatabase
     public long GetEmbeddingRevision()
     {
         using var connection = Connect();
-        return connection.ExecuteScalar<long?>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'embedding.revision'") ?? 0;
+        return connection.ExecuteScalar<long?>("SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'embedding.revision'") ?? 0;
     }
 
     /// <summary>Vectors written after <paramref name="revision"/> (new or re-embedded products).</summary>
@@ -76,7 +76,7 @@ public sealed partial class CatalogDatabase
     {
         using var connection = Connect();
         foreach (var row in connection.Query<(string Id, string Category, byte[] Vector)>(
-                     $"SELECT p.id, p.category, e.vector FROM embeddings e JOIN products p ON p.id = e.product_id WHERE {condition} ORDER BY p.rowid",
+                     $"SELECT p.id, p.category, e.vector FROM embeddings e JOIN products p ON p.id = e.product_id WHERE {condition} ORDER BY {_dialect.InsertionOrder("p")}",
                      parameters,
                      buffered: false))
         {

@@ -39,6 +39,11 @@ public static partial class TextQuery
     public static string Match(string text) =>
         Problem(text) is { } problem ? throw new ArgumentException(problem, nameof(text)) : string.Join(' ', Words(text).Select(w => $"\"{w}\"*"));
 
+    /// <summary>The words of <paramref name="text"/> as prefix terms joined by <paramref name="separator"/> (PostgreSQL's tsquery: "black:* &amp; dre:*").</summary>
+    /// <exception cref="ArgumentException">The text has a <see cref="Problem"/>.</exception>
+    public static string PrefixTerms(string text, string separator, string prefixMark) =>
+        Problem(text) is { } problem ? throw new ArgumentException(problem, nameof(text)) : string.Join(separator, Words(text).Select(w => w + prefixMark));
+
     [GeneratedRegex(@"[\p{L}\p{M}\p{N}]+")]
     private static partial Regex Word();
 }

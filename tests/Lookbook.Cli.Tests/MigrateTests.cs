@@ -1,0 +1,52 @@
+using Lookbook.Testing;
+
+namespace Lookbook.Cli.Tests;
+
+/// <summary><c>lookbook migrate --to postgres</c> against a real PostgreSQL, then the catalog served from there.</summary>
+public sealed class MigrateTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private readonly TempDirectory _temp = new();
+    private readonly PostgresServer _postgres = PostgresServer.Start();
+
+    public void Dispose()
+    {
+        _postgres.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task A_sqlite_catalog_copied_to_postgres_answers_the_same_searches_from_there()
+    {
+        var sqlite = _temp.File("shop.db");
+        var import = await LookbookProcess.RunAsync(_temp.Path, Timeout, "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", "120", "--db", sqlite);
+        Assert.True(import.ExitCode == ExitCodes.Success, import.Output);
+        var connection = _postgres.CreateDatabase();
+
+        var migrate = await LookbookProcess.RunAsync(_temp.Path, Timeout, "migrate", "--to", "postgres", "--connection", connection, "--db", sqlite);
+
+        Assert.True(migrate.ExitCode == ExitCodes.Success, migrate.Output);
+        Assert.Contains("Copied and checked 120 products, 120 vectors", migrate.Output);
+
+        // A second copy into the same database is refused: nothing is duplicated.
+        var again = await LookbookProcess.RunAsync(_temp.Path, Timeout, "migrate", "--to", "postgres", "--connection", connection, "--db", sqlite);
+        Assert.Equal(ExitCodes.Failure, again.ExitCode);
+        Assert.Contains("already holds products", again.Output);
+
+        // The same search from the SQLite file and from PostgreSQL (configured in lookbook.json) gives the same list.
+        var query = Path.Combine(RepositoryPaths.Queries, "bag.png");
+        var fromFile = await LookbookProcess.RunAsync(_temp.Path, Timeout, "search", query, "-k", "5", "--json", "--db", sqlite);
+        var cluster = Directory.CreateDirectory(_temp.File("cluster")).FullName;
+        File.WriteAllText(Path.Combine(cluster, "lookbook.json"), $$"""
+            { "Lookbook": { "Storage": { "Provider": "Postgres", "ConnectionString": "{{connection}}", "DatabasePath": "node/catalog" } } }
+            """);
+        var fromPostgres = await LookbookProcess.RunAsync(cluster, Timeout, "search", query, "-k", "5", "--json");
+        Assert.True(fromPostgres.ExitCode == ExitCodes.Success, fromPostgres.Output);
+        Assert.Equal(Ids(fromFile.Output), Ids(fromPostgres.Output));
+        var stats = await LookbookProcess.RunAsync(cluster, Timeout, "stats");
+        Assert.Contains("120", stats.Output);
+    }
+
+    private static List<string> Ids(string json) =>
+        [.. System.Text.Json.JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()!)];
+}
