@@ -65,6 +65,7 @@ public sealed class PostgresServer : IDisposable
     {
         if (_started)
         {
+            _started = false; // a second Dispose does nothing
             RunTool("pg_ctl", "-D", Data, "-m", "immediate", "-w", "stop");
         }
 

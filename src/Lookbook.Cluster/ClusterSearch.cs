@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace Lookbook.Cluster;
+
+/// <summary>The merged answer of the shards: the top k over all of them, and which shards did not answer in time.</summary>
+/// <param name="MissingShards">Shards that timed out or failed: the answer is partial, and says so.</param>
+public sealed record ClusterAnswer(IReadOnlyList<ShardHit> Hits, IReadOnlyList<int> MissingShards, IReadOnlyDictionary<int, string> Failures)
+{
+    public bool IsPartial => MissingShards.Count > 0;
+}
+
+/// <summary>
+/// A search over the whole cluster: the query (embedded once, by the caller) goes to every shard in parallel with a
+/// deadline; their top k lists are merged (similarity, then product id, so equal scores rank the same on every run).
+/// A shard that does not answer in time, or fails, is named in the answer — never silently left out.
+/// </summary>
+public sealed class ClusterSearch(IGrainFactory grains, IOptions<ClusterOptions> options)
+{
+    public async Task<ClusterAnswer> SearchAsync(
+        float[] vector, int k, string? category = null, IReadOnlyDictionary<string, string>? attributes = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var shards = options.Value.Shards;
+        var query = new ShardQuery(vector, k, shards, category, attributes is null ? null : new Dictionary<string, string>(attributes));
+        var asked = Enumerable.Range(0, shards).Select(s => grains.GetGrain<IShardGrain>(s).SearchAsync(query)).ToArray();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.ShardTimeout);
+        try
+        {
+            await Task.WhenAll(asked).WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Some shard failed or the deadline passed: merge what did answer and name the rest.
+        }
+
+        var hits = new List<ShardHit>(k * shards);
+        var missing = new List<int>();
+        var failures = new Dictionary<int, string>();
+        for (var s = 0; s < shards; s++)
+        {
+            if (asked[s].IsCompletedSuccessfully)
+            {
+                hits.AddRange(asked[s].Result.Hits);
+            }
+            else
+            {
+                missing.Add(s);
+                failures[s] = asked[s].IsFaulted ? asked[s].Exception!.GetBaseException().Message : $"no answer within {options.Value.ShardTimeout.TotalMilliseconds:F0} ms";
+            }
+        }
+
+        var merged = hits.OrderByDescending(h => h.Similarity).ThenBy(h => h.ProductId, StringComparer.Ordinal).Take(k).ToList();
+        return new ClusterAnswer(merged, missing, failures);
+    }
+}

@@ -1,0 +1,135 @@
+using Lookbook.Catalog.Storage;
+using Lookbook.Index;
+using Lookbook.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lookbook.Cluster.Tests;
+
+/// <summary>
+/// The catalog split into shard grains on a real Orleans silo over a real PostgreSQL: the merged top k is exactly the
+/// single-node exact top k, filters apply inside the shards, and the shards catch up with the store.
+/// </summary>
+public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
+{
+    private const int Dimension = 16;
+    private static readonly string[] Categories = ["Dress", "Bag", "Sneaker", "Coat", "Shirt"];
+    private readonly TempDirectory _temp = new();
+    private readonly PostgresServer _postgres = PostgresServer.Start();
+    private CatalogDatabase _catalog = null!;
+    private IHost _silo = null!;
+
+    public async Task InitializeAsync()
+    {
+        _catalog = CatalogDatabase.OpenPostgres(_postgres.CreateDatabase(), _temp.File("node/catalog"));
+        _catalog.SaveProducts([.. Enumerable.Range(0, 600).Select(i => (Product(i), Vector(new Random(i))))]);
+        _silo = await StartSiloAsync(shards: 4);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.StopAsync();
+        _silo.Dispose();
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        _catalog?.Dispose();
+        _postgres.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task The_merged_top_10_of_four_shards_is_the_single_node_exact_top_10()
+    {
+        using var single = SingleNode();
+        var search = _silo.Services.GetRequiredService<ClusterSearch>();
+        var random = new Random(2026);
+        for (var q = 0; q < 40; q++)
+        {
+            var query = Vector(random);
+            var category = q % 4 == 0 ? Categories[q % Categories.Length] : null;
+
+            var answer = await search.SearchAsync(query, 10, category);
+
+            var expected = single.Index.Search(query, 10, category is null ? null : id => single.Categories[id] == category);
+            Assert.False(answer.IsPartial);
+            Assert.Equal(expected.Select(h => h.Key), answer.Hits.Select(h => h.ProductId));
+            Assert.Equal(expected.Select(h => h.Similarity), answer.Hits.Select(h => h.Similarity));
+            Assert.All(answer.Hits, h => Assert.True(category is null || single.Categories[h.ProductId] == category));
+        }
+    }
+
+    [Fact]
+    public async Task Every_product_lives_in_exactly_one_shard_and_the_shards_see_new_products()
+    {
+        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        var sizes = await Task.WhenAll(Enumerable.Range(0, 4).Select(async s => (await grains.GetGrain<IShardGrain>(s).SearchAsync(new ShardQuery(Vector(new Random(s)), 1, 4))).Products));
+        Assert.Equal(600, sizes.Sum());
+        Assert.All(sizes, size => Assert.InRange(size, 100, 200)); // the hash spreads them
+
+        var newcomer = Vector(new Random(99_999));
+        _catalog.SaveProducts([(Product(600), newcomer)]);
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the catch-up interval
+
+        var answer = await _silo.Services.GetRequiredService<ClusterSearch>().SearchAsync(newcomer, 1);
+        Assert.Equal("p600", answer.Hits.Single().ProductId);
+    }
+
+    private async Task<IHost> StartSiloAsync(int shards)
+    {
+        var host = Host.CreateDefaultBuilder()
+            .UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort()))
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton(_catalog);
+                services.AddSingleton(TimeProvider.System);
+                services.Configure<ClusterOptions>(o => o.Shards = shards);
+                services.AddSingleton<ClusterSearch>();
+            })
+            .Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private SingleNodeIndex SingleNode()
+    {
+        var index = new ExactVectorIndex(Dimension);
+        foreach (var stored in _catalog.ReadVectors())
+        {
+            index.Upsert(stored.ProductId, stored.Vector);
+        }
+
+        return new SingleNodeIndex(index, _catalog.ReadAllProducts().ToDictionary(p => p.Id, p => p.Category));
+    }
+
+    private static ProductRecord Product(int i) =>
+        new($"p{i}", "test", $"Product {i}", Categories[i % Categories.Length], new Dictionary<string, string>(), $"m{i}", $"h{i}", null, [1], "PNG", 1, 1);
+
+    private static float[] Vector(Random random)
+    {
+        var vector = new float[Dimension];
+        for (var d = 0; d < Dimension; d++)
+        {
+            vector[d] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        VectorMath.NormalizeInPlace(vector);
+        return vector;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record SingleNodeIndex(ExactVectorIndex Index, Dictionary<string, string> Categories) : IDisposable
+    {
+        public void Dispose() => Index.Dispose();
+    }
+}
