@@ -21,6 +21,11 @@ if [ "${LOOKBOOK_SKIP_POSTGRES:-0}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/ini
   need_apt+=(postgresql)
 fi
 
+# Redis 7 (Debian's) for the cluster tests' Orleans membership: they start their own server on a loopback port.
+if [ "${LOOKBOOK_SKIP_POSTGRES:-0}" != 1 ] && [ ! -x /usr/bin/redis-server ]; then
+  need_apt+=(redis-server)
+fi
+
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "Installing ${need_apt[*]} with apt-get..."
   sudo_cmd=""

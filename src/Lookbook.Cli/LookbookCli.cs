@@ -23,6 +23,7 @@ public static class LookbookCli
         root.Subcommands.Add(EvaluateCommand.Create(global));
         root.Subcommands.Add(ServeCommand.Create(global));
         root.Subcommands.Add(MigrateCommand.Create(global));
+        root.Subcommands.Add(SiloCommand.Create(global));
         return root;
     }
 

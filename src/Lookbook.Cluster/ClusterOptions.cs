@@ -14,11 +14,42 @@ public sealed class ClusterOptions
     /// <summary>How often a shard asks the store whether the catalog changed (at most; only when searched).</summary>
     public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Names the cluster: silos and clients with the same id (and Redis) form one cluster.</summary>
+    public string ClusterId { get; set; } = "lookbook";
+
+    /// <summary>Redis for the cluster's membership (StackExchange.Redis configuration: <c>host:port</c>).</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>This silo's address as the others reach it.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Port silos talk to each other on.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients (front ends) connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// How long a silo waits for another's answer to a liveness probe; after two missed probes and two votes a silo is
+    /// declared dead and its shards reactivate elsewhere. Orleans' default is 5 s; lower it for faster takeover.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<string> Validate()
     {
         if (Shards is < 1 or > 4096)
         {
             yield return $"{SectionName}:Shards must be between 1 and 4096; got {Shards}.";
+        }
+
+        if (SiloPort is < 1 or > 65535 || GatewayPort is < 1 or > 65535 || SiloPort == GatewayPort)
+        {
+            yield return $"{SectionName}:SiloPort and GatewayPort must be two different ports; got {SiloPort} and {GatewayPort}.";
+        }
+
+        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return $"{SectionName}:AdvertisedAddress must be an IP address; got '{AdvertisedAddress}'.";
         }
 
         if (ShardTimeout <= TimeSpan.Zero)

@@ -110,6 +110,13 @@ public sealed class LookbookProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>kill -9: the process dies at once, without any chance to clean up (a crashed machine).</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     private void Append(string? line)
     {
         if (line is null)

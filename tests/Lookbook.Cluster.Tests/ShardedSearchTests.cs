@@ -31,9 +31,9 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     {
         await _silo.StopAsync();
         _silo.Dispose();
-        Dispose();
     }
 
+    // xUnit calls this after DisposeAsync.
     public void Dispose()
     {
         _catalog?.Dispose();

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using Lookbook.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Lookbook.Cli.Commands;
+
+/// <summary><c>lookbook silo</c>: one silo of a Lookbook cluster (Orleans, Redis membership, the PostgreSQL catalog).</summary>
+internal static class SiloCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var siloPort = new Option<int?>("--silo-port") { Description = "Port silos talk to each other on (config Lookbook:Cluster:SiloPort, default 11111)." };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port front ends connect to (config Lookbook:Cluster:GatewayPort, default 30000)." };
+        var redis = new Option<string?>("--redis") { Description = "Redis the cluster meets in, host:port (config Lookbook:Cluster:Redis)." };
+        var command = new Command("silo", "Run one silo of a Lookbook cluster: it holds shards of the PostgreSQL catalog and answers searches (Ctrl+C or SIGTERM stops it).")
+        {
+            siloPort, gatewayPort, redis,
+        };
+        command.SetAction(global, async (result, context, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>(global.Overrides(result));
+            void Set(string key, object? value)
+            {
+                if (value is not null)
+                {
+                    overrides[$"{ClusterOptions.SectionName}:{key}"] = Convert.ToString(value, CultureInfo.InvariantCulture);
+                }
+            }
+
+            Set(nameof(ClusterOptions.SiloPort), result.GetValue(siloPort));
+            Set(nameof(ClusterOptions.GatewayPort), result.GetValue(gatewayPort));
+            Set(nameof(ClusterOptions.Redis), result.GetValue(redis));
+            var configuration = Api.Hosting.LookbookConfiguration.Build(overrides);
+            var verbose = result.GetValue(global.Verbose);
+            using var silo = ClusterHosting.BuildSilo(configuration, services => services.AddLogging(logging => logging
+                .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+                .AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Error)
+                .AddSimpleConsole(o => o.SingleLine = true)));
+            await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+            var cluster = configuration.GetSection(ClusterOptions.SectionName);
+            context.Out.MarkupLine($"Silo ready: cluster [bold]{Markup.Escape(cluster["ClusterId"] ?? "lookbook")}[/], silo port {Markup.Escape(cluster["SiloPort"] ?? "11111")}, gateway port {Markup.Escape(cluster["GatewayPort"] ?? "30000")}. Ctrl+C stops it.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: leave the cluster politely, so its shards move at once instead of after failure detection.
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await silo.StopAsync(grace.Token).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lookbook.Catalog.Storage;
+using Lookbook.Cluster;
+using Lookbook.Index;
+using Lookbook.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
+
+namespace Lookbook.Cli.Tests;
+
+/// <summary>
+/// A Lookbook cluster of real processes: PostgreSQL and Redis on loopback ports, three <c>lookbook silo</c> processes and
+/// a client. Searches equal the single-node exact top 10; kill -9 of a silo under a query load: queries keep being
+/// answered (partial answers say so) and return to exactly the single-node top 10 once its shards have moved.
+/// </summary>
+public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private const int Dimension = 16;
+    private const int Shards = 6;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly TempDirectory _temp = new();
+    private readonly List<LookbookProcess> _silos = [];
+    private PostgresServer _postgres = null!;
+    private RedisServer _redis = null!;
+    private CatalogDatabase _catalog = null!;
+    private string _connection = "";
+
+    public Task InitializeAsync()
+    {
+        _postgres = PostgresServer.Start();
+        _redis = RedisServer.Start();
+        _connection = _postgres.CreateDatabase();
+        _catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("test/catalog"));
+        _catalog.SaveProducts([.. Enumerable.Range(0, 900).Select(i => (Product(i), Vector(new Random(i))))]);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    // xUnit calls this after DisposeAsync.
+    public void Dispose()
+    {
+        _catalog?.Dispose();
+        _redis?.Dispose();
+        _postgres?.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task Three_silos_answer_like_one_node_and_survive_the_kill_of_one()
+    {
+        for (var s = 0; s < 3; s++)
+        {
+            _silos.Add(await StartSiloAsync(s));
+        }
+
+        using var client = ClusterHosting.BuildClient(Configuration());
+        await client.StartAsync();
+        var search = client.Services.GetRequiredService<ClusterSearch>();
+        using var single = SingleNode();
+        var random = new Random(7);
+
+        // Each shard loads from PostgreSQL when first asked: the first answers may be partial, and say so.
+        var warming = Stopwatch.StartNew();
+        while ((await search.SearchAsync(Vector(random), 10)).IsPartial)
+        {
+            Assert.True(warming.Elapsed < StartTimeout, "the shards did not all answer within the start timeout");
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Shards} shards on 3 silos activated and answering after {warming.Elapsed.TotalSeconds:F1} s"));
+
+        // Same answers: every query's top 10 is the single-node exact top 10.
+        for (var q = 0; q < 20; q++)
+        {
+            var query = Vector(random);
+            var answer = await search.SearchAsync(query, 10);
+            Assert.False(answer.IsPartial, string.Join("; ", answer.Failures.Values));
+            Assert.Equal(single.Search(query, 10).Select(h => h.Key), answer.Hits.Select(h => h.ProductId));
+        }
+
+        // kill -9 one silo under a query load; count what the shoppers would have seen until answers are whole again.
+        _silos[1].KillHard();
+        var killed = Stopwatch.StartNew();
+        int complete = 0, partial = 0, failed = 0, inARow = 0;
+        TimeSpan? recovered = null;
+        while (killed.Elapsed < TimeSpan.FromSeconds(120) && recovered is null)
+        {
+            var query = Vector(random);
+            try
+            {
+                var answer = await search.SearchAsync(query, 10);
+                var exact = !answer.IsPartial && single.Search(query, 10).Select(h => h.Key).SequenceEqual(answer.Hits.Select(h => h.ProductId));
+                (complete, partial) = answer.IsPartial ? (complete, partial + 1) : (complete + 1, partial);
+                inARow = exact ? inARow + 1 : 0;
+                if (inARow == 20)
+                {
+                    recovered = killed.Elapsed;
+                }
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                failed++;
+                inARow = 0;
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"after kill -9 of one of 3 silos: {complete} complete, {partial} partial, {failed} failed queries; whole and exact again after {recovered?.TotalSeconds:F1} s"));
+        Assert.True(recovered is not null, $"answers were not whole again within 120 s: {complete} complete, {partial} partial, {failed} failed");
+        Assert.Equal(0, failed); // a shard that cannot answer makes an answer partial, never an error
+    }
+
+    private async Task<LookbookProcess> StartSiloAsync(int number)
+    {
+        var folder = Directory.CreateDirectory(_temp.File($"silo{number}")).FullName;
+        File.WriteAllText(Path.Combine(folder, "lookbook.json"), System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Lookbook"] = new Dictionary<string, object>
+            {
+                ["Storage"] = new Dictionary<string, string> { ["Provider"] = "Postgres", ["ConnectionString"] = _connection, ["DatabasePath"] = "node/catalog" },
+                ["Cluster"] = ClusterSettings(),
+            },
+        }));
+        var silo = LookbookProcess.Start(folder, "silo", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture));
+        var waited = Stopwatch.StartNew();
+        while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
+        {
+            Assert.False(silo.HasExited, $"silo {number} ended before it was ready\n{silo.Output}");
+            Assert.True(waited.Elapsed < StartTimeout, $"silo {number} was not ready within {StartTimeout}\n{silo.Output}");
+            await Task.Delay(100);
+        }
+
+        return silo;
+    }
+
+    private Dictionary<string, string> ClusterSettings() => new()
+    {
+        ["Redis"] = _redis.Configuration,
+        ["ClusterId"] = "test",
+        ["Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
+        ["ShardTimeout"] = "00:00:02",
+        ["ProbeTimeout"] = "00:00:01",
+    };
+
+    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(
+        ClusterSettings().Select(s => new KeyValuePair<string, string?>($"{ClusterOptions.SectionName}:{s.Key}", s.Value))
+            .Append(new($"{StorageOptions.SectionName}:Provider", "Postgres"))
+            .Append(new($"{StorageOptions.SectionName}:ConnectionString", _connection)))
+        .Build();
+
+    private ExactVectorIndex SingleNode()
+    {
+        var index = new ExactVectorIndex(Dimension);
+        foreach (var stored in _catalog.ReadVectors())
+        {
+            index.Upsert(stored.ProductId, stored.Vector);
+        }
+
+        return index;
+    }
+
+    private static ProductRecord Product(int i) =>
+        new($"p{i}", "test", $"Product {i}", i % 2 == 0 ? "Dress" : "Bag", new Dictionary<string, string>(), $"m{i}", $"h{i}", null, [1], "PNG", 1, 1);
+
+    private static float[] Vector(Random random)
+    {
+        var vector = new float[Dimension];
+        for (var d = 0; d < Dimension; d++)
+        {
+            vector[d] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        VectorMath.NormalizeInPlace(vector);
+        return vector;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
