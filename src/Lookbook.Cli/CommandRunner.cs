@@ -76,6 +76,12 @@ internal static class CommandRunner
                 Fail(context, $"{e.Message} {broken.Message}"); // a settings file that is not JSON (serve reads them again)
                 return ExitCodes.Failure;
             }
+            catch (System.Data.Common.DbException e)
+            {
+                // PostgreSQL down, wrong password, unknown database: the server's words, without the driver's stack.
+                Fail(context, $"The catalog database could not be used: {e.Message}");
+                return ExitCodes.Failure;
+            }
             catch (Exception e) when (e is ModelLoadException or ImageRejectedException or CatalogEmptyException or InvalidDataException or IOException or InvalidOperationException)
             {
                 Fail(context, e.Message);

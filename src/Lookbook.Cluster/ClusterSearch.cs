@@ -16,6 +16,17 @@ public sealed record ClusterAnswer(IReadOnlyList<ShardHit> Hits, IReadOnlyList<i
 /// </summary>
 public sealed class ClusterSearch(IGrainFactory grains, IOptions<ClusterOptions> options)
 {
+    /// <summary>
+    /// Activates every shard (each loads its part of the catalog) so that the first searches do not wait for the loads;
+    /// returns how many products the shards hold together. Shards that fail to load are left to the searches to report.
+    /// </summary>
+    public async Task<int> PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        var shards = options.Value.Shards;
+        var sizes = await Task.WhenAll(Enumerable.Range(0, shards).Select(s => grains.GetGrain<IShardGrain>(s).PrepareAsync(shards))).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return sizes.Sum();
+    }
+
     public async Task<ClusterAnswer> SearchAsync(
         float[] vector, int k, string? category = null, IReadOnlyDictionary<string, string>? attributes = null, CancellationToken cancellationToken = default)
     {

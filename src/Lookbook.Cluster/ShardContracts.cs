@@ -4,6 +4,9 @@ namespace Lookbook.Cluster;
 public interface IShardGrain : IGrainWithIntegerKey
 {
     Task<ShardAnswer> SearchAsync(ShardQuery query);
+
+    /// <summary>Loads the shard (activating the grain) without searching; returns how many products it holds.</summary>
+    Task<int> PrepareAsync(int shards);
 }
 
 /// <summary>A search sent to every shard: the query vector (already embedded), how many, and the filters applied inside the shard.</summary>

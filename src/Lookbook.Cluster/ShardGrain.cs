@@ -28,6 +28,8 @@ public sealed class ShardGrain(CatalogDatabase catalog, IOptions<ClusterOptions>
         return Task.FromResult(new ShardAnswer([.. hits.Select(h => new ShardHit(h.Key, h.Similarity))], shard.Revision, shard.Products.Count));
     }
 
+    public Task<int> PrepareAsync(int shards) => Task.FromResult(Current(shards).Products.Count);
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _shard?.Index.Dispose();

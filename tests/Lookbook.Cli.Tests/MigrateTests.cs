@@ -45,6 +45,35 @@ public sealed class MigrateTests : IDisposable
         Assert.Equal(Ids(fromFile.Output), Ids(fromPostgres.Output));
         var stats = await LookbookProcess.RunAsync(cluster, Timeout, "stats");
         Assert.Contains("120", stats.Output);
+
+        // And through a cluster: one silo process over that database, the photo embedded by the searching process.
+        using var redis = RedisServer.Start();
+        File.WriteAllText(Path.Combine(cluster, "lookbook.json"), $$"""
+            {
+              "Lookbook": {
+                "Storage": { "Provider": "Postgres", "ConnectionString": "{{connection}}", "DatabasePath": "node/catalog" },
+                "Cluster": { "Redis": "{{redis.Configuration}}", "ClusterId": "migrated", "Shards": 3 }
+              }
+            }
+            """);
+        await using var silo = LookbookProcess.Start(cluster, "silo", "--silo-port", FreePort(), "--gateway-port", FreePort());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
+        {
+            Assert.False(silo.HasExited || waited.Elapsed > Timeout, silo.Output);
+            await Task.Delay(100);
+        }
+
+        var throughCluster = await LookbookProcess.RunAsync(cluster, Timeout, "search", query, "-k", "5", "--json", "--cluster");
+        Assert.True(throughCluster.ExitCode == ExitCodes.Success, throughCluster.Output);
+        Assert.Equal(Ids(fromFile.Output), Ids(throughCluster.Output));
+    }
+
+    private static string FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static List<string> Ids(string json) =>

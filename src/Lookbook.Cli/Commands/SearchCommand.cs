@@ -1,7 +1,11 @@
 using System.CommandLine;
+using Lookbook.Catalog.Storage;
 using Lookbook.Cli.Output;
+using Lookbook.Cluster;
 using Lookbook.Search;
+using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lookbook.Cli.Commands;
 
@@ -16,18 +20,79 @@ internal static class SearchCommand
         {
             Description = "Search this garment of the photo (its number in the list of items found) instead of the best one.",
         };
-        var command = new Command("search", "Find the products that look most like a photo.") { photo, item };
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Search through the cluster's shards (Lookbook:Cluster:Redis, the PostgreSQL catalog): the photo is embedded here, whole, and ranked by similarity alone.",
+        };
+        var command = new Command("search", "Find the products that look most like a photo.") { photo, item, cluster };
         options.AddTo(command);
-        command.SetAction(global, (result, context, _) =>
+        command.SetAction(global, async (result, context, cancellationToken) =>
         {
             var file = result.GetValue(photo)!;
             var request = options.ToRequest(result) with { Item = result.GetValue(item) };
             request.Validate();
+            if (result.GetValue(cluster))
+            {
+                var hits = await SearchClusterAsync(context, file, request, cancellationToken).ConfigureAwait(false);
+                SearchResultView.Write(context, file.Name, request, context.Get<IImageEmbedder>().Profile.Description, hits, result.GetValue(options.Json));
+                return ExitCodes.Success;
+            }
+
             var found = Run(context, file, request);
             SearchResultView.Write(context, file.Name, request, context.Get<SearchableCatalogProvider>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }, requiresCatalog: true);
         return command;
+    }
+
+    /// <summary>The photo embedded here and searched on every shard of the cluster; a partial answer is an error naming the shards.</summary>
+    private static async Task<IReadOnlyList<SearchHit>> SearchClusterAsync(CliContext context, FileInfo file, SearchRequest request, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"Photo not found: {file.FullName}");
+        }
+
+        var catalog = context.Get<CatalogDatabase>();
+        var embedder = context.Get<IImageEmbedder>();
+        if (catalog.GetEmbeddingProfile() is { } stored && stored.Fingerprint != embedder.Profile.Fingerprint)
+        {
+            throw new EmbeddingMismatchException(stored, embedder.Profile.Description, catalog.Location);
+        }
+
+        float[] vector;
+        try
+        {
+            using var prepared = embedder.Preparer.Prepare(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false));
+            vector = embedder.Embed([prepared])[0];
+        }
+        catch (ImageRejectedException e)
+        {
+            throw new ImageRejectedException(e.Problem, $"{file.Name}: {e.Message}");
+        }
+
+        using var client = ClusterHosting.BuildClient(context.Configuration);
+        await client.StartAsync(cancellationToken).ConfigureAwait(false);
+        var search = client.Services.GetRequiredService<ClusterSearch>();
+        // Shards load their part of the catalog when first asked (placed across the silos then): wait for that here,
+        // not inside the search's deadline. Once loaded this is one short call per shard.
+        await search.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await search.SearchAsync(vector, request.K, request.CategoryFilter, request.Attributes, cancellationToken).ConfigureAwait(false);
+        for (var retry = 0; retry < 2 && answer.IsPartial; retry++)
+        {
+            // A shard that is (re)loading — a silo just started or died — usually answers a moment later.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            answer = await search.SearchAsync(vector, request.K, request.CategoryFilter, request.Attributes, cancellationToken).ConfigureAwait(false);
+        }
+
+        await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        if (answer.IsPartial)
+        {
+            throw new InvalidOperationException($"Shards {string.Join(", ", answer.MissingShards)} did not answer ({string.Join("; ", answer.Failures.Values.Distinct())}): the results would be incomplete.");
+        }
+
+        var products = catalog.GetProducts([.. answer.Hits.Select(h => h.ProductId)], cancellationToken).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        return [.. answer.Hits.Where(h => products.ContainsKey(h.ProductId)).Select(h => new SearchHit(products[h.ProductId], h.Similarity))];
     }
 
     internal static PhotoSearchResult Run(CliContext context, FileInfo file, SearchRequest request)

@@ -36,24 +36,37 @@ internal static class SiloCommand
             Set(nameof(ClusterOptions.Redis), result.GetValue(redis));
             var configuration = Api.Hosting.LookbookConfiguration.Build(overrides);
             var verbose = result.GetValue(global.Verbose);
-            using var silo = ClusterHosting.BuildSilo(configuration, services => services.AddLogging(logging => logging
+            var silo = ClusterHosting.BuildSilo(configuration, services => services.AddLogging(logging => logging
                 .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
                 .AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Error)
                 .AddSimpleConsole(o => o.SingleLine = true)));
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);
             var cluster = configuration.GetSection(ClusterOptions.SectionName);
             context.Out.MarkupLine($"Silo ready: cluster [bold]{Markup.Escape(cluster["ClusterId"] ?? "lookbook")}[/], silo port {Markup.Escape(cluster["SiloPort"] ?? "11111")}, gateway port {Markup.Escape(cluster["GatewayPort"] ?? "30000")}. Ctrl+C stops it.");
+            // Either the command's token (System.CommandLine's signal handling) or the host's own (its console lifetime
+            // takes SIGTERM) ends the wait: whichever sees the signal first.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+                cancellationToken, silo.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 // Ctrl+C or SIGTERM: leave the cluster politely, so its shards move at once instead of after failure detection.
             }
 
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await silo.StopAsync(grace.Token).ConfigureAwait(false);
+            // Leaving takes a second with the cluster's Redis up; without it Orleans retries its membership update, so give
+            // up after a while rather than hang (the others then find this silo dead by probing, as after a crash).
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var stopped = silo.StopAsync(grace.Token);
+            if (await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(20), CancellationToken.None)).ConfigureAwait(false) != stopped || !stopped.IsCompletedSuccessfully)
+            {
+                CommandRunner.Fail(context, "The silo could not leave the cluster in time (is its Redis reachable?); it stopped without saying goodbye.");
+                return ExitCodes.Failure;
+            }
+
+            silo.Dispose();
             return ExitCodes.Success;
         });
         return command;
