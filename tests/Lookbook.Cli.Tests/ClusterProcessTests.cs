@@ -34,7 +34,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         _redis = RedisServer.Start();
         _connection = _postgres.CreateDatabase();
         _catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("test/catalog"));
-        _catalog.SaveProducts([.. Enumerable.Range(0, 900).Select(i => (Product(i), Vector(new Random(i))))]);
+        _catalog.SaveProducts([.. Enumerable.Range(0, 900).Select(i => (Product(i), TestVectors.Unit(new Random(i), Dimension)))]);
         return Task.CompletedTask;
     }
 
@@ -71,7 +71,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Each shard loads from PostgreSQL when first asked: the first answers may be partial, and say so.
         var warming = Stopwatch.StartNew();
-        while ((await search.SearchAsync(Vector(random), 10)).IsPartial)
+        while ((await search.SearchAsync(TestVectors.Unit(random, Dimension), 10)).IsPartial)
         {
             Assert.True(warming.Elapsed < StartTimeout, "the shards did not all answer within the start timeout");
         }
@@ -81,7 +81,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         // Same answers: every query's top 10 is the single-node exact top 10.
         for (var q = 0; q < 20; q++)
         {
-            var query = Vector(random);
+            var query = TestVectors.Unit(random, Dimension);
             var answer = await search.SearchAsync(query, 10);
             Assert.False(answer.IsPartial, string.Join("; ", answer.Failures.Values));
             Assert.Equal(single.Search(query, 10).Select(h => h.Key), answer.Hits.Select(h => h.ProductId));
@@ -94,7 +94,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         TimeSpan? recovered = null;
         while (killed.Elapsed < TimeSpan.FromSeconds(120) && recovered is null)
         {
-            var query = Vector(random);
+            var query = TestVectors.Unit(random, Dimension);
             try
             {
                 var answer = await search.SearchAsync(query, 10);
@@ -130,7 +130,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
                 ["Cluster"] = ClusterSettings(),
             },
         }));
-        var silo = LookbookProcess.Start(folder, "silo", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture));
+        var silo = LookbookProcess.Start(folder, "silo", "--silo-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture));
         var waited = Stopwatch.StartNew();
         while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
         {
@@ -171,22 +171,5 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
     private static ProductRecord Product(int i) =>
         new($"p{i}", "test", $"Product {i}", i % 2 == 0 ? "Dress" : "Bag", new Dictionary<string, string>(), $"m{i}", $"h{i}", null, [1], "PNG", 1, 1);
 
-    private static float[] Vector(Random random)
-    {
-        var vector = new float[Dimension];
-        for (var d = 0; d < Dimension; d++)
-        {
-            vector[d] = (float)((random.NextDouble() * 2) - 1);
-        }
 
-        VectorMath.NormalizeInPlace(vector);
-        return vector;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

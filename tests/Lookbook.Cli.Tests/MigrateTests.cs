@@ -56,7 +56,7 @@ public sealed class MigrateTests : IDisposable
               }
             }
             """);
-        await using var silo = LookbookProcess.Start(cluster, "silo", "--silo-port", FreePort(), "--gateway-port", FreePort());
+        await using var silo = LookbookProcess.Start(cluster, "silo", "--silo-port", Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
         {
@@ -69,12 +69,6 @@ public sealed class MigrateTests : IDisposable
         Assert.Equal(Ids(fromFile.Output), Ids(throughCluster.Output));
     }
 
-    private static string FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     private static List<string> Ids(string json) =>
         [.. System.Text.Json.JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()!)];

@@ -23,7 +23,7 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _catalog = CatalogDatabase.OpenPostgres(_postgres.CreateDatabase(), _temp.File("node/catalog"));
-        _catalog.SaveProducts([.. Enumerable.Range(0, 600).Select(i => (Product(i), Vector(new Random(i))))]);
+        _catalog.SaveProducts([.. Enumerable.Range(0, 600).Select(i => (Product(i), TestVectors.Unit(new Random(i), Dimension)))]);
         _silo = await StartSiloAsync(shards: 4);
     }
 
@@ -49,7 +49,7 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
         var random = new Random(2026);
         for (var q = 0; q < 40; q++)
         {
-            var query = Vector(random);
+            var query = TestVectors.Unit(random, Dimension);
             var category = q % 4 == 0 ? Categories[q % Categories.Length] : null;
 
             var answer = await search.SearchAsync(query, 10, category);
@@ -66,11 +66,11 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     public async Task Every_product_lives_in_exactly_one_shard_and_the_shards_see_new_products()
     {
         var grains = _silo.Services.GetRequiredService<IGrainFactory>();
-        var sizes = await Task.WhenAll(Enumerable.Range(0, 4).Select(async s => (await grains.GetGrain<IShardGrain>(s).SearchAsync(new ShardQuery(Vector(new Random(s)), 1, 4))).Products));
+        var sizes = await Task.WhenAll(Enumerable.Range(0, 4).Select(async s => (await grains.GetGrain<IShardGrain>(s).SearchAsync(new ShardQuery(TestVectors.Unit(new Random(s), Dimension), 1, 4))).Products));
         Assert.Equal(600, sizes.Sum());
         Assert.All(sizes, size => Assert.InRange(size, 100, 200)); // the hash spreads them
 
-        var newcomer = Vector(new Random(99_999));
+        var newcomer = TestVectors.Unit(new Random(99_999), Dimension);
         _catalog.SaveProducts([(Product(600), newcomer)]);
         await Task.Delay(TimeSpan.FromSeconds(1.2)); // the catch-up interval
 
@@ -81,7 +81,7 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     private async Task<IHost> StartSiloAsync(int shards)
     {
         var host = Host.CreateDefaultBuilder()
-            .UseOrleans(silo => silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort()))
+            .UseOrleans(silo => silo.UseLocalhostClustering(siloPort: Loopback.FreePort(), gatewayPort: Loopback.FreePort()))
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .ConfigureServices(services =>
             {
@@ -109,24 +109,7 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     private static ProductRecord Product(int i) =>
         new($"p{i}", "test", $"Product {i}", Categories[i % Categories.Length], new Dictionary<string, string>(), $"m{i}", $"h{i}", null, [1], "PNG", 1, 1);
 
-    private static float[] Vector(Random random)
-    {
-        var vector = new float[Dimension];
-        for (var d = 0; d < Dimension; d++)
-        {
-            vector[d] = (float)((random.NextDouble() * 2) - 1);
-        }
 
-        VectorMath.NormalizeInPlace(vector);
-        return vector;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record SingleNodeIndex(ExactVectorIndex Index, Dictionary<string, string> Categories) : IDisposable
     {

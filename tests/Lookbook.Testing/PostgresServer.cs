@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Lookbook.Testing;
@@ -20,7 +18,7 @@ public sealed class PostgresServer : IDisposable
     private PostgresServer(string bin)
     {
         _bin = bin;
-        Port = FreePort();
+        Port = Loopback.FreePort();
     }
 
     public int Port { get; }
@@ -120,10 +118,4 @@ public sealed class PostgresServer : IDisposable
                 .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
             : null;
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

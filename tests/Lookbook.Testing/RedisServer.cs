@@ -15,7 +15,7 @@ public sealed class RedisServer : IDisposable
 
     private RedisServer()
     {
-        Port = FreePort();
+        Port = Loopback.FreePort();
         var program = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : throw new InvalidOperationException(
             "redis-server was not found: run scripts/setup.sh (it installs Debian's redis-server).");
         _process = Process.Start(new ProcessStartInfo(program,
@@ -83,10 +83,4 @@ public sealed class RedisServer : IDisposable
         throw new TimeoutException($"redis-server did not listen on port {Port} within 20 s.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
