@@ -59,7 +59,10 @@ public sealed partial class CatalogDatabase
     }
 
     // What one event adds to a product's popularity; the same weights as the recommender's (purchase > cart > like > view).
-    private const string PopularityScore = "CASE @kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END";
+    private static readonly string PopularityScore = PopularityScoreOf("@kind");
+
+    /// <summary>The SQL for what an event of kind <paramref name="kind"/> (a column or a parameter) adds to popularity.</summary>
+    private static string PopularityScoreOf(string kind) => $"CASE {kind} WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END";
 
     /// <summary>Takes back the shopper's events of these kinds on the product (an un-like); returns how many went.</summary>
     public int RemoveEvents(string userId, string productId, IReadOnlyCollection<string> kinds)
@@ -77,7 +80,7 @@ public sealed partial class CatalogDatabase
         connection.Execute(
             $"""
             UPDATE popularity SET score = score - (
-                SELECT COALESCE(SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END), 0)
+                SELECT COALESCE(SUM({PopularityScoreOf("kind")}), 0)
                 FROM events WHERE user_id = @userId AND product_id = @productId AND {_dialect.In("kind", "@kinds")})
             WHERE product_id = @productId
             """,
@@ -147,7 +150,7 @@ public sealed partial class CatalogDatabase
         connection.Execute(
             $"""
             UPDATE popularity SET score = score - (
-                SELECT SUM(CASE kind WHEN 'purchase' THEN 4 WHEN 'cart' THEN 3 WHEN 'like' THEN 2 WHEN 'view' THEN 1 ELSE 0 END)
+                SELECT SUM({PopularityScoreOf("kind")})
                 FROM events WHERE user_id = @userId AND events.product_id = popularity.product_id)
             WHERE product_id IN (SELECT product_id FROM events WHERE user_id = @userId)
             """,
