@@ -526,6 +526,8 @@ async function showProduct(id) {
   $("product-category").textContent = "";
   $("product-attributes").tBodies[0].replaceChildren();
   $("similar").replaceChildren();
+  // The buttons act on this product only once it has loaded (a click before would be lost).
+  for (const button of ["product-like", "product-dislike", "product-cart"]) $(button).disabled = true;
   try {
     const product = await api(`/api/products/${encodeURIComponent(id)}`);
     document.title = `${product.title} — Lookbook`;
@@ -555,6 +557,7 @@ async function showProduct(id) {
           $("product-said").textContent = confirmations[kind][on ? 0 : 1];
         } catch (error) { $("product-said").textContent = error.message; }
       };
+      $(button).disabled = false;
     }
     showReactions();
     busy(view, true, "Finding similar products…");
