@@ -24,6 +24,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(60_000);
         await _catalog.InitializeAsync();
         _app = LookbookWebApp.Create(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>
         {
@@ -46,6 +47,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(int width = 1200, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        // CI runs the test projects side by side on two cores, beside silos and PostgreSQL: a page that
+        // renders in 2 s alone has been seen to need more than Playwright's 30 s there. Speed is the
+        // benchmark's job; these tests wait long enough to tell "slow" from "never".
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         return await context.NewPageAsync();
     }
 
