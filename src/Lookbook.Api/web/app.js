@@ -264,6 +264,7 @@ function choose(file) {
   state.file = file;
   state.crop = null;
   state.item = null;
+  showItems([], null); // the last photo's garments are not on this one
   keyboardRect = null;
   $("crop-box").hidden = true;
   $("clear-crop").hidden = true;
@@ -319,7 +320,10 @@ async function search() {
     form.append("image", state.file, state.file.name || "photo");
     const result = await api(`/api/search?${params}`, { method: "POST", body: form });
     showPrediction(result.noGoodMatch ? null : result.prediction, result.colour);
-    showItems(result.items || [], result.searchedItem);
+    // The shopper's own frame is searched as it is, so the server finds no garments in it: those found on the whole
+    // photo stay on it (none highlighted) for a tap to go back to one.
+    const kept = state.crop && !(result.items || []).length;
+    showItems(kept ? state.items : result.items || [], kept ? null : result.searchedItem);
     $("results").replaceChildren(...(result.noGoodMatch ? [] : result.results.map((r) => card(r.product, r.similarity))));
     $("results-title").textContent = "Products like your photo";
     $("more").hidden = true;
