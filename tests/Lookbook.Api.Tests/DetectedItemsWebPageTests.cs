@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Lookbook.Api.Hosting;
 using Lookbook.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -64,6 +65,9 @@ public sealed partial class DetectedItemsWebPageTests(BrowserFixture browser, De
         await Assertions.Expect(page.Locator("#crop-frame .item-box.searched")).ToHaveCountAsync(1);
         await Assertions.Expect(chips.First).ToHaveAttributeAsync("aria-pressed", "true");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Artifacts, $"items-{width}.png") });
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
+        Assert.True(serious.Count == 0, "the view with found garments: " + string.Join("; ", serious));
 
         // A tap on the other garment searches it: its box and its chip become the searched ones.
         await boxes.Nth(1).ScrollIntoViewIfNeededAsync();
