@@ -95,22 +95,23 @@ public sealed class CatalogImporter(
                 continue;
             }
 
-            var bytes = item.ImageBytes ?? TryReadFile(item, run);
+            var bytes = ImportChange.ReadImage(item, embedder.Preparer.Limits.MaxBytes, out var unreadable);
             if (bytes is null)
             {
+                run.Skip(unreadable!);
                 continue;
             }
 
-            var imageHash = ContentHash.OfImage(bytes);
-            var metadataHash = ContentHash.OfMetadata(item);
-            if (states.TryGetValue(item.ProductId, out var state) && state.HasEmbedding && state.ImageHash == imageHash)
+            var state = states.GetValueOrDefault(item.ProductId);
+            var (change, imageHash, metadataHash) = ImportChange.Of(item, bytes, state, source.Name);
+            if (change == ImportChangeKind.Unchanged)
             {
-                if (state.MetadataHash == metadataHash && state.Source == source.Name)
-                {
-                    run.Unchanged();
-                    continue;
-                }
+                run.Unchanged();
+                continue;
+            }
 
+            if (change == ImportChangeKind.Metadata)
+            {
                 metadataUpdates.Add(new ProductMetadata(item.ProductId, source.Name, item.Title, item.Category, item.Attributes, metadataHash));
                 if (metadataUpdates.Count >= MetadataFlushSize)
                 {
@@ -126,27 +127,6 @@ public sealed class CatalogImporter(
         FlushMetadata(metadataUpdates, run);
     }
 
-    private byte[]? TryReadFile(SourceItem item, RunState run)
-    {
-        try
-        {
-            var length = new FileInfo(item.ImagePath!).Length;
-            if (length > embedder.Preparer.Limits.MaxBytes)
-            {
-                run.Skip(new ImportIssue(item.ProductId, "too-large",
-                    $"{item.ImagePath} is {length / 1_048_576.0:F1} MB; the limit is {embedder.Preparer.Limits.MaxBytes / 1_048_576.0:F1} MB."));
-                return null;
-            }
-
-            return File.ReadAllBytes(item.ImagePath!);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            run.Skip(new ImportIssue(item.ProductId, "unreadable", $"{item.ImagePath}: {e.Message}"));
-            return null;
-        }
-    }
-
     private void FlushMetadata(List<ProductMetadata> updates, RunState run)
     {
         database.UpdateMetadata(updates);
@@ -160,14 +140,13 @@ public sealed class CatalogImporter(
         run.Embedded(batch.Count(b => b.Tag.IsNew), batch.Count(b => !b.Tag.IsNew));
     }
 
-    private static ProductRecord ToRecord(string source, EmbeddedImage<Job> embedded)
-    {
-        var item = embedded.Tag.Item;
-        return new ProductRecord(
-            item.ProductId, source, item.Title, item.Category, item.Attributes,
-            embedded.Tag.MetadataHash, embedded.Tag.ImageHash,
-            item.ImagePath, item.ImageBytes, embedded.Header.Format, embedded.Header.Width, embedded.Header.Height);
-    }
+    private static ProductRecord ToRecord(string source, EmbeddedImage<Job> embedded) =>
+        ToRecord(source, embedded.Tag.Item, embedded.Tag.ImageHash, embedded.Tag.MetadataHash, embedded.Header);
+
+    /// <summary>The product row of an embedded source entry.</summary>
+    internal static ProductRecord ToRecord(string source, SourceItem item, string imageHash, string metadataHash, ImageHeader header) =>
+        new(item.ProductId, source, item.Title, item.Category, item.Attributes, metadataHash, imageHash,
+            item.ImagePath, item.ImageBytes, header.Format, header.Width, header.Height);
 
     private ImportResult Finish(long runId, string source, RunState run, int removed, string status, TimeSpan elapsed)
     {

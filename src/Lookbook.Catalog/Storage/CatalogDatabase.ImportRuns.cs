@@ -64,10 +64,7 @@ public sealed partial class CatalogDatabase
 
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
-        connection.Execute(
-            "INSERT INTO import_issues(run_id, item, problem, message) VALUES (@runId, @Item, @Problem, @Message)",
-            issues.Select(i => new { runId, i.Item, i.Problem, i.Message }),
-            transaction);
+        InsertIssues(connection, transaction, runId, issues);
         transaction.Commit();
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
@@ -15,13 +16,20 @@ public sealed partial class CatalogDatabase
     public Dictionary<string, StoredItemState> GetItemStates(CancellationToken cancellationToken = default)
     {
         using var connection = Connect();
+        return ItemStates(connection, null, "", null, cancellationToken);
+    }
+
+    /// <summary>The states of the products whose ids a <paramref name="where"/> clause (with its parameters) selects.</summary>
+    private static Dictionary<string, StoredItemState> ItemStates(
+        DbConnection connection, DbTransaction? transaction, string where, object? parameters, CancellationToken cancellationToken)
+    {
         var states = new Dictionary<string, StoredItemState>(StringComparer.Ordinal);
         foreach (var r in connection.Query<(string Id, string Source, string ImageHash, string MetadataHash, long HasEmbedding)>(
-                     """
+                     $"""
                      SELECT p.id, p.source, p.image_hash, p.metadata_hash, CAST(CASE WHEN e.product_id IS NULL THEN 0 ELSE 1 END AS BIGINT)
-                     FROM products p LEFT JOIN embeddings e ON e.product_id = p.id
+                     FROM products p LEFT JOIN embeddings e ON e.product_id = p.id {where}
                      """,
-                     buffered: false))
+                     parameters, transaction, buffered: false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             states[r.Id] = new StoredItemState(r.Source, r.ImageHash, r.MetadataHash, r.HasEmbedding != 0);
@@ -43,6 +51,18 @@ public sealed partial class CatalogDatabase
 
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
+        SaveProducts(connection, transaction, items);
+        transaction.Commit();
+    }
+
+    /// <summary><see cref="SaveProducts(IReadOnlyList{ValueTuple{ProductRecord, float[]}})"/> inside a transaction of the caller's.</summary>
+    internal static void SaveProducts(DbConnection connection, DbTransaction transaction, IReadOnlyList<(ProductRecord Product, float[]? Vector)> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         // Every change of the catalog moves the revision, so a serving process sees it (metadata changes too).
         var revision = NextRevision(connection, transaction);
@@ -75,8 +95,6 @@ public sealed partial class CatalogDatabase
                 UpsertVector(connection, transaction, product.Id, vector, revision);
             }
         }
-
-        transaction.Commit();
     }
 
     /// <summary>Updates title, category and attributes of products whose image did not change (no re-embed).</summary>
@@ -89,6 +107,18 @@ public sealed partial class CatalogDatabase
 
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
+        UpdateMetadata(connection, transaction, products);
+        transaction.Commit();
+    }
+
+    /// <summary><see cref="UpdateMetadata(IReadOnlyList{ProductMetadata})"/> inside a transaction of the caller's.</summary>
+    internal static void UpdateMetadata(DbConnection connection, DbTransaction transaction, IReadOnlyList<ProductMetadata> products)
+    {
+        if (products.Count == 0)
+        {
+            return;
+        }
+
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         connection.Execute(
             """
@@ -99,7 +129,6 @@ public sealed partial class CatalogDatabase
             products.Select(p => new { p.Id, p.Source, p.Title, p.Category, Attributes = JsonSerializer.Serialize(p.Attributes), p.MetadataHash, Now = now }),
             transaction);
         NextRevision(connection, transaction);
-        transaction.Commit();
     }
 
     /// <summary>Deletes products (and, by cascade, their vectors); returns how many existed.</summary>

@@ -10,7 +10,7 @@ namespace Lookbook.Catalog.Storage;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Advisory lock keys ("LBSCHEMA", "LBWRITER" as numbers): migrations, and writes that read first.</summary>
     public const long MigrationLock = 0x4C42_5343_4845_4D41;
@@ -119,6 +119,27 @@ internal static class PostgresSchema
         );
         """;
 
+    // The work queue of a distributed import (`lookbook import --cluster`): the coordinator writes batches of source
+    // entries, silos take them with FOR UPDATE SKIP LOCKED and complete each in the transaction that holds its lock.
+    // A run knows how many batches it has once they are all queued (until then it cannot be finished).
+    private const string Version2 = """
+        ALTER TABLE import_runs ADD COLUMN batches INTEGER;
+        CREATE TABLE import_queue (
+            run_id    BIGINT NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+            batch_no  INTEGER NOT NULL,
+            items     TEXT NOT NULL,
+            status    TEXT NOT NULL DEFAULT 'pending',
+            worker    TEXT,
+            done_at   TEXT,
+            added     INTEGER NOT NULL DEFAULT 0,
+            updated   INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            skipped   INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, batch_no)
+        );
+        CREATE INDEX import_queue_pending ON import_queue(run_id, batch_no) WHERE status = 'pending';
+        """;
+
     public static void Migrate(NpgsqlDataSource source, string location)
     {
         using var connection = source.OpenConnection();
@@ -132,7 +153,7 @@ internal static class PostgresSchema
                 $"The catalog at {location} has schema version {version}, newer than this Lookbook understands ({CurrentVersion}). Upgrade Lookbook.");
         }
 
-        string[] steps = [Version1];
+        string[] steps = [Version1, Version2];
         for (var step = version; step < CurrentVersion; step++)
         {
             connection.Execute(steps[step], transaction: transaction);
