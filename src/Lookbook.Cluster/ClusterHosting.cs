@@ -27,6 +27,7 @@ public static class ClusterHosting
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddSingleton(_ => CatalogDatabase.Open(storage));
+        builder.Services.AddHostedService<ImportWorkerService>();
         AddCommon(builder.Services, cluster);
         services?.Invoke(builder.Services);
         builder.UseOrleans(silo =>

@@ -35,6 +35,9 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often an idle silo looks for distributed-import batches to do.</summary>
+    public TimeSpan ImportPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<string> Validate()
     {
         if (Shards is < 1 or > 4096)
@@ -50,6 +53,11 @@ public sealed class ClusterOptions
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return $"{SectionName}:AdvertisedAddress must be an IP address; got '{AdvertisedAddress}'.";
+        }
+
+        if (ImportPollInterval <= TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:ImportPollInterval must be positive; got {ImportPollInterval}.";
         }
 
         if (ShardTimeout <= TimeSpan.Zero)

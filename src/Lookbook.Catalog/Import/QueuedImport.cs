@@ -55,6 +55,28 @@ public sealed class QueuedImport(CatalogDatabase database)
         return (runId, batches);
     }
 
+    /// <summary>
+    /// Queues the source and waits for the cluster's workers to do it; the result is the run's, as a single-process
+    /// import reports it (issues included). Cancelling stops the waiting only: the queued batches are still done.
+    /// </summary>
+    public async Task<ImportResult> RunAsync(ICatalogSource source, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (runId, _) = Enqueue(source, cancellationToken);
+        var total = source.CountHint;
+        var done = await WaitAsync(runId, progress is null ? null : new InlineProgress(p =>
+        {
+            var c = p.Counts;
+            progress.Report(new ImportProgress(c.Added + c.Updated + c.Unchanged + c.Skipped, total, c.Added + c.Updated, c.Unchanged, c.Skipped));
+        }), cancellationToken).ConfigureAwait(false);
+        return new ImportResult(runId, source.Name, done.Counts, database.GetRunIssues(runId), done.Counts.Added + done.Counts.Updated, clock.Elapsed);
+    }
+
+    private sealed class InlineProgress(Action<QueuedRunProgress> report) : IProgress<QueuedRunProgress>
+    {
+        public void Report(QueuedRunProgress value) => report(value);
+    }
+
     /// <summary>Waits until every batch of the run is done, reporting progress; returns the finished run's counts.</summary>
     public async Task<QueuedRunProgress> WaitAsync(long runId, IProgress<QueuedRunProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Lookbook.Catalog;
 using Lookbook.Catalog.Import;
 using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
 using Lookbook.Cli.Output;
 using Lookbook.Vision.Embedding;
 
@@ -60,7 +61,12 @@ internal static class ImportCommand
         var prune = new Option<bool>("--prune") { Description = "Delete products of this source that it no longer lists." };
         var workers = new Option<int>("--workers") { Description = "Threads decoding images (0: one per core)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Let the silos of a cluster do the work: the entries are queued in the PostgreSQL catalog and every silo embeds batches of them (images must be at paths every silo can read).",
+        };
         command.Options.Add(prune);
+        command.Options.Add(cluster);
         command.Options.Add(workers);
         command.Options.Add(json);
         command.SetAction(global, async (result, context, cancellationToken) =>
@@ -74,6 +80,11 @@ internal static class ImportCommand
                 context.Configuration[inputSize] = size.ToString(CultureInfo.InvariantCulture);
             }
 
+            if (result.GetValue(cluster))
+            {
+                return await ImportInClusterAsync(context, catalogSource, result.GetValue(prune), result.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
             var importer = context.Get<CatalogImporter>();
             var options = new ImportOptions(result.GetValue(prune), result.GetValue(workers));
             var report = await ImportView.WithProgressAsync(context, "Importing",
@@ -82,5 +93,37 @@ internal static class ImportCommand
             return report.HasSkips ? ExitCodes.CompletedWithSkips : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> ImportInClusterAsync(CliContext context, ICatalogSource source, bool prune, bool json, CancellationToken cancellationToken)
+    {
+        if (prune)
+        {
+            CommandRunner.Fail(context, "--prune cannot be combined with --cluster: import with the cluster, then prune with a plain import of the same source.");
+            return ExitCodes.InvalidUsage;
+        }
+
+        var database = context.Get<CatalogDatabase>();
+        if (!database.SupportsImportQueue)
+        {
+            CommandRunner.Fail(context, $"--cluster needs the catalog in PostgreSQL (Lookbook:Storage:Provider = Postgres and its ConnectionString); {database.Location} is a SQLite file.");
+            return ExitCodes.InvalidUsage;
+        }
+
+        // The silos embed at the catalog's model and input size: this run fixes them for a new catalog.
+        database.EnsureEmbeddingProfile(context.Get<IImageEmbedder>().Profile);
+        var import = new QueuedImport(database);
+        try
+        {
+            var report = await ImportView.WithProgressAsync(context, "Importing with the cluster",
+                progress => import.RunAsync(source, progress, cancellationToken)).ConfigureAwait(false);
+            ImportView.WriteReport(context, report, json);
+            return report.HasSkips ? ExitCodes.CompletedWithSkips : ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            context.ErrorWriter.WriteLine("The silos go on with what was queued; `lookbook stats` shows the catalog as it fills.");
+            throw;
+        }
     }
 }
