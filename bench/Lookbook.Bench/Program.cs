@@ -7,11 +7,11 @@ var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measu
 var catalogSizes = new Option<int[]>("--catalog") { Description = "Catalog sizes for search latency (real vectors, perturbed copies beyond the sample).", DefaultValueFactory = _ => [3000, 70000], AllowMultipleArgumentsPerToken = true };
 var full = new Option<bool>("--full") { Description = "Measure quality on the full Fashion-MNIST (60,000 catalog, 10,000 queries; needs dataset-fashion-mnist)." };
 var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http, catalog, real (default: all).", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string[]>("--only") { Description = "Run only these parts: embedding, search, vectors, quality, http, catalog, real, cluster (default: all but cluster).", AllowMultipleArgumentsPerToken = true };
 var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (PyTorch, FAISS, scikit-learn)." };
 var url = new Option<string?>("--url") { Description = "http: a running Lookbook server to load; default: an in-process server over --db." };
 var database = new Option<string>("--db") { Description = "http, catalog, vectors: the catalog to use (e.g. the full 70,000-image Fashion-MNIST).", DefaultValueFactory = _ => ".lookbook/fmnist70k.db" };
-var requests = new Option<int>("--requests") { Description = "http: requests per measurement.", DefaultValueFactory = _ => 200 };
+var requests = new Option<int>("--requests") { Description = "http and cluster: requests per measurement.", DefaultValueFactory = _ => 200 };
 var vectorSizes = new Option<int[]>("--vectors") { Description = "vectors: catalog sizes for exact vs approximate search (real vectors, blended beyond the catalog).", DefaultValueFactory = _ => [100_000, 1_000_000], AllowMultipleArgumentsPerToken = true };
 var queryCount = new Option<int>("--queries") { Description = "vectors: queries per measurement.", DefaultValueFactory = _ => 1000 };
 var expansions = new Option<int[]>("--ef") { Description = "vectors: HNSW search expansions to measure (recall vs speed).", DefaultValueFactory = _ => [16, 32, 64], AllowMultipleArgumentsPerToken = true };
@@ -24,10 +24,12 @@ var real = new Option<string?>("--real") { Description = "real: the Kaggle produ
 var shopperPhotos = new Option<int>("--shopper-photos") { Description = "real: catalog products photographed as a shopper would, per strength.", DefaultValueFactory = _ => 500 };
 var concurrency = new Option<int[]>("--concurrency") { Description = "http: concurrent clients.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
 
+var clusterProducts = new Option<int>("--cluster-products") { Description = "cluster: products in the catalog the silos search.", DefaultValueFactory = _ => 200_000 };
+
 var root = new RootCommand("Lookbook benchmarks: embedding throughput, search latency and retrieval quality on this machine.")
 {
     images, inputSize, batches, catalogSizes, full, json, only, url, database, requests, concurrency, vectorSizes, queryCount, noPeers, soak, expansions, expansionAdd, storage,
-    real, shopperPhotos, hostile, faults,
+    real, shopperPhotos, hostile, faults, clusterProducts,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -67,6 +69,11 @@ root.SetAction(async (result, cancellationToken) =>
     if (parts.Contains("real"))
     {
         await RealCatalogBench.RunAsync(report, result.GetValue(real) ?? RealCatalogBench.DefaultFolder, result.GetValue(shopperPhotos), cancellationToken);
+    }
+
+    if (parts.Contains("cluster"))
+    {
+        await ClusterBench.RunAsync(report, result.GetValue(clusterProducts), result.GetValue(requests), cancellationToken);
     }
 
     if (parts.Contains("catalog"))

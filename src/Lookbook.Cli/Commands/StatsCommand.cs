@@ -32,7 +32,7 @@ internal static class StatsCommand
                 return Task.FromResult(ExitCodes.Success);
             }
 
-            context.Out.MarkupLine($"Catalog [bold]{Markup.Escape(database.Path)}[/] ({stats.FileBytes / 1_048_576.0:F1} MB)");
+            context.Out.MarkupLine($"Catalog [bold]{Markup.Escape(database.Location)}[/] ({stats.FileBytes / 1_048_576.0:F1} MB)");
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Category").AddColumn(new TableColumn("Products").RightAligned());
             foreach (var category in stats.Categories)
             {

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
+using Lookbook.Cluster;
+using Lookbook.Index;
+using Lookbook.Testing;
+using Lookbook.Vision.Embedding;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lookbook.Bench;
+
+/// <summary>
+/// The cluster mode on loopback: PostgreSQL and Redis started here (temporary folders), 1, 2 and 3 silos in this
+/// process. Vector search through the cluster (the photo is embedded once, before, by the front end: its cost is the
+/// <c>http</c> part's) against the single-node exact index over the same catalog, at concurrency 1 (latency) and 8
+/// (throughput); and a distributed import of the Fashion-MNIST sample with 1–3 silos against a one-process import.
+/// On one 2-core machine every silo shares the same cores: this shows the fan-out's overhead, not a cluster's speed-up.
+/// </summary>
+internal static class ClusterBench
+{
+    private const int Dimension = 256;
+    private const int Shards = 6;
+    private const int K = 10;
+
+    public static async Task RunAsync(BenchReport report, int products, int queries, CancellationToken cancellationToken)
+    {
+        using var temp = new TempDirectory();
+        using var postgres = PostgresServer.Start();
+        using var redis = RedisServer.Start();
+        var connection = postgres.CreateDatabase();
+        using var catalog = CatalogDatabase.OpenPostgres(connection, temp.File("front/catalog"));
+        var random = new Random(42);
+        var clock = Stopwatch.StartNew();
+        foreach (var chunk in Enumerable.Range(0, products).Chunk(2_000))
+        {
+            catalog.SaveProducts([.. chunk.Select(i => (Product(i), TestVectors.Unit(random, Dimension)))]);
+        }
+
+        var group = $"cluster, vector search ({products:N0} products × {Dimension}-d, {Shards} shards, exact, top {K})";
+        report.Add(group, "catalog written to PostgreSQL", clock.Elapsed.TotalSeconds, "s");
+        var queryVectors = Enumerable.Range(0, 200).Select(_ => TestVectors.Unit(random, Dimension)).ToList();
+
+        var single = new ExactVectorIndex(Dimension);
+        foreach (var stored in catalog.ReadVectors(cancellationToken))
+        {
+            single.Upsert(stored.ProductId, stored.Vector);
+        }
+
+        await MeasureAsync(report, group, "single node (in-process exact index)", queries, queryVectors,
+            q => Task.FromResult(single.Search(q, K).Count)).ConfigureAwait(false);
+
+        for (var silos = 1; silos <= 3; silos++)
+        {
+            var hosts = new List<IHost>();
+            try
+            {
+                for (var s = 0; s < silos; s++)
+                {
+                    var silo = ClusterHosting.BuildSilo(Configuration(connection, redis, temp.File($"silo{s}/catalog"), Loopback.FreePort(), Loopback.FreePort()), Quiet);
+                    await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+                    hosts.Add(silo);
+                }
+
+                var client = ClusterHosting.BuildClient(Configuration(connection, redis, temp.File("front/catalog"), 0, 0), Quiet);
+                hosts.Add(client);
+                await client.StartAsync(cancellationToken).ConfigureAwait(false);
+                var search = client.Services.GetRequiredService<ClusterSearch>();
+                clock.Restart();
+                await search.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                report.Add(group, $"{silos} silo{(silos == 1 ? "" : "s")}: shards activated (each loads its part from PostgreSQL)", clock.Elapsed.TotalSeconds, "s");
+                var partial = 0;
+                await MeasureAsync(report, group, $"{silos} silo{(silos == 1 ? "" : "s")}", queries, queryVectors, async q =>
+                {
+                    var answer = await search.SearchAsync(q, K, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    Interlocked.Add(ref partial, answer.IsPartial ? 1 : 0);
+                    return answer.Hits.Count;
+                }).ConfigureAwait(false);
+                report.Add(group, $"{silos} silo{(silos == 1 ? "" : "s")}: partial answers", partial, "queries");
+            }
+            finally
+            {
+                foreach (var host in Enumerable.Reverse(hosts))
+                {
+                    await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    host.Dispose();
+                }
+            }
+        }
+
+        await ImportAsync(report, postgres, redis, temp, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Latency at concurrency 1, then throughput with 8 concurrent searchers.</summary>
+    private static async Task MeasureAsync(BenchReport report, string group, string name, int queries, List<float[]> vectors, Func<float[], Task<int>> search)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await search(vectors[i % vectors.Count]).ConfigureAwait(false); // warm-up
+        }
+
+        var latencies = new List<double>(queries);
+        for (var i = 0; i < queries; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await search(vectors[i % vectors.Count]).ConfigureAwait(false);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        report.Add(group, $"{name}: p50", Percentiles.Of(latencies, 50), "ms", $"{queries:N0} queries, concurrency 1");
+        report.Add(group, $"{name}: p99", Percentiles.Of(latencies, 99), "ms");
+
+        const int Concurrency = 8;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < queries)
+            {
+                await search(vectors[i % vectors.Count]).ConfigureAwait(false);
+            }
+        }))).ConfigureAwait(false);
+        report.Add(group, $"{name}: throughput", queries / clock.Elapsed.TotalSeconds, "queries/s", $"concurrency {Concurrency}");
+    }
+
+    /// <summary>The Fashion-MNIST sample (3,000 images) imported by one process, then by 1–3 silos through the queue.</summary>
+    private static async Task ImportAsync(BenchReport report, PostgresServer postgres, RedisServer redis, TempDirectory temp, CancellationToken cancellationToken)
+    {
+        var source = new FashionMnistSource(RepositoryPaths.SampleCatalog, "train");
+        var group = $"cluster, import ({source.CountHint:N0} Fashion-MNIST images into PostgreSQL)";
+        using (var embedder = new OnnxImageEmbedder(new EmbeddingOptions()))
+        using (var alone = CatalogDatabase.OpenPostgres(postgres.CreateDatabase(), temp.File("alone/catalog")))
+        {
+            var clock = Stopwatch.StartNew();
+            await new CatalogImporter(alone, embedder).ImportAsync(source, new ImportOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            report.Add(group, "one process (lookbook import)", source.CountHint!.Value / clock.Elapsed.TotalSeconds, "images/s");
+        }
+
+        for (var silos = 1; silos <= 3; silos++)
+        {
+            var connection = postgres.CreateDatabase();
+            var hosts = new List<IHost>();
+            try
+            {
+                for (var s = 0; s < silos; s++)
+                {
+                    var silo = ClusterHosting.BuildSilo(Configuration(connection, redis, temp.File($"import{silos}-{s}/catalog"), Loopback.FreePort(), Loopback.FreePort()), Quiet);
+                    await silo.StartAsync(cancellationToken).ConfigureAwait(false);
+                    hosts.Add(silo);
+                }
+
+                using var coordinator = CatalogDatabase.OpenPostgres(connection, temp.File($"import{silos}/catalog"));
+                using (var embedder = new OnnxImageEmbedder(new EmbeddingOptions()))
+                {
+                    coordinator.EnsureEmbeddingProfile(embedder.Profile);
+                }
+
+                var clock = Stopwatch.StartNew();
+                var result = await new QueuedImport(coordinator).RunAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
+                report.Add(group, $"{silos} silo{(silos == 1 ? "" : "s")} (lookbook import --cluster)", source.CountHint!.Value / clock.Elapsed.TotalSeconds, "images/s",
+                    $"{result.Counts.Added:N0} added");
+            }
+            finally
+            {
+                foreach (var host in Enumerable.Reverse(hosts))
+                {
+                    await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    host.Dispose();
+                }
+            }
+        }
+    }
+
+    private static void Quiet(IServiceCollection services) => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error));
+
+    private static IConfiguration Configuration(string connection, RedisServer redis, string localPath, int siloPort, int gatewayPort)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Lookbook:Storage:Provider"] = "Postgres",
+            ["Lookbook:Storage:ConnectionString"] = connection,
+            ["Lookbook:Storage:DatabasePath"] = localPath,
+            ["Lookbook:Cluster:Redis"] = redis.Configuration,
+            ["Lookbook:Cluster:ClusterId"] = "bench-" + connection.GetHashCode(StringComparison.Ordinal).ToString("x", CultureInfo.InvariantCulture),
+            ["Lookbook:Cluster:Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
+            ["Lookbook:Cluster:ImportPollInterval"] = "00:00:00.100",
+        };
+        if (siloPort > 0)
+        {
+            settings["Lookbook:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+            settings["Lookbook:Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
+
+    private static ProductRecord Product(int i) =>
+        new($"p{i}", "bench", $"Product {i}", (i % 10).ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>(), $"m{i}", $"h{i}", null, [1], "PNG", 1, 1);
+}
