@@ -55,6 +55,21 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         _temp.Dispose();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task One_or_two_silos_answer_like_one_node(int silos)
+    {
+        for (var s = 0; s < silos; s++)
+        {
+            _silos.Add(await StartSiloAsync(s));
+        }
+
+        using var client = ClusterHosting.BuildClient(Configuration());
+        await client.StartAsync();
+        await AssertSameAnswersAsync(client.Services.GetRequiredService<ClusterSearch>(), new Random(silos), silos);
+    }
+
     [Fact]
     public async Task Three_silos_answer_like_one_node_and_survive_the_kill_of_one()
     {
@@ -68,24 +83,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         var search = client.Services.GetRequiredService<ClusterSearch>();
         using var single = SingleNode();
         var random = new Random(7);
-
-        // Each shard loads from PostgreSQL when first asked: the first answers may be partial, and say so.
-        var warming = Stopwatch.StartNew();
-        while ((await search.SearchAsync(TestVectors.Unit(random, Dimension), 10)).IsPartial)
-        {
-            Assert.True(warming.Elapsed < StartTimeout, "the shards did not all answer within the start timeout");
-        }
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Shards} shards on 3 silos activated and answering after {warming.Elapsed.TotalSeconds:F1} s"));
-
-        // Same answers: every query's top 10 is the single-node exact top 10.
-        for (var q = 0; q < 20; q++)
-        {
-            var query = TestVectors.Unit(random, Dimension);
-            var answer = await search.SearchAsync(query, 10);
-            Assert.False(answer.IsPartial, string.Join("; ", answer.Failures.Values));
-            Assert.Equal(single.Search(query, 10).Select(h => h.Key), answer.Hits.Select(h => h.ProductId));
-        }
+        await AssertSameAnswersAsync(search, random, 3);
 
         // kill -9 one silo under a query load; count what the shoppers would have seen until answers are whole again.
         _silos[1].KillHard();
@@ -117,6 +115,28 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
             $"after kill -9 of one of 3 silos: {complete} complete, {partial} partial, {failed} failed queries; whole and exact again after {recovered?.TotalSeconds:F1} s"));
         Assert.True(recovered is not null, $"answers were not whole again within 120 s: {complete} complete, {partial} partial, {failed} failed");
         Assert.Equal(0, failed); // a shard that cannot answer makes an answer partial, never an error
+    }
+
+    /// <summary>Once every shard answers: 20 queries, each top 10 equal to the single-node exact top 10.</summary>
+    private async Task AssertSameAnswersAsync(ClusterSearch search, Random random, int silos)
+    {
+        using var single = SingleNode();
+
+        // Each shard loads from PostgreSQL when first asked: the first answers may be partial, and say so.
+        var warming = Stopwatch.StartNew();
+        while ((await search.SearchAsync(TestVectors.Unit(random, Dimension), 10)).IsPartial)
+        {
+            Assert.True(warming.Elapsed < StartTimeout, "the shards did not all answer within the start timeout");
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Shards} shards on {silos} silo{(silos == 1 ? "" : "s")} activated and answering after {warming.Elapsed.TotalSeconds:F1} s"));
+        for (var q = 0; q < 20; q++)
+        {
+            var query = TestVectors.Unit(random, Dimension);
+            var answer = await search.SearchAsync(query, 10);
+            Assert.False(answer.IsPartial, string.Join("; ", answer.Failures.Values));
+            Assert.Equal(single.Search(query, 10).Select(h => h.Key), answer.Hits.Select(h => h.ProductId));
+        }
     }
 
     private async Task<LookbookProcess> StartSiloAsync(int number)
