@@ -51,7 +51,7 @@ cat >"$root/lookbook.json" <<JSON
 JSON
 
 for i in $(seq 1 "$silos"); do
-  (cd "$root" && exec ../../lookbook silo --silo-port $((11110 + i)) --gateway-port $((30000 + i)) >"$root/silo$i.log" 2>&1) &
+  (cd "$root" && exec ../../lookbook silo --silo-port $((11110 + i)) --gateway-port $((30000 + i)) --health-port $((8180 + i)) >"$root/silo$i.log" 2>&1) &
   silo_pids+=($!)
 done
 for i in $(seq 1 "$silos"); do
@@ -60,5 +60,6 @@ for i in $(seq 1 "$silos"); do
 done
 
 (cd "$root" && ../../lookbook search ../../samples/queries/bag.png --cluster -k 5) || true
-echo "The cluster runs (logs in $root). Search from $root: ../../lookbook search PHOTO --cluster. Ctrl+C stops it."
+echo "The cluster runs (logs in $root; silo i's health and metrics at http://127.0.0.1:818i/health/ready and /metrics)."
+echo "From $root: ../../lookbook search PHOTO --cluster, ../../lookbook import ... --cluster. Ctrl+C stops it."
 wait

@@ -4,6 +4,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Orleans.Configuration;
 
 namespace Lookbook.Cluster;
@@ -15,7 +22,12 @@ namespace Lookbook.Cluster;
 /// </summary>
 public static class ClusterHosting
 {
-    /// <summary>A silo host over <paramref name="configuration"/>; start it, stop it with the host's lifetime (SIGTERM).</summary>
+    /// <summary>
+    /// A silo host over <paramref name="configuration"/>; start it, stop it with the host's lifetime (SIGTERM). With
+    /// <see cref="ClusterOptions.HealthPort"/> it also serves, on that port, <c>/health/live</c>, <c>/health/ready</c>
+    /// (an active cluster member whose catalog answers) and <c>/metrics</c> (Prometheus: Orleans' grain and messaging
+    /// metrics, the shards' own, the runtime's).
+    /// </summary>
     public static IHost BuildSilo(IConfiguration configuration, Action<IServiceCollection>? services = null)
     {
         var (cluster, storage) = Read(configuration);
@@ -24,7 +36,35 @@ public static class ClusterHosting
             throw new InvalidOperationException($"A silo reads the catalog a cluster shares: set {StorageOptions.SectionName}:Provider to Postgres and its ConnectionString.");
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
+        if (cluster.HealthPort is not { } healthPort)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
+            ConfigureSilo(builder, configuration, cluster, storage, services);
+            return builder.Build();
+        }
+
+        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        web.Configuration.Sources.Clear();
+        web.Logging.ClearProviders();
+        ConfigureSilo(web, configuration, cluster, storage, services);
+        web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(cluster.AdvertisedAddress), healthPort));
+        web.Services.AddHealthChecks()
+            .AddCheck<MembershipHealthCheck>("cluster", tags: ["ready"])
+            .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"]);
+        web.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.Orleans", ClusterTelemetry.Name, "Lookbook")
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+        var app = web.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealth });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static void ConfigureSilo(
+        IHostApplicationBuilder builder, IConfiguration configuration, ClusterOptions cluster, StorageOptions storage, Action<IServiceCollection>? services)
+    {
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddSingleton(_ => CatalogDatabase.Open(storage));
         builder.Services.AddHostedService<ImportWorkerService>();
@@ -41,7 +81,14 @@ public static class ClusterHosting
                 o.NumMissedProbesLimit = 2;
             });
         });
-        return builder.Build();
+    }
+
+    /// <summary>Readiness as a line per check, so a person with curl reads why a silo is not ready.</summary>
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(report.Status + "\n" + string.Concat(
+            report.Entries.Select(e => $"{e.Key}: {e.Value.Status} ({e.Value.Description})\n")));
     }
 
     /// <summary>A client host (a front end): <see cref="ClusterSearch"/> is in its services once it has started.</summary>

@@ -35,6 +35,12 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Port of the silo's own HTTP endpoint (health, readiness, Prometheus metrics) on <see cref="AdvertisedAddress"/>;
+    /// null: none.
+    /// </summary>
+    public int? HealthPort { get; set; }
+
     /// <summary>How often an idle silo looks for distributed-import batches to do.</summary>
     public TimeSpan ImportPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -53,6 +59,11 @@ public sealed class ClusterOptions
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return $"{SectionName}:AdvertisedAddress must be an IP address; got '{AdvertisedAddress}'.";
+        }
+
+        if (HealthPort is { } health && (health is < 1 or > 65535 || health == SiloPort || health == GatewayPort))
+        {
+            yield return $"{SectionName}:HealthPort must be a port other than SiloPort and GatewayPort; got {health}.";
         }
 
         if (ImportPollInterval <= TimeSpan.Zero)

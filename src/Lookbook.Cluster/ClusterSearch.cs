@@ -12,7 +12,8 @@ public sealed record ClusterAnswer(IReadOnlyList<ShardHit> Hits, IReadOnlyList<i
 /// <summary>
 /// A search over the whole cluster: the query (embedded once, by the caller) goes to every shard in parallel with a
 /// deadline; their top k lists are merged (similarity, then product id, so equal scores rank the same on every run).
-/// A shard that does not answer in time, or fails, is named in the answer — never silently left out.
+/// A shard that fails is asked once more within the deadline (its silo was leaving); one that does not answer in time,
+/// or fails again, is named in the answer — never silently left out.
 /// </summary>
 public sealed class ClusterSearch(IGrainFactory grains, IOptions<ClusterOptions> options)
 {
@@ -43,6 +44,26 @@ public sealed class ClusterSearch(IGrainFactory grains, IOptions<ClusterOptions>
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Some shard failed or the deadline passed: merge what did answer and name the rest.
+        }
+
+        // A shard whose silo was leaving (a rolling restart) or has just been declared dead fails at once, and its grain
+        // activates on a live silo when called again: ask those once more, within the same deadline.
+        var failed = Enumerable.Range(0, shards).Where(s => asked[s].IsFaulted).ToList();
+        if (failed.Count > 0 && !deadline.IsCancellationRequested)
+        {
+            foreach (var s in failed)
+            {
+                asked[s] = grains.GetGrain<IShardGrain>(s).SearchAsync(query);
+            }
+
+            try
+            {
+                await Task.WhenAll(failed.Select(s => asked[s])).WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Still failing or out of time: named below.
+            }
         }
 
         var hits = new List<ShardHit>(k * shards);

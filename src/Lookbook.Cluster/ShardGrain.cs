@@ -20,11 +20,13 @@ public sealed class ShardGrain(CatalogDatabase catalog, IOptions<ClusterOptions>
 
     public Task<ShardAnswer> SearchAsync(ShardQuery query)
     {
+        var started = clock.GetTimestamp();
         var shard = Current(query.Shards);
         var filter = query.Category is null && query.Attributes is null
             ? null
             : (Func<string, bool>)(id => shard.Products.TryGetValue(id, out var p) && Accepts(p, query));
         var hits = shard.Index.Search(query.Vector, query.K, filter);
+        ClusterTelemetry.ShardSearch.Record(clock.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("shard", this.GetPrimaryKeyLong()));
         return Task.FromResult(new ShardAnswer([.. hits.Select(h => new ShardHit(h.Key, h.Similarity))], shard.Revision, shard.Products.Count));
     }
 
@@ -76,6 +78,7 @@ public sealed class ShardGrain(CatalogDatabase catalog, IOptions<ClusterOptions>
             }
         }
 
+        ClusterTelemetry.ShardLoad.Record(clock.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("shard", number));
         logger.LogInformation("Shard {Shard}/{Shards} loaded {Products} products at revision {Revision} in {Milliseconds:F0} ms",
             number, shards, products.Count, revision, clock.GetElapsedTime(started).TotalMilliseconds);
         return new Shard(products, index ?? new ExactVectorIndex(1), revision);

@@ -139,7 +139,95 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
-    private async Task<LookbookProcess> StartSiloAsync(int number)
+    [Fact]
+    public async Task Each_silo_reports_health_and_metrics_and_a_rolling_restart_fails_no_query()
+    {
+        var health = new[] { Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort() };
+        for (var s = 0; s < 3; s++)
+        {
+            _silos.Add(await StartSiloAsync(s, health[s]));
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var port in health)
+        {
+            await WaitReadyAsync(http, port);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/health/live")).StatusCode);
+        }
+
+        using var client = ClusterHosting.BuildClient(Configuration());
+        await client.StartAsync();
+        var search = client.Services.GetRequiredService<ClusterSearch>();
+        var random = new Random(11);
+        await AssertSameAnswersAsync(search, random, 3);
+
+        // Metrics per grain type (Orleans') and per shard (ours), scraped from the silos as Prometheus would.
+        var scraped = string.Concat(await Task.WhenAll(health.Select(port => http.GetStringAsync($"http://127.0.0.1:{port}/metrics"))));
+        Assert.Contains("lookbook_shard_search_duration", scraped, StringComparison.Ordinal);
+        Assert.Contains("orleans_catalog_activations{otel_scope_name=\"Microsoft.Orleans\",grain_type=\"shard\"}", scraped, StringComparison.Ordinal);
+
+        // A rolling restart under a query load: each silo in turn stopped (SIGTERM: it leaves the cluster, its shards
+        // move), started again and waited for until ready, as an orchestrator does it.
+        using var stop = new CancellationTokenSource();
+        int complete = 0, partial = 0, failed = 0;
+        var load = Task.Run(async () =>
+        {
+            var queries = new Random(12);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var answer = await search.SearchAsync(TestVectors.Unit(queries, Dimension), 10);
+                    _ = answer.IsPartial ? Interlocked.Increment(ref partial) : Interlocked.Increment(ref complete);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        });
+        var restart = Stopwatch.StartNew();
+        for (var s = 0; s < 3; s++)
+        {
+            Assert.Equal(0, await _silos[s].StopAsync(TimeSpan.FromSeconds(30)));
+            _silos[s] = await StartSiloAsync(s, health[s]);
+            await WaitReadyAsync(http, health[s]);
+        }
+
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await load;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rolling restart of 3 silos in {restart.Elapsed.TotalSeconds:F1} s under a query load: {complete} complete, {partial} partial, {failed} failed"));
+        Assert.Equal(0, failed);
+        await AssertSameAnswersAsync(search, random, 3);
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, int port)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var response = await http.GetAsync($"http://127.0.0.1:{port}/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    Assert.Contains("cluster: Healthy", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            Assert.True(waited.Elapsed < StartTimeout, $"the silo with health port {port} was not ready within {StartTimeout}");
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<LookbookProcess> StartSiloAsync(int number, int? healthPort = null)
     {
         var folder = Directory.CreateDirectory(_temp.File($"silo{number}")).FullName;
         File.WriteAllText(Path.Combine(folder, "lookbook.json"), System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
@@ -150,7 +238,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
                 ["Cluster"] = ClusterSettings(),
             },
         }));
-        var silo = LookbookProcess.Start(folder, "silo", "--silo-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture));
+        string[] args = ["silo", "--silo-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture)];
+        var silo = LookbookProcess.Start(folder, healthPort is { } port ? [.. args, "--health-port", port.ToString(CultureInfo.InvariantCulture)] : args);
         var waited = Stopwatch.StartNew();
         while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
         {

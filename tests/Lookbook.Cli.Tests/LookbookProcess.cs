@@ -110,6 +110,15 @@ public sealed class LookbookProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a service manager stops a process: waits for it to end and returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        _ = NativeMethods.kill(_process.Id, NativeMethods.SIGTERM);
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>kill -9: the process dies at once, without any chance to clean up (a crashed machine).</summary>
     public void KillHard()
     {

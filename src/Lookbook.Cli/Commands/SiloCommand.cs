@@ -15,10 +15,11 @@ internal static class SiloCommand
     {
         var siloPort = new Option<int?>("--silo-port") { Description = "Port silos talk to each other on (config Lookbook:Cluster:SiloPort, default 11111)." };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port front ends connect to (config Lookbook:Cluster:GatewayPort, default 30000)." };
+        var healthPort = new Option<int?>("--health-port") { Description = "Serve /health/live, /health/ready and /metrics (Prometheus) on this port (config Lookbook:Cluster:HealthPort)." };
         var redis = new Option<string?>("--redis") { Description = "Redis the cluster meets in, host:port (config Lookbook:Cluster:Redis)." };
         var command = new Command("silo", "Run one silo of a Lookbook cluster: it holds shards of the PostgreSQL catalog and answers searches (Ctrl+C or SIGTERM stops it).")
         {
-            siloPort, gatewayPort, redis,
+            siloPort, gatewayPort, healthPort, redis,
         };
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
@@ -34,6 +35,7 @@ internal static class SiloCommand
             Set(nameof(ClusterOptions.SiloPort), result.GetValue(siloPort));
             Set(nameof(ClusterOptions.GatewayPort), result.GetValue(gatewayPort));
             Set(nameof(ClusterOptions.Redis), result.GetValue(redis));
+            Set(nameof(ClusterOptions.HealthPort), result.GetValue(healthPort));
             var configuration = Api.Hosting.LookbookConfiguration.Build(overrides);
             var verbose = result.GetValue(global.Verbose);
             var silo = ClusterHosting.BuildSilo(configuration, services => services.AddLogging(logging => logging
@@ -42,7 +44,7 @@ internal static class SiloCommand
                 .AddSimpleConsole(o => o.SingleLine = true)));
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);
             var cluster = configuration.GetSection(ClusterOptions.SectionName);
-            context.Out.MarkupLine($"Silo ready: cluster [bold]{Markup.Escape(cluster["ClusterId"] ?? "lookbook")}[/], silo port {Markup.Escape(cluster["SiloPort"] ?? "11111")}, gateway port {Markup.Escape(cluster["GatewayPort"] ?? "30000")}. Ctrl+C stops it.");
+            context.Out.MarkupLine($"Silo ready: cluster [bold]{Markup.Escape(cluster["ClusterId"] ?? "lookbook")}[/], silo port {Markup.Escape(cluster["SiloPort"] ?? "11111")}, gateway port {Markup.Escape(cluster["GatewayPort"] ?? "30000")}{(cluster["HealthPort"] is { } health ? $", health and metrics on port {Markup.Escape(health)}" : "")}. Ctrl+C stops it.");
             // Either the command's token (System.CommandLine's signal handling) or the host's own (its console lifetime
             // takes SIGTERM) ends the wait: whichever sees the signal first.
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
