@@ -1,5 +1,6 @@
 using System.Net;
 using Lookbook.Catalog.Storage;
+using Lookbook.Index;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -66,6 +67,14 @@ public static class ClusterHosting
         IHostApplicationBuilder builder, IConfiguration configuration, ClusterOptions cluster, StorageOptions storage, Action<IServiceCollection>? services)
     {
         builder.Configuration.AddConfiguration(configuration);
+        var index = configuration.GetSection(IndexOptions.SectionName).Get<IndexOptions>() ?? new IndexOptions();
+        if (index.Validate().ToList() is { Count: > 0 } problems)
+        {
+            throw new OptionsValidationException(IndexOptions.SectionName, typeof(IndexOptions), problems);
+        }
+
+        builder.Services.AddSingleton(Options.Create(index));
+        builder.Services.AddSingleton(Options.Create(storage));
         builder.Services.AddSingleton(_ => CatalogDatabase.Open(storage));
         builder.Services.AddHostedService<ImportWorkerService>();
         AddCommon(builder.Services, cluster);

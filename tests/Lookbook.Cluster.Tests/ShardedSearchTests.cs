@@ -78,16 +78,81 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
         Assert.Equal("p600", answer.Hits.Single().ProductId);
     }
 
-    private async Task<IHost> StartSiloAsync(int shards)
+    [Fact]
+    public async Task HNSW_shards_save_their_graphs_on_the_silo_disk_reopen_them_and_catch_up_in_place()
+    {
+        var disk = _temp.File("hnsw-silo/catalog");
+        var silo = await StartSiloAsync(shards: 4, IndexKind.Approximate, disk);
+        try
+        {
+            var search = silo.Services.GetRequiredService<ClusterSearch>();
+            Assert.True(await RecallAsync(search) >= 0.95);
+            Assert.All(Enumerable.Range(0, 4), s => Assert.True(File.Exists($"{disk}.shard-{s}-of-4.hnsw"), $"shard {s} saved no graph"));
+
+            var newcomer = TestVectors.Unit(new Random(77_777), Dimension);
+            _catalog.SaveProducts([(Product(601), newcomer)]);
+            await Task.Delay(TimeSpan.FromSeconds(1.2)); // the catch-up interval
+            Assert.Equal("p601", (await search.SearchAsync(newcomer, 1)).Hits.Single().ProductId);
+        }
+        finally
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
+
+        // The silo again: its shards reopen the saved graphs (caught up with what changed meanwhile) and answer as well.
+        var logs = new ListLoggerProvider();
+        var again = await StartSiloAsync(shards: 4, IndexKind.Approximate, disk, logs);
+        try
+        {
+            Assert.True(await RecallAsync(again.Services.GetRequiredService<ClusterSearch>()) >= 0.95);
+            var opened = logs.Messages.Where(m => m.StartsWith("Shard ", StringComparison.Ordinal) && m.Contains("opened", StringComparison.Ordinal)).ToList();
+            Assert.Equal(4, opened.Count);
+            Assert.All(opened, m => Assert.Contains("HNSW index (saved graph reopened)", m, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await again.StopAsync();
+            again.Dispose();
+        }
+    }
+
+    /// <summary>Recall@10 of the cluster's answers against the exact single-node top 10, over 40 queries.</summary>
+    private async Task<double> RecallAsync(ClusterSearch search)
+    {
+        using var single = SingleNode();
+        var random = new Random(5);
+        var found = 0;
+        for (var q = 0; q < 40; q++)
+        {
+            var query = TestVectors.Unit(random, Dimension);
+            var answer = await search.SearchAsync(query, 10);
+            Assert.False(answer.IsPartial, string.Join("; ", answer.Failures.Values));
+            found += single.Index.Search(query, 10).Select(h => h.Key).Intersect(answer.Hits.Select(h => h.ProductId)).Count();
+        }
+
+        return found / 400.0;
+    }
+
+    private async Task<IHost> StartSiloAsync(int shards, IndexKind kind = IndexKind.Exact, string? databasePath = null, ListLoggerProvider? logs = null)
     {
         var host = Host.CreateDefaultBuilder()
             .UseOrleans(silo => silo.UseLocalhostClustering(siloPort: Loopback.FreePort(), gatewayPort: Loopback.FreePort()))
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .ConfigureLogging(logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs).AddFilter<ListLoggerProvider>(typeof(ShardGrain).FullName, LogLevel.Information);
+                }
+            })
             .ConfigureServices(services =>
             {
                 services.AddSingleton(_catalog);
                 services.AddSingleton(TimeProvider.System);
                 services.Configure<ClusterOptions>(o => o.Shards = shards);
+                services.Configure<IndexOptions>(o => o.Kind = kind);
+                services.Configure<StorageOptions>(o => o.DatabasePath = databasePath ?? _temp.File("node/catalog"));
                 services.AddSingleton<ClusterSearch>();
             })
             .Build();
@@ -114,5 +179,44 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     private sealed record SingleNodeIndex(ExactVectorIndex Index, Dictionary<string, string> Categories) : IDisposable
     {
         public void Dispose() => Index.Dispose();
+    }
+
+    /// <summary>Keeps what the shards log, to read how they opened their indexes.</summary>
+    private sealed class ListLoggerProvider : ILoggerProvider
+    {
+        private readonly List<string> _messages = [];
+
+        public IReadOnlyList<string> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new ListLogger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ListLogger(ListLoggerProvider provider) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (provider._messages)
+                {
+                    provider._messages.Add(formatter(state, exception));
+                }
+            }
+        }
     }
 }
