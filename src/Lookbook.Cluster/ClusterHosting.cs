@@ -103,23 +103,33 @@ public static class ClusterHosting
     /// <summary>A client host (a front end): <see cref="ClusterSearch"/> is in its services once it has started.</summary>
     public static IHost BuildClient(IConfiguration configuration, Action<IServiceCollection>? services = null)
     {
-        var (cluster, _) = Read(configuration);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
-        AddCommon(builder.Services, cluster);
+        AddClusterClient(builder, configuration);
         services?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Makes <paramref name="builder"/>'s host a client of the cluster <paramref name="configuration"/> names
+    /// (<see cref="ClusterSearch"/> in its services); the web front end (<c>lookbook serve --cluster</c>) is one.
+    /// </summary>
+    public static void AddClusterClient(IHostApplicationBuilder builder, IConfiguration configuration)
+    {
+        var (cluster, _) = Read(configuration);
+        AddCommon(builder.Services, cluster);
         builder.UseOrleansClient(client =>
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, "lookbook"));
             client.UseRedisClustering(cluster.Redis!);
         });
-        return builder.Build();
     }
 
     private static void AddCommon(IServiceCollection services, ClusterOptions cluster)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOptions<ClusterOptions>>(Options.Create(cluster));
+        services.AddSingleton<ClusterPhotoSearch>();
         services.AddSingleton<ClusterSearch>();
     }
 

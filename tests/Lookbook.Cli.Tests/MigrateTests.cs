@@ -67,6 +67,45 @@ public sealed class MigrateTests : IDisposable
         var throughCluster = await LookbookProcess.RunAsync(cluster, Timeout, "search", query, "-k", "5", "--json", "--cluster");
         Assert.True(throughCluster.ExitCode == ExitCodes.Success, throughCluster.Output);
         Assert.Equal(Ids(fromFile.Output), Ids(throughCluster.Output));
+
+        // And through an HTTP front end of the cluster (`serve --cluster`), as a shop's servers would ask it.
+        var port = Loopback.FreePort();
+        await using var frontEnd = LookbookProcess.Start(cluster, "serve", "--cluster", "--urls", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        waited.Restart();
+        while (!await IsReadyAsync(http))
+        {
+            Assert.False(frontEnd.HasExited || waited.Elapsed > Timeout, frontEnd.Output);
+            await Task.Delay(200);
+        }
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(query)), "image", "bag.png" } };
+        var response = await http.PostAsync("/api/search?k=5", form);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        var results = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(Ids(fromFile.Output), [.. results.Select(r => r.GetProperty("product").GetProperty("id").GetString()!)]);
+        Assert.False(System.Text.Json.JsonDocument.Parse(body).RootElement.TryGetProperty("missingShards", out _));
+        var thumbnail = await http.GetAsync(results[0].GetProperty("product").GetProperty("thumbnailUrl").GetString());
+        Assert.Equal("image/png", thumbnail.Content.Headers.ContentType?.MediaType);
+
+        // A file that is not a photo is the client's problem, named, not a server fault.
+        using var text = new MultipartFormDataContent { { new ByteArrayContent("not a photo"u8.ToArray()), "image", "notes.txt" } };
+        var refused = await http.PostAsync("/api/search", text);
+        Assert.InRange((int)refused.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http)
+    {
+        try
+        {
+            return (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
 

@@ -47,6 +47,7 @@ public sealed record ColourResponse(string Name, double Confidence);
 /// <param name="Items">The garments found on the photo, best first (empty when none was found or the catalog has no localization); search another with item=index.</param>
 /// <param name="SearchedItem">Index into Items of the one searched; null when the whole photo (or the given crop) was searched.</param>
 /// <param name="Colour">The photo's colour when a colour head is trained and sure enough; otherwise null.</param>
+/// <param name="MissingShards">On a cluster's front end, the shards that did not answer in time: the results are the best of the others. Null when all answered (and on a single node).</param>
 public sealed record SearchResponse(
     IReadOnlyList<SearchResult> Results,
     PredictionResponse? Prediction,
@@ -55,7 +56,8 @@ public sealed record SearchResponse(
     double TookMs,
     IReadOnlyList<DetectedItemResponse>? Items = null,
     int? SearchedItem = null,
-    ColourResponse? Colour = null);
+    ColourResponse? Colour = null,
+    IReadOnlyList<int>? MissingShards = null);
 
 /// <summary>A garment found on the photo.</summary>
 /// <param name="Index">Pass as item= to search this one.</param>

@@ -53,46 +53,39 @@ internal static class SearchCommand
             throw new FileNotFoundException($"Photo not found: {file.FullName}");
         }
 
-        var catalog = context.Get<CatalogDatabase>();
-        var embedder = context.Get<IImageEmbedder>();
-        if (catalog.GetEmbeddingProfile() is { } stored && stored.Fingerprint != embedder.Profile.Fingerprint)
-        {
-            throw new EmbeddingMismatchException(stored, embedder.Profile.Description, catalog.Location);
-        }
-
-        float[] vector;
+        var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        using var client = ClusterHosting.BuildClient(context.Configuration, services => services
+            .AddSingleton(context.Get<CatalogDatabase>())
+            .AddSingleton(context.Get<IImageEmbedder>()));
+        var photos = client.Services.GetRequiredService<ClusterPhotoSearch>();
+        photos.EnsureCompatible();
+        await client.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Shards load their part of the catalog when first asked (placed across the silos then): wait for that here,
+        // not inside the search's deadline. Once loaded this is one short call per shard.
+        await client.Services.GetRequiredService<ClusterSearch>().PrepareAsync(cancellationToken).ConfigureAwait(false);
+        ClusterPhotoResult result;
         try
         {
-            using var prepared = embedder.Preparer.Prepare(await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false));
-            vector = embedder.Embed([prepared])[0];
+            result = await photos.SearchAsync(bytes, request.K, request.CategoryFilter, request.Attributes, cancellationToken).ConfigureAwait(false);
+            for (var retry = 0; retry < 2 && result.MissingShards.Count > 0; retry++)
+            {
+                // A shard that is (re)loading — a silo just started or died — usually answers a moment later.
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                result = await photos.SearchAsync(bytes, request.K, request.CategoryFilter, request.Attributes, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ImageRejectedException e)
         {
             throw new ImageRejectedException(e.Problem, $"{file.Name}: {e.Message}");
         }
 
-        using var client = ClusterHosting.BuildClient(context.Configuration);
-        await client.StartAsync(cancellationToken).ConfigureAwait(false);
-        var search = client.Services.GetRequiredService<ClusterSearch>();
-        // Shards load their part of the catalog when first asked (placed across the silos then): wait for that here,
-        // not inside the search's deadline. Once loaded this is one short call per shard.
-        await search.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var answer = await search.SearchAsync(vector, request.K, request.CategoryFilter, request.Attributes, cancellationToken).ConfigureAwait(false);
-        for (var retry = 0; retry < 2 && answer.IsPartial; retry++)
-        {
-            // A shard that is (re)loading — a silo just started or died — usually answers a moment later.
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            answer = await search.SearchAsync(vector, request.K, request.CategoryFilter, request.Attributes, cancellationToken).ConfigureAwait(false);
-        }
-
         await client.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        if (answer.IsPartial)
+        if (result.MissingShards.Count > 0)
         {
-            throw new InvalidOperationException($"Shards {string.Join(", ", answer.MissingShards)} did not answer ({string.Join("; ", answer.Failures.Values.Distinct())}): the results would be incomplete.");
+            throw new InvalidOperationException($"Shards {string.Join(", ", result.MissingShards)} did not answer ({string.Join("; ", result.Failures.Values.Distinct())}): the results would be incomplete.");
         }
 
-        var products = catalog.GetProducts([.. answer.Hits.Select(h => h.ProductId)], cancellationToken).ToDictionary(p => p.Id, StringComparer.Ordinal);
-        return [.. answer.Hits.Where(h => products.ContainsKey(h.ProductId)).Select(h => new SearchHit(products[h.ProductId], h.Similarity))];
+        return [.. result.Hits.Select(h => new SearchHit(h.Product, h.Similarity))];
     }
 
     internal static PhotoSearchResult Run(CliContext context, FileInfo file, SearchRequest request)

@@ -16,13 +16,17 @@ internal static class ServeCommand
     public static Command Create(GlobalOptions global)
     {
         var urls = Urls();
-        var command = new Command("serve", "Serve the HTTP API (OpenAPI at /openapi/v1.json, reference at /scalar/v1) and the search page.") { urls };
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Be a front end of a cluster (Lookbook:Cluster, the PostgreSQL catalog): POST /api/search embeds the photo here and searches every shard; products and images come from the catalog.",
+        };
+        var command = new Command("serve", "Serve the HTTP API (OpenAPI at /openapi/v1.json, reference at /scalar/v1) and the search page.") { urls, cluster };
         command.SetAction(global, (result, context, cancellationToken) =>
-            RunAsync(context, global.Overrides(result), result.GetValue(urls), cancellationToken));
+            RunAsync(context, global.Overrides(result), result.GetValue(urls), cancellationToken, result.GetValue(cluster)));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, Dictionary<string, string?> overrides, string? urls, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, Dictionary<string, string?> overrides, string? urls, CancellationToken cancellationToken, bool cluster = false)
     {
         if (urls is not null)
         {
@@ -33,12 +37,22 @@ internal static class ServeCommand
         var configured = urls ?? context.Configuration["urls"] ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
         ServeAddresses.EnsureFree(ServeAddresses.Parse(string.IsNullOrWhiteSpace(configured) ? LookbookWebApp.DefaultUrl : configured));
 
-        await using var app = LookbookWebApp.Create([], overrides);
-        await app.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        await using var app = cluster ? ClusterFrontEnd.Create([], overrides) : LookbookWebApp.Create([], overrides);
+        if (cluster)
+        {
+            app.EnsureCompatible();
+        }
+        else
+        {
+            await app.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var url in app.Urls)
         {
-            context.Out.MarkupLine($"Lookbook is running at [bold link]{Markup.Escape(url)}[/] — API reference at {Markup.Escape(url)}/scalar/v1. Press Ctrl+C to stop.");
+            context.Out.MarkupLine(cluster
+                ? $"Lookbook's cluster front end is running at [bold link]{Markup.Escape(url)}[/] (POST /api/search, /health/ready). Press Ctrl+C to stop."
+                : $"Lookbook is running at [bold link]{Markup.Escape(url)}[/] — API reference at {Markup.Escape(url)}/scalar/v1. Press Ctrl+C to stop.");
         }
 
         // The host's console lifetime turns Ctrl+C and SIGTERM into a shutdown request; waiting for it (not for a token
