@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a Lookbook cluster on this machine, the way it runs on several: PostgreSQL 15 (the shared catalog) and Redis 7
 # (Orleans membership) in .lookbook/cluster on loopback ports, the demo catalog copied into PostgreSQL, three
-# `lookbook silo` processes, then a photo search through them. Ctrl+C stops everything it started.
+# `lookbook silo` processes and an HTTP front end (`lookbook serve --cluster` on 127.0.0.1:5100), then a photo search
+# through them. Ctrl+C stops everything it started.
 #   bash scripts/cluster.sh [SILOS]        (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +15,11 @@ mkdir -p "$root"
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort | tail -1)
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-silo_pids=() redis_pid=""
+silo_pids=() redis_pid="" front_pid=""
 stop() {
   echo "Stopping the cluster..."
-  # Silos first: they leave the cluster through Redis, then Redis and PostgreSQL.
+  [ -n "$front_pid" ] && kill -TERM "$front_pid" 2>/dev/null || true
+  # Silos next: they leave the cluster through Redis, then Redis and PostgreSQL.
   for pid in "${silo_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${silo_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -n "$redis_pid" ] && kill -TERM "$redis_pid" 2>/dev/null || true
@@ -59,7 +61,13 @@ for i in $(seq 1 "$silos"); do
   echo "silo $i: $(grep "Silo ready" "$root/silo$i.log")"
 done
 
+(cd "$root" && exec ../../lookbook serve --cluster --urls http://127.0.0.1:5100 >"$root/front.log" 2>&1) &
+front_pid=$!
+until grep -q "front end is running" "$root/front.log"; do sleep 0.5; done
+echo "front end: $(grep "front end is running" "$root/front.log")"
+
 (cd "$root" && ../../lookbook search ../../samples/queries/bag.png --cluster -k 5) || true
+curl -s -F image=@samples/queries/dress.png "http://127.0.0.1:5100/api/search?k=3" | head -c 400; echo
 echo "The cluster runs (logs in $root; silo i's health and metrics at http://127.0.0.1:818i/health/ready and /metrics)."
 echo "From $root: ../../lookbook search PHOTO --cluster, ../../lookbook import ... --cluster. Ctrl+C stops it."
 wait

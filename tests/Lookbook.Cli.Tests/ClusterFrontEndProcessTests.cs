@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Lookbook.Catalog.Import;
+using Lookbook.Catalog.Sources;
+using Lookbook.Catalog.Storage;
+using Lookbook.Index;
+using Lookbook.Testing;
+using Lookbook.Vision.Embedding;
+using Xunit.Abstractions;
+
+namespace Lookbook.Cli.Tests;
+
+/// <summary>
+/// The cluster as a shop runs it, all real processes on loopback: PostgreSQL, Redis, three <c>lookbook silo</c> and a
+/// <c>lookbook serve --cluster</c> front end answering photo searches over HTTP. kill -9 of a silo under a query load:
+/// no search fails, partial answers say which shards were missing, and the answers return to exactly the single-node
+/// exact top 10 of the same photos.
+/// </summary>
+public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly TempDirectory _temp = new();
+    private readonly List<LookbookProcess> _processes = [];
+    private PostgresServer _postgres = null!;
+    private RedisServer _redis = null!;
+    private string _connection = "";
+
+    public Task InitializeAsync()
+    {
+        _postgres = PostgresServer.Start();
+        _redis = RedisServer.Start();
+        _connection = _postgres.CreateDatabase();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+
+    // xUnit calls this after DisposeAsync.
+    public void Dispose()
+    {
+        _redis?.Dispose();
+        _postgres?.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task Searches_through_the_front_end_survive_the_kill_of_a_silo_and_return_to_the_single_node_answers()
+    {
+        // The catalog, and what one node answers for each query photo (exact top 10 by the same model).
+        var photos = Directory.GetFiles(RepositoryPaths.Queries, "*.png").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var expected = new List<string[]>();
+        using (var embedder = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = new Lookbook.Vision.Images.PreprocessingOptions { InputSize = 64 } }))
+        using (var catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("seed/catalog")))
+        {
+            await new CatalogImporter(catalog, embedder).ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 600), new ImportOptions());
+            using var single = new ExactVectorIndex(embedder.Profile.Dimension);
+            foreach (var stored in catalog.ReadVectors())
+            {
+                single.Upsert(stored.ProductId, stored.Vector);
+            }
+
+            foreach (var photo in photos)
+            {
+                using var prepared = embedder.Preparer.Prepare(photo);
+                expected.Add([.. single.Search(embedder.Embed([prepared])[0], 10).Select(h => h.Key)]);
+            }
+        }
+
+        var silos = new List<LookbookProcess>();
+        for (var s = 0; s < 3; s++)
+        {
+            silos.Add(await StartAsync($"silo{s}", "Silo ready", "silo", "--silo-port", Port(), "--gateway-port", Port()));
+        }
+
+        var port = Loopback.FreePort();
+        await StartAsync("front", "front end is running", "serve", "--cluster", "--urls", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // Every shard loads on first use: wait until an answer is whole, then every photo's answer is the single node's.
+        var waited = Stopwatch.StartNew();
+        while ((await SearchAsync(http, photos[0])).Missing > 0)
+        {
+            Assert.True(waited.Elapsed < StartTimeout, "the shards did not all answer in time");
+        }
+
+        for (var q = 0; q < photos.Count; q++)
+        {
+            var (ids, missing, status) = await SearchAsync(http, photos[q]);
+            Assert.Equal(200, status);
+            Assert.Equal(0, missing);
+            Assert.Equal(expected[q], ids);
+        }
+
+        // kill -9 one silo under a query load through the front end.
+        silos[1].KillHard();
+        var killed = Stopwatch.StartNew();
+        int exact = 0, partial = 0, failed = 0, inARow = 0;
+        TimeSpan? recovered = null;
+        for (var q = 0; killed.Elapsed < TimeSpan.FromSeconds(120) && recovered is null; q++)
+        {
+            var i = q % photos.Count;
+            var (ids, missing, status) = await SearchAsync(http, photos[i]);
+            if (status != 200)
+            {
+                failed++;
+                inARow = 0;
+            }
+            else if (missing > 0)
+            {
+                partial++;
+                inARow = 0;
+            }
+            else
+            {
+                var same = ids.SequenceEqual(expected[i]);
+                exact += same ? 1 : 0;
+                inARow = same ? inARow + 1 : 0;
+                recovered = inARow == 20 ? killed.Elapsed : null;
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"kill -9 of one of 3 silos behind the front end: {exact} exact, {partial} partial, {failed} failed searches; whole and exact again after {recovered?.TotalSeconds:F1} s"));
+        Assert.True(recovered is not null, $"answers were not exact again within 120 s: {exact} exact, {partial} partial, {failed} failed");
+        Assert.Equal(0, failed);
+    }
+
+    private static async Task<(string[] Ids, int Missing, int Status)> SearchAsync(HttpClient http, byte[] photo)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(photo), "image", "photo.png" } };
+        try
+        {
+            var response = await http.PostAsync("/api/search?k=10", form);
+            if (!response.IsSuccessStatusCode)
+            {
+                return ([], 0, (int)response.StatusCode);
+            }
+
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            var ids = body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("product").GetProperty("id").GetString()!).ToArray();
+            return (ids, body.TryGetProperty("missingShards", out var missing) ? missing.GetArrayLength() : 0, 200);
+        }
+        catch (HttpRequestException)
+        {
+            return ([], 0, 0);
+        }
+    }
+
+    private async Task<LookbookProcess> StartAsync(string name, string ready, params string[] args)
+    {
+        var folder = Directory.CreateDirectory(_temp.File(name)).FullName;
+        File.WriteAllText(Path.Combine(folder, "lookbook.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Lookbook"] = new Dictionary<string, object>
+            {
+                ["Storage"] = new Dictionary<string, string> { ["Provider"] = "Postgres", ["ConnectionString"] = _connection, ["DatabasePath"] = "node/catalog" },
+                ["Cluster"] = new Dictionary<string, string>
+                {
+                    ["Redis"] = _redis.Configuration, ["ClusterId"] = "front-test", ["Shards"] = "6", ["ShardTimeout"] = "00:00:02", ["ProbeTimeout"] = "00:00:01",
+                },
+            },
+        }));
+        var process = LookbookProcess.Start(folder, args);
+        _processes.Add(process);
+        var waited = Stopwatch.StartNew();
+        while (!process.Output.Contains(ready, StringComparison.Ordinal))
+        {
+            Assert.False(process.HasExited, $"{name} ended before it was ready\n{process.Output}");
+            Assert.True(waited.Elapsed < StartTimeout, $"{name} was not ready within {StartTimeout}\n{process.Output}");
+            await Task.Delay(100);
+        }
+
+        return process;
+    }
+
+    private static string Port() => Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
+}
