@@ -57,13 +57,19 @@ for i in $(seq 1 "$silos"); do
   silo_pids+=($!)
 done
 for i in $(seq 1 "$silos"); do
-  until grep -q "Silo ready" "$root/silo$i.log"; do sleep 0.5; done
+  until grep -q "Silo ready" "$root/silo$i.log"; do
+    if ! kill -0 "${silo_pids[$((i - 1))]}" 2>/dev/null; then echo "silo $i did not start:" >&2; cat "$root/silo$i.log" >&2; exit 1; fi
+    sleep 0.5
+  done
   echo "silo $i: $(grep "Silo ready" "$root/silo$i.log")"
 done
 
 (cd "$root" && exec ../../lookbook serve --cluster --urls http://127.0.0.1:5100 >"$root/front.log" 2>&1) &
 front_pid=$!
-until grep -q "front end is running" "$root/front.log"; do sleep 0.5; done
+until grep -q "front end is running" "$root/front.log"; do
+  if ! kill -0 "$front_pid" 2>/dev/null; then echo "the front end did not start:" >&2; cat "$root/front.log" >&2; exit 1; fi
+  sleep 0.5
+done
 echo "front end: $(grep "front end is running" "$root/front.log")"
 
 (cd "$root" && ../../lookbook search ../../samples/queries/bag.png --cluster -k 5) || true
