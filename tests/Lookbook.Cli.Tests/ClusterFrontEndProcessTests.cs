@@ -12,10 +12,10 @@ using Xunit.Abstractions;
 namespace Lookbook.Cli.Tests;
 
 /// <summary>
-/// The cluster as a shop runs it, all real processes on loopback: PostgreSQL, Redis, three <c>lookbook silo</c> and a
-/// <c>lookbook serve --cluster</c> front end answering photo searches over HTTP. kill -9 of a silo under a query load:
-/// no search fails, partial answers say which shards were missing, and the answers return to exactly the single-node
-/// exact top 10 of the same photos.
+/// The cluster as a shop runs it, all real processes on loopback: PostgreSQL, Redis, one to three <c>lookbook silo</c>
+/// and a <c>lookbook serve --cluster</c> front end answering photo searches over HTTP, on the Fashion-MNIST sample. With
+/// 1, 2 and 3 silos every query's top 10 is the single-node exact top 10; kill -9 of a silo under a query load: no
+/// search fails, partial answers say which shards were missing, and the answers return to the single node's.
 /// </summary>
 public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
@@ -50,53 +50,33 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
         _temp.Dispose();
     }
 
-    [Fact]
-    public async Task Searches_through_the_front_end_survive_the_kill_of_a_silo_and_return_to_the_single_node_answers()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task With_one_or_two_silos_the_front_end_answers_every_sample_query_like_one_node(int silos)
     {
-        // The catalog, and what one node answers for each query photo (exact top 10 by the same model).
-        var photos = Directory.GetFiles(RepositoryPaths.Queries, "*.png").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
-        var expected = new List<string[]>();
-        using (var embedder = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = new Lookbook.Vision.Images.PreprocessingOptions { InputSize = 64 } }))
-        using (var catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("seed/catalog")))
+        var (photos, expected) = await SeedAsync();
+        for (var s = 0; s < silos; s++)
         {
-            await new CatalogImporter(catalog, embedder).ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 600), new ImportOptions());
-            using var single = new ExactVectorIndex(embedder.Profile.Dimension);
-            foreach (var stored in catalog.ReadVectors())
-            {
-                single.Upsert(stored.ProductId, stored.Vector);
-            }
-
-            foreach (var photo in photos)
-            {
-                using var prepared = embedder.Preparer.Prepare(photo);
-                expected.Add([.. single.Search(embedder.Embed([prepared])[0], 10).Select(h => h.Key)]);
-            }
+            await StartAsync($"silo{s}", "Silo ready", "silo", "--silo-port", Port(), "--gateway-port", Port());
         }
 
+        using var http = await StartFrontEndAsync();
+        await AssertSameAnswersAsync(http, photos, expected);
+    }
+
+    [Fact]
+    public async Task With_three_silos_searches_through_the_front_end_survive_a_kill_and_return_to_the_single_node_answers()
+    {
+        var (photos, expected) = await SeedAsync();
         var silos = new List<LookbookProcess>();
         for (var s = 0; s < 3; s++)
         {
             silos.Add(await StartAsync($"silo{s}", "Silo ready", "silo", "--silo-port", Port(), "--gateway-port", Port()));
         }
 
-        var port = Loopback.FreePort();
-        await StartAsync("front", "front end is running", "serve", "--cluster", "--urls", $"http://127.0.0.1:{port}");
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-
-        // Every shard loads on first use: wait until an answer is whole, then every photo's answer is the single node's.
-        var waited = Stopwatch.StartNew();
-        while ((await SearchAsync(http, photos[0])).Missing > 0)
-        {
-            Assert.True(waited.Elapsed < StartTimeout, "the shards did not all answer in time");
-        }
-
-        for (var q = 0; q < photos.Count; q++)
-        {
-            var (ids, missing, status) = await SearchAsync(http, photos[q]);
-            Assert.Equal(200, status);
-            Assert.Equal(0, missing);
-            Assert.Equal(expected[q], ids);
-        }
+        using var http = await StartFrontEndAsync();
+        await AssertSameAnswersAsync(http, photos, expected);
 
         // kill -9 one silo under a query load through the front end.
         silos[1].KillHard();
@@ -130,6 +110,59 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
             $"kill -9 of one of 3 silos behind the front end: {exact} exact, {partial} partial, {failed} failed searches; whole and exact again after {recovered?.TotalSeconds:F1} s"));
         Assert.True(recovered is not null, $"answers were not exact again within 120 s: {exact} exact, {partial} partial, {failed} failed");
         Assert.Equal(0, failed);
+    }
+
+    /// <summary>
+    /// The Fashion-MNIST sample's first 600 products in PostgreSQL, and the queries — the ten shipped photos and twenty
+    /// official test images — with what one node answers for each (the exact top 10 by the same model).
+    /// </summary>
+    private async Task<(List<byte[]> Photos, List<string[]> Expected)> SeedAsync()
+    {
+        var photos = Directory.GetFiles(RepositoryPaths.Queries, "*.png").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)
+            .Concat(new FashionMnistSource(RepositoryPaths.SampleCatalog, "test", 20).ReadEntries().Select(e => e.Item!.ImageBytes!))
+            .ToList();
+        var expected = new List<string[]>();
+        using var embedder = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = new Lookbook.Vision.Images.PreprocessingOptions { InputSize = 64 } });
+        using var catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("seed/catalog"));
+        await new CatalogImporter(catalog, embedder).ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 600), new ImportOptions());
+        using var single = new ExactVectorIndex(embedder.Profile.Dimension);
+        foreach (var stored in catalog.ReadVectors())
+        {
+            single.Upsert(stored.ProductId, stored.Vector);
+        }
+
+        foreach (var photo in photos)
+        {
+            using var prepared = embedder.Preparer.Prepare(photo);
+            expected.Add([.. single.Search(embedder.Embed([prepared])[0], 10).Select(h => h.Key)]);
+        }
+
+        return (photos, expected);
+    }
+
+    private async Task<HttpClient> StartFrontEndAsync()
+    {
+        var port = Loopback.FreePort();
+        await StartAsync("front", "front end is running", "serve", "--cluster", "--urls", $"http://127.0.0.1:{port}");
+        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Once every shard answers, each query's top 10 through the front end is the single node's.</summary>
+    private static async Task AssertSameAnswersAsync(HttpClient http, List<byte[]> photos, List<string[]> expected)
+    {
+        var waited = Stopwatch.StartNew();
+        while ((await SearchAsync(http, photos[0])).Missing > 0)
+        {
+            Assert.True(waited.Elapsed < StartTimeout, "the shards did not all answer in time");
+        }
+
+        for (var q = 0; q < photos.Count; q++)
+        {
+            var (ids, missing, status) = await SearchAsync(http, photos[q]);
+            Assert.Equal(200, status);
+            Assert.Equal(0, missing);
+            Assert.Equal(expected[q], ids);
+        }
     }
 
     private static async Task<(string[] Ids, int Missing, int Status)> SearchAsync(HttpClient http, byte[] photo)
