@@ -92,7 +92,7 @@ internal static class ClusterBench
             }
         }
 
-        await ImportAsync(report, postgres, redis, temp, cancellationToken).ConfigureAwait(false);
+        await ImportAsync(report, postgres, redis, temp, queries, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Latency at concurrency 1, then throughput with 8 concurrent searchers.</summary>
@@ -128,17 +128,42 @@ internal static class ClusterBench
         report.Add(group, $"{name}: throughput", queries / clock.Elapsed.TotalSeconds, "queries/s", $"concurrency {Concurrency}");
     }
 
-    /// <summary>The Fashion-MNIST sample (3,000 images) imported by one process, then by 1–3 silos through the queue.</summary>
-    private static async Task ImportAsync(BenchReport report, PostgresServer postgres, RedisServer redis, TempDirectory temp, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Fashion-MNIST sample (3,000 images) imported by one process, then by 1–3 silos through the queue; and photo
+    /// searches over HTTP: the single-node server over a SQLite copy against a cluster front end over the silos.
+    /// </summary>
+    private static async Task ImportAsync(BenchReport report, PostgresServer postgres, RedisServer redis, TempDirectory temp, int requests, CancellationToken cancellationToken)
     {
         var source = new FashionMnistSource(RepositoryPaths.SampleCatalog, "train");
         var group = $"cluster, import ({source.CountHint:N0} Fashion-MNIST images into PostgreSQL)";
+        var http = $"cluster, photo search over HTTP ({source.CountHint:N0} Fashion-MNIST products, 28×28 PNG query, top 10)";
+        var photo = File.ReadAllBytes(Path.Combine(RepositoryPaths.Queries, "sneaker.png"));
         using (var embedder = new OnnxImageEmbedder(new EmbeddingOptions()))
         using (var alone = CatalogDatabase.OpenPostgres(postgres.CreateDatabase(), temp.File("alone/catalog")))
         {
             var clock = Stopwatch.StartNew();
             await new CatalogImporter(alone, embedder).ImportAsync(source, new ImportOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
             report.Add(group, "one process (lookbook import)", source.CountHint!.Value / clock.Elapsed.TotalSeconds, "images/s");
+
+            using var local = CatalogDatabase.Open(temp.File("single/catalog.db"));
+            await new CatalogImporter(local, embedder).ImportAsync(source, new ImportOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var single = Lookbook.Api.Hosting.LookbookWebApp.Create(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>
+        {
+            ["Lookbook:Storage:DatabasePath"] = temp.File("single/catalog.db"),
+            ["Lookbook:Api:SearchesPerMinute"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await single.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await MeasureHttpAsync(report, http, "single-node server (lookbook serve)", single.Urls.First(), photo, requests, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await single.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await single.DisposeAsync().ConfigureAwait(false);
         }
 
         for (var silos = 1; silos <= 3; silos++)
@@ -164,6 +189,20 @@ internal static class ClusterBench
                 var result = await new QueuedImport(coordinator).RunAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
                 report.Add(group, $"{silos} silo{(silos == 1 ? "" : "s")} (lookbook import --cluster)", source.CountHint!.Value / clock.Elapsed.TotalSeconds, "images/s",
                     $"{result.Counts.Added:N0} added");
+
+                var frontEnd = Lookbook.Api.Hosting.ClusterFrontEnd.Create(["--urls", "http://127.0.0.1:0"],
+                    Configuration(connection, redis, temp.File($"front{silos}/catalog"), 0, 0).AsEnumerable().Append(new("Logging:LogLevel:Default", "Warning"))
+                        .ToDictionary(p => p.Key, p => p.Value));
+                await frontEnd.StartAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await MeasureHttpAsync(report, http, $"front end + {silos} silo{(silos == 1 ? "" : "s")} (lookbook serve --cluster)", frontEnd.Urls.First(), photo, requests, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await frontEnd.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    await frontEnd.DisposeAsync().ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -174,6 +213,18 @@ internal static class ClusterBench
                 }
             }
         }
+    }
+
+    /// <summary>POST /api/search of one photo: latency at concurrency 1, throughput with 8 concurrent clients.</summary>
+    private static async Task MeasureHttpAsync(BenchReport report, string group, string name, string url, byte[] photo, int requests, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        var vectors = new List<float[]> { Array.Empty<float>() };
+        await MeasureAsync(report, group, name, requests, vectors, async _ =>
+        {
+            await HttpLoad.SearchAsync(client, photo, "image/png", cancellationToken).ConfigureAwait(false);
+            return 10;
+        }).ConfigureAwait(false);
     }
 
     private static void Quiet(IServiceCollection services) => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error));

@@ -75,7 +75,12 @@ public static class ClusterHosting
 
         builder.Services.AddSingleton(Options.Create(index));
         builder.Services.AddSingleton(Options.Create(storage));
-        builder.Services.AddSingleton(_ => CatalogDatabase.Open(storage));
+        builder.Services.AddSingleton(_ =>
+        {
+            var catalog = CatalogDatabase.Open(storage);
+            EnsureShardCount(catalog, cluster);
+            return catalog;
+        });
         builder.Services.AddHostedService<ImportWorkerService>();
         AddCommon(builder.Services, cluster);
         services?.Invoke(builder.Services);
@@ -123,6 +128,20 @@ public static class ClusterHosting
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, "lookbook"));
             client.UseRedisClustering(cluster.Redis!);
         });
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="cluster"/>'s shard count is not the one the catalog was split into (recorded by the
+    /// first silo): with another count, searches would ask shards for products they do not hold.
+    /// </summary>
+    public static void EnsureShardCount(CatalogDatabase catalog, ClusterOptions cluster)
+    {
+        var recorded = catalog.RecordShardCount(cluster.Shards);
+        if (recorded != cluster.Shards)
+        {
+            throw new InvalidOperationException(
+                $"The catalog at {catalog.Location} is split into {recorded} shards (fixed when its cluster first started); {ClusterOptions.SectionName}:Shards is {cluster.Shards}. Set it to {recorded}.");
+        }
     }
 
     private static void AddCommon(IServiceCollection services, ClusterOptions cluster)

@@ -2,6 +2,7 @@ using Lookbook.Catalog;
 using Lookbook.Catalog.Storage;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
+using Microsoft.Extensions.Options;
 using SkiaSharp;
 
 namespace Lookbook.Cluster;
@@ -17,11 +18,15 @@ public sealed record ClusterPhotoResult(IReadOnlyList<ClusterPhotoHit> Hits, IRe
 /// shopper's crop of it) is embedded here, once, with the catalog's model; the shards rank by similarity (no trained
 /// head on the shards yet); the products come from the shared catalog.
 /// </summary>
-public sealed class ClusterPhotoSearch(IImageEmbedder embedder, ClusterSearch cluster, CatalogDatabase catalog)
+public sealed class ClusterPhotoSearch(IImageEmbedder embedder, ClusterSearch cluster, CatalogDatabase catalog, IOptions<ClusterOptions> options)
 {
-    /// <summary>Throws <see cref="EmbeddingMismatchException"/> when this process's model is not the catalog's.</summary>
+    /// <summary>
+    /// Throws <see cref="EmbeddingMismatchException"/> when this process's model is not the catalog's, and
+    /// <see cref="InvalidOperationException"/> when its shard count is not the catalog's.
+    /// </summary>
     public void EnsureCompatible()
     {
+        ClusterHosting.EnsureShardCount(catalog, options.Value);
         if (catalog.GetEmbeddingProfile() is { } stored && stored.Fingerprint != embedder.Profile.Fingerprint)
         {
             throw new EmbeddingMismatchException(stored, embedder.Profile.Description, catalog.Location);

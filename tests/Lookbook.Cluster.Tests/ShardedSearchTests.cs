@@ -79,6 +79,17 @@ public sealed class ShardedSearchTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void The_shard_count_is_fixed_by_the_first_cluster_process_and_another_is_refused_naming_it()
+    {
+        Assert.Equal(6, _catalog.RecordShardCount(6));
+        ClusterHosting.EnsureShardCount(_catalog, new ClusterOptions { Shards = 6 });
+
+        var error = Assert.Throws<InvalidOperationException>(() => ClusterHosting.EnsureShardCount(_catalog, new ClusterOptions { Shards = 4 }));
+        Assert.Contains("split into 6 shards", error.Message);
+        Assert.Contains("Lookbook:Cluster:Shards is 4", error.Message);
+    }
+
+    [Fact]
     public async Task HNSW_shards_save_their_graphs_on_the_silo_disk_reopen_them_and_catch_up_in_place()
     {
         var disk = _temp.File("hnsw-silo/catalog");
