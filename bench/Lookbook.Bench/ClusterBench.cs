@@ -84,11 +84,7 @@ internal static class ClusterBench
             }
             finally
             {
-                foreach (var host in Enumerable.Reverse(hosts))
-                {
-                    await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                    host.Dispose();
-                }
+                await StopAsync(hosts).ConfigureAwait(false);
             }
         }
 
@@ -206,11 +202,7 @@ internal static class ClusterBench
             }
             finally
             {
-                foreach (var host in Enumerable.Reverse(hosts))
-                {
-                    await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                    host.Dispose();
-                }
+                await StopAsync(hosts).ConfigureAwait(false);
             }
         }
     }
@@ -225,6 +217,16 @@ internal static class ClusterBench
             await HttpLoad.SearchAsync(client, photo, "image/png", cancellationToken).ConfigureAwait(false);
             return 10;
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the hosts last started first (the client before the silos it talks to).</summary>
+    private static async Task StopAsync(List<IHost> hosts)
+    {
+        foreach (var host in Enumerable.Reverse(hosts))
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            host.Dispose();
+        }
     }
 
     private static void Quiet(IServiceCollection services) => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error));

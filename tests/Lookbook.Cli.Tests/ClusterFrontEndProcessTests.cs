@@ -19,36 +19,18 @@ namespace Lookbook.Cli.Tests;
 /// </summary>
 public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly TempDirectory _temp = new();
-    private readonly List<LookbookProcess> _processes = [];
-    private PostgresServer _postgres = null!;
-    private RedisServer _redis = null!;
-    private string _connection = "";
-
-    public Task InitializeAsync()
+    private static readonly TimeSpan StartTimeout = LocalCluster.StartTimeout;
+    private readonly LocalCluster _cluster = new(new Dictionary<string, string>
     {
-        _postgres = PostgresServer.Start();
-        _redis = RedisServer.Start();
-        _connection = _postgres.CreateDatabase();
-        return Task.CompletedTask;
-    }
+        ["ClusterId"] = "front-test", ["Shards"] = "6", ["ShardTimeout"] = "00:00:02", ["ProbeTimeout"] = "00:00:01",
+    });
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     // xUnit calls this after DisposeAsync.
-    public void Dispose()
-    {
-        _redis?.Dispose();
-        _postgres?.Dispose();
-        _temp.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Theory]
     [InlineData(1)]
@@ -58,7 +40,7 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
         var (photos, expected) = await SeedAsync();
         for (var s = 0; s < silos; s++)
         {
-            await StartAsync($"silo{s}", "Silo ready", "silo", "--silo-port", Port(), "--gateway-port", Port());
+            await _cluster.StartSiloAsync($"silo{s}");
         }
 
         using var http = await StartFrontEndAsync();
@@ -72,7 +54,7 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
         var silos = new List<LookbookProcess>();
         for (var s = 0; s < 3; s++)
         {
-            silos.Add(await StartAsync($"silo{s}", "Silo ready", "silo", "--silo-port", Port(), "--gateway-port", Port()));
+            silos.Add(await _cluster.StartSiloAsync($"silo{s}"));
         }
 
         using var http = await StartFrontEndAsync();
@@ -123,7 +105,7 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
             .ToList();
         var expected = new List<string[]>();
         using var embedder = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = new Lookbook.Vision.Images.PreprocessingOptions { InputSize = 64 } });
-        using var catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("seed/catalog"));
+        using var catalog = CatalogDatabase.OpenPostgres(_cluster.Connection, _cluster.Temp.File("seed/catalog"));
         await new CatalogImporter(catalog, embedder).ImportAsync(new FashionMnistSource(RepositoryPaths.SampleCatalog, "train", 600), new ImportOptions());
         using var single = new ExactVectorIndex(embedder.Profile.Dimension);
         foreach (var stored in catalog.ReadVectors())
@@ -143,7 +125,7 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
     private async Task<HttpClient> StartFrontEndAsync()
     {
         var port = Loopback.FreePort();
-        await StartAsync("front", "front end is running", "serve", "--cluster", "--urls", $"http://127.0.0.1:{port}");
+        await _cluster.StartReadyAsync("front", "front end is running", "serve", "--cluster", "--urls", $"http://127.0.0.1:{port}");
         return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -185,33 +167,4 @@ public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsy
             return ([], 0, 0);
         }
     }
-
-    private async Task<LookbookProcess> StartAsync(string name, string ready, params string[] args)
-    {
-        var folder = Directory.CreateDirectory(_temp.File(name)).FullName;
-        File.WriteAllText(Path.Combine(folder, "lookbook.json"), JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["Lookbook"] = new Dictionary<string, object>
-            {
-                ["Storage"] = new Dictionary<string, string> { ["Provider"] = "Postgres", ["ConnectionString"] = _connection, ["DatabasePath"] = "node/catalog" },
-                ["Cluster"] = new Dictionary<string, string>
-                {
-                    ["Redis"] = _redis.Configuration, ["ClusterId"] = "front-test", ["Shards"] = "6", ["ShardTimeout"] = "00:00:02", ["ProbeTimeout"] = "00:00:01",
-                },
-            },
-        }));
-        var process = LookbookProcess.Start(folder, args);
-        _processes.Add(process);
-        var waited = Stopwatch.StartNew();
-        while (!process.Output.Contains(ready, StringComparison.Ordinal))
-        {
-            Assert.False(process.HasExited, $"{name} ended before it was ready\n{process.Output}");
-            Assert.True(waited.Elapsed < StartTimeout, $"{name} was not ready within {StartTimeout}\n{process.Output}");
-            await Task.Delay(100);
-        }
-
-        return process;
-    }
-
-    private static string Port() => Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
 }

@@ -16,42 +16,23 @@ namespace Lookbook.Cli.Tests;
 public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int Products = 3000;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly TempDirectory _temp = new();
-    private readonly List<LookbookProcess> _processes = [];
-    private PostgresServer _postgres = null!;
-    private RedisServer _redis = null!;
-    private string _connection = "";
-
-    public Task InitializeAsync()
+    private readonly LocalCluster _cluster = new(new Dictionary<string, string>
     {
-        _postgres = PostgresServer.Start();
-        _redis = RedisServer.Start();
-        _connection = _postgres.CreateDatabase();
-        return Task.CompletedTask;
-    }
+        ["ClusterId"] = "import-test", ["ProbeTimeout"] = "00:00:01", ["ImportPollInterval"] = "00:00:00.200",
+    });
 
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     // xUnit calls this after DisposeAsync.
-    public void Dispose()
-    {
-        _redis?.Dispose();
-        _postgres?.Dispose();
-        _temp.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public async Task An_import_done_by_two_silos_completes_with_exact_counts_when_one_is_killed_midway()
     {
-        var silos = new[] { await StartSiloAsync(0), await StartSiloAsync(1) };
-        var import = Start(Folder("coordinator"), "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", Products.ToString(CultureInfo.InvariantCulture), "--cluster");
+        var silos = new[] { await _cluster.StartSiloAsync("silo0"), await _cluster.StartSiloAsync("silo1") };
+        var import = _cluster.Start("coordinator", "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", Products.ToString(CultureInfo.InvariantCulture), "--cluster");
 
         // Let both silos work, then kill -9 one of them while it holds a batch (a silo is in a batch nearly all the time).
         var waited = Stopwatch.StartNew();
@@ -72,7 +53,7 @@ public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsync
         Assert.True(exitCode == 0, $"the import ended with {exitCode}\n{text}");
         Assert.Contains($"{Products} added, 0 updated, 0 unchanged, 0 skipped", text, StringComparison.Ordinal);
 
-        using var catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("check/catalog"));
+        using var catalog = CatalogDatabase.OpenPostgres(_cluster.Connection, _cluster.Temp.File("check/catalog"));
         Assert.Equal(Products, catalog.CountVectors());
         Assert.Equal(Products, catalog.GetStats().Products);
         var finalCounts = DoneByWorker();
@@ -82,7 +63,7 @@ public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsync
 
     private Dictionary<string, int> DoneByWorker()
     {
-        using var connection = new NpgsqlConnection(_connection);
+        using var connection = new NpgsqlConnection(_cluster.Connection);
         try
         {
             return connection.Query<(string Worker, long Batches)>(
@@ -96,30 +77,8 @@ public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsync
 
     private int HeldBatches()
     {
-        using var connection = new NpgsqlConnection(_connection);
+        using var connection = new NpgsqlConnection(_cluster.Connection);
         return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'idle in transaction' OR (state = 'active' AND query LIKE '%import_queue%' AND pid <> pg_backend_pid())");
-    }
-
-    private async Task<LookbookProcess> StartSiloAsync(int number)
-    {
-        var silo = Start(Folder($"silo{number}"), "silo", "--silo-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture));
-        var waited = Stopwatch.StartNew();
-        while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
-        {
-            Assert.False(silo.HasExited, $"silo {number} ended before it was ready\n{silo.Output}");
-            Assert.True(waited.Elapsed < StartTimeout, $"silo {number} was not ready within {StartTimeout}\n{silo.Output}");
-            await Task.Delay(100);
-        }
-
-        return silo;
-    }
-
-    private LookbookProcess Start(string folder, params string[] args)
-    {
-        var process = LookbookProcess.Start(folder, args);
-        _processes.Add(process);
-        return process;
     }
 
     private static async Task<(int ExitCode, string Output)> WaitAsync(LookbookProcess process, TimeSpan timeout)
@@ -132,23 +91,5 @@ public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsync
         }
 
         return (process.ExitCode, process.Output);
-    }
-
-    /// <summary>A working folder whose lookbook.json names the shared catalog and the cluster.</summary>
-    private string Folder(string name)
-    {
-        var folder = Directory.CreateDirectory(_temp.File(name)).FullName;
-        File.WriteAllText(Path.Combine(folder, "lookbook.json"), System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["Lookbook"] = new Dictionary<string, object>
-            {
-                ["Storage"] = new Dictionary<string, string> { ["Provider"] = "Postgres", ["ConnectionString"] = _connection, ["DatabasePath"] = "node/catalog" },
-                ["Cluster"] = new Dictionary<string, string>
-                {
-                    ["Redis"] = _redis.Configuration, ["ClusterId"] = "import-test", ["ProbeTimeout"] = "00:00:01", ["ImportPollInterval"] = "00:00:00.200",
-                },
-            },
-        }));
-        return folder;
     }
 }

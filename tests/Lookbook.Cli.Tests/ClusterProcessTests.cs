@@ -19,40 +19,29 @@ namespace Lookbook.Cli.Tests;
 public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int Dimension = 16;
-    private const int Shards = 6;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly TempDirectory _temp = new();
+    private static readonly TimeSpan StartTimeout = LocalCluster.StartTimeout;
+    private readonly LocalCluster _cluster = new(new Dictionary<string, string>
+    {
+        ["ClusterId"] = "test", ["Shards"] = "6", ["ShardTimeout"] = "00:00:02", ["ProbeTimeout"] = "00:00:01",
+    });
+
     private readonly List<LookbookProcess> _silos = [];
-    private PostgresServer _postgres = null!;
-    private RedisServer _redis = null!;
     private CatalogDatabase _catalog = null!;
-    private string _connection = "";
 
     public Task InitializeAsync()
     {
-        _postgres = PostgresServer.Start();
-        _redis = RedisServer.Start();
-        _connection = _postgres.CreateDatabase();
-        _catalog = CatalogDatabase.OpenPostgres(_connection, _temp.File("test/catalog"));
+        _catalog = CatalogDatabase.OpenPostgres(_cluster.Connection, _cluster.Temp.File("test/catalog"));
         _catalog.SaveProducts([.. Enumerable.Range(0, 900).Select(i => (Product(i), TestVectors.Unit(new Random(i), Dimension)))]);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     // xUnit calls this after DisposeAsync.
     public void Dispose()
     {
         _catalog?.Dispose();
-        _redis?.Dispose();
-        _postgres?.Dispose();
-        _temp.Dispose();
+        _cluster.Dispose();
     }
 
     [Theory]
@@ -65,7 +54,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
             _silos.Add(await StartSiloAsync(s));
         }
 
-        using var client = ClusterHosting.BuildClient(Configuration());
+        using var client = ClusterHosting.BuildClient(_cluster.ClientConfiguration());
         await client.StartAsync();
         await AssertSameAnswersAsync(client.Services.GetRequiredService<ClusterSearch>(), new Random(silos), silos);
     }
@@ -78,7 +67,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
             _silos.Add(await StartSiloAsync(s));
         }
 
-        using var client = ClusterHosting.BuildClient(Configuration());
+        using var client = ClusterHosting.BuildClient(_cluster.ClientConfiguration());
         await client.StartAsync();
         var search = client.Services.GetRequiredService<ClusterSearch>();
         using var single = SingleNode();
@@ -129,7 +118,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.True(warming.Elapsed < StartTimeout, "the shards did not all answer within the start timeout");
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Shards} shards on {silos} silo{(silos == 1 ? "" : "s")} activated and answering after {warming.Elapsed.TotalSeconds:F1} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"6 shards on {silos} silo{(silos == 1 ? "" : "s")} activated and answering after {warming.Elapsed.TotalSeconds:F1} s"));
         for (var q = 0; q < 20; q++)
         {
             var query = TestVectors.Unit(random, Dimension);
@@ -155,7 +144,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/health/live")).StatusCode);
         }
 
-        using var client = ClusterHosting.BuildClient(Configuration());
+        using var client = ClusterHosting.BuildClient(_cluster.ClientConfiguration());
         await client.StartAsync();
         var search = client.Services.GetRequiredService<ClusterSearch>();
         var random = new Random(11);
@@ -227,44 +216,10 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
-    private async Task<LookbookProcess> StartSiloAsync(int number, int? healthPort = null)
-    {
-        var folder = Directory.CreateDirectory(_temp.File($"silo{number}")).FullName;
-        File.WriteAllText(Path.Combine(folder, "lookbook.json"), System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["Lookbook"] = new Dictionary<string, object>
-            {
-                ["Storage"] = new Dictionary<string, string> { ["Provider"] = "Postgres", ["ConnectionString"] = _connection, ["DatabasePath"] = "node/catalog" },
-                ["Cluster"] = ClusterSettings(),
-            },
-        }));
-        string[] args = ["silo", "--silo-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture), "--gateway-port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture)];
-        var silo = LookbookProcess.Start(folder, healthPort is { } port ? [.. args, "--health-port", port.ToString(CultureInfo.InvariantCulture)] : args);
-        var waited = Stopwatch.StartNew();
-        while (!silo.Output.Contains("Silo ready", StringComparison.Ordinal))
-        {
-            Assert.False(silo.HasExited, $"silo {number} ended before it was ready\n{silo.Output}");
-            Assert.True(waited.Elapsed < StartTimeout, $"silo {number} was not ready within {StartTimeout}\n{silo.Output}");
-            await Task.Delay(100);
-        }
-
-        return silo;
-    }
-
-    private Dictionary<string, string> ClusterSettings() => new()
-    {
-        ["Redis"] = _redis.Configuration,
-        ["ClusterId"] = "test",
-        ["Shards"] = Shards.ToString(CultureInfo.InvariantCulture),
-        ["ShardTimeout"] = "00:00:02",
-        ["ProbeTimeout"] = "00:00:01",
-    };
-
-    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(
-        ClusterSettings().Select(s => new KeyValuePair<string, string?>($"{ClusterOptions.SectionName}:{s.Key}", s.Value))
-            .Append(new($"{StorageOptions.SectionName}:Provider", "Postgres"))
-            .Append(new($"{StorageOptions.SectionName}:ConnectionString", _connection)))
-        .Build();
+    private Task<LookbookProcess> StartSiloAsync(int number, int? healthPort = null) =>
+        healthPort is { } port
+            ? _cluster.StartSiloAsync($"silo{number}", "--health-port", port.ToString(CultureInfo.InvariantCulture))
+            : _cluster.StartSiloAsync($"silo{number}");
 
     private ExactVectorIndex SingleNode()
     {

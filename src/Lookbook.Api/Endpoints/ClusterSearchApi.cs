@@ -62,20 +62,11 @@ public static class ClusterSearchApi
         }
 
         using var photo = upload;
-        var limits = new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels);
-        var cost = ImageDecoder.DecodeCost(photo.Bytes.Span, limits, search.DecodeShortSide);
-        SkiaSharp.SKBitmap bitmap;
-        using (var room = await budget.AcquireAsync(cost, cancellationToken))
+        var (bitmap, busy) = await budget.DecodeAsync(request.HttpContext, photo.Bytes, options.Value, search.DecodeShortSide,
+            bytes => ImageDecoder.Decode(bytes.Span, search.Limits, minShortSide: search.DecodeShortSide), cancellationToken);
+        if (bitmap is null)
         {
-            if (room is null)
-            {
-                LookbookTelemetry.DecodeRefusals.Add(1);
-                request.HttpContext.Response.Headers.RetryAfter = ((int)DecodeBudget.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Server busy",
-                    "The server is decoding as many photos as its memory allows; send this one again in a moment.");
-            }
-
-            bitmap = ImageDecoder.Decode(photo.Bytes.Span, search.Limits, minShortSide: search.DecodeShortSide);
+            return busy!;
         }
 
         ClusterPhotoResult result;

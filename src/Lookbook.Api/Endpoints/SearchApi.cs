@@ -84,21 +84,10 @@ public static class SearchApi
         }
 
         using var photo = upload;
-        // Header first: a decompression bomb is refused before any pixel is allocated. Then the decode waits for its
-        // share of the pixels all searches may hold decoded at once, and gives it back as soon as the photo is shrunk.
-        var cost = ImageDecoder.DecodeCost(photo.Bytes.Span, new ImageLimits(options.Value.MaxUploadBytes, options.Value.MaxUploadPixels), search.DecodeShortSide);
-        SKBitmap bitmap;
-        using (var room = await budget.AcquireAsync(cost, cancellationToken))
+        var (bitmap, busy) = await budget.DecodeAsync(request.HttpContext, photo.Bytes, options.Value, search.DecodeShortSide, bytes => search.Decode(bytes.Span), cancellationToken);
+        if (bitmap is null)
         {
-            if (room is null)
-            {
-                LookbookTelemetry.DecodeRefusals.Add(1);
-                request.HttpContext.Response.Headers.RetryAfter = ((int)DecodeBudget.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Server busy",
-                    "The server is decoding as many photos as its memory allows; send this one again in a moment.");
-            }
-
-            bitmap = search.Decode(photo.Bytes.Span);
+            return busy!;
         }
 
         // A known shopper's history re-ranks the visually similar products; anonymous searches are not personalised.

@@ -65,5 +65,28 @@ internal sealed class DecodeBudget : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Decodes an uploaded photo within the budget: its header says what the decode costs (a decompression bomb is
+    /// refused before any pixel is allocated), the decode waits for that share, and the share is given back as soon as
+    /// <paramref name="decode"/> has shrunk the photo. A photo that finds no room in time is a 503 with Retry-After.
+    /// </summary>
+    public async Task<(SkiaSharp.SKBitmap? Bitmap, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)> DecodeAsync(
+        HttpContext context, ReadOnlyMemory<byte> photo, ApiOptions options, int shortSide, Func<ReadOnlyMemory<byte>, SkiaSharp.SKBitmap> decode,
+        CancellationToken cancellationToken)
+    {
+        var cost = Lookbook.Vision.Images.ImageDecoder.DecodeCost(
+            photo.Span, new Lookbook.Vision.Images.ImageLimits(options.MaxUploadBytes, options.MaxUploadPixels), shortSide);
+        using var room = await AcquireAsync(cost, cancellationToken);
+        if (room is null)
+        {
+            Lookbook.Catalog.Telemetry.LookbookTelemetry.DecodeRefusals.Add(1);
+            context.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (null, Problems.Create(StatusCodes.Status503ServiceUnavailable, "Server busy",
+                "The server is decoding as many photos as its memory allows; send this one again in a moment."));
+        }
+
+        return (decode(photo), null);
+    }
+
     public void Dispose() => _limiter.Dispose();
 }
