@@ -15,6 +15,10 @@ internal static class CommandRunner
     /// (opening it would silently create an empty catalog, and "no products" would hide a wrong path).
     /// </param>
     public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body, bool requiresCatalog = false) =>
+        command.SetAction(global, body, _ => requiresCatalog);
+
+    /// <param name="requiresCatalog">Whether this invocation reads an existing catalog (see the other overload).</param>
+    public static void SetAction(this Command command, GlobalOptions global, Func<ParseResult, CliContext, CancellationToken, Task<int>> body, Func<ParseResult, bool> requiresCatalog) =>
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -36,7 +40,7 @@ internal static class CommandRunner
             try
             {
                 // Options first (every problem of the configuration is reported before anything else), then the file.
-                if (requiresCatalog && context.Get<IOptions<StorageOptions>>().Value is { Provider: StorageProvider.Sqlite, DatabasePath: var path } && !File.Exists(path))
+                if (requiresCatalog(result) && context.Get<IOptions<StorageOptions>>().Value is { Provider: StorageProvider.Sqlite, DatabasePath: var path } && !File.Exists(path))
                 {
                     var demo = File.Exists(DemoCatalog) && Path.GetFullPath(path) != Path.GetFullPath(DemoCatalog) ? $" (the demo's is --db {DemoCatalog})" : "";
                     Fail(context, $"No catalog at {Path.GetFullPath(path)}. Import one first (lookbook import folder|csv|fashion-mnist ...), or name an existing one with --db FILE{demo}.");

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Orleans.Configuration;
 
 namespace Lookbook.Cluster;
@@ -31,11 +32,8 @@ public static class ClusterHosting
     /// </summary>
     public static IHost BuildSilo(IConfiguration configuration, Action<IServiceCollection>? services = null)
     {
+        EnsureConfigured(configuration, "A silo");
         var (cluster, storage) = Read(configuration);
-        if (storage.Provider != StorageProvider.Postgres)
-        {
-            throw new InvalidOperationException($"A silo reads the catalog a cluster shares: set {StorageOptions.SectionName}:Provider to Postgres and its ConnectionString.");
-        }
 
         if (cluster.HealthPort is not { } healthPort)
         {
@@ -52,7 +50,9 @@ public static class ClusterHosting
         web.Services.AddHealthChecks()
             .AddCheck<MembershipHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"]);
-        web.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        web.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("lookbook-silo", serviceInstanceId: $"{cluster.AdvertisedAddress}:{cluster.SiloPort}"))
+            .WithMetrics(metrics => metrics
             .AddMeter("Microsoft.Orleans", ClusterTelemetry.Name, "Lookbook")
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
@@ -98,7 +98,7 @@ public static class ClusterHosting
     }
 
     /// <summary>Readiness as a line per check, so a person with curl reads why a silo is not ready.</summary>
-    private static Task WriteHealth(HttpContext context, HealthReport report)
+    public static Task WriteHealth(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(report.Status + "\n" + string.Concat(
@@ -128,6 +128,31 @@ public static class ClusterHosting
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, "lookbook"));
             client.UseRedisClustering(cluster.Redis!);
         });
+    }
+
+    /// <summary>
+    /// Throws one error naming everything a cluster process (<paramref name="who"/>) misses in its configuration: the
+    /// shared catalog in PostgreSQL and the Redis the cluster meets in.
+    /// </summary>
+    public static void EnsureConfigured(IConfiguration configuration, string who)
+    {
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var missing = new List<string>();
+        if (storage.Provider != StorageProvider.Postgres || string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            missing.Add($"the shared catalog ({StorageOptions.SectionName}:Provider = Postgres and its ConnectionString)");
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration[$"{ClusterOptions.SectionName}:Redis"]))
+        {
+            missing.Add($"the Redis the cluster meets in ({ClusterOptions.SectionName}:Redis = host:port)");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{who} needs {string.Join(" and ", missing)}, usually in the lookbook.json of the folder it runs in (scripts/cluster.sh writes one in .lookbook/cluster; docs/scaling.md shows one for N machines).");
+        }
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ namespace Lookbook.Cli.Tests;
 /// 1, 2 and 3 silos every query's top 10 is the single-node exact top 10; kill -9 of a silo under a query load: no
 /// search fails, partial answers say which shards were missing, and the answers return to the single node's.
 /// </summary>
+[Collection(ClusterProcessCollection.Name)]
 public sealed class ClusterFrontEndProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan StartTimeout = LocalCluster.StartTimeout;

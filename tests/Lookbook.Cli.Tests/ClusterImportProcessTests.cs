@@ -13,6 +13,7 @@ namespace Lookbook.Cli.Tests;
 /// doing the batches and <c>lookbook import ... --cluster</c> queuing them and waiting. kill -9 of a silo mid-import:
 /// the other finishes, and the run's counts and the catalog are exact.
 /// </summary>
+[Collection(ClusterProcessCollection.Name)]
 public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int Products = 3000;
@@ -34,16 +35,17 @@ public sealed class ClusterImportProcessTests(ITestOutputHelper output) : IAsync
         var silos = new[] { await _cluster.StartSiloAsync("silo0"), await _cluster.StartSiloAsync("silo1") };
         var import = _cluster.Start("coordinator", "import", "fashion-mnist", RepositoryPaths.SampleCatalog, "--limit", Products.ToString(CultureInfo.InvariantCulture), "--cluster");
 
-        // Let both silos work, then kill -9 one of them while it holds a batch (a silo is in a batch nearly all the time).
+        // Let the silos work, then kill -9 one of them while the import runs (a silo is in a batch nearly all the time).
         var waited = Stopwatch.StartNew();
         Dictionary<string, int> byWorker;
-        while ((byWorker = DoneByWorker()).Count < 2 || byWorker.Values.Sum() < 8)
+        while ((byWorker = DoneByWorker()).Values.Sum() < 8)
         {
-            Assert.False(import.HasExited && import.ExitCode != 0, $"the import failed\n{import.Output}");
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(240), $"the silos did not both take batches: {string.Join(", ", byWorker)}\n{silos[0].Output}\n{silos[1].Output}");
+            Assert.False(import.HasExited, $"the import ended before the kill\n{import.Output}");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(240), $"the silos did not take batches: {string.Join(", ", byWorker)}\n{silos[0].Output}\n{silos[1].Output}");
             await Task.Delay(50);
         }
 
+        Assert.False(import.HasExited, $"the import ended before the kill\n{import.Output}");
         var held = HeldBatches();
         silos[0].KillHard();
         output.WriteLine($"killed silo 0 after {string.Join(", ", byWorker.Select(w => $"{w.Key}: {w.Value} batches"))}; batches held then: {held}");

@@ -16,6 +16,7 @@ namespace Lookbook.Cli.Tests;
 /// a client. Searches equal the single-node exact top 10; kill -9 of a silo under a query load: queries keep being
 /// answered (partial answers say so) and return to exactly the single-node top 10 once its shards have moved.
 /// </summary>
+[Collection(ClusterProcessCollection.Name)]
 public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int Dimension = 16;

@@ -104,3 +104,13 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
         Temp.Dispose();
     }
 }
+
+/// <summary>
+/// The tests that start clusters of processes run one at a time: side by side on two cores, a dozen silos, front ends and
+/// databases starve each other past any sensible timeout.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterProcessCollection
+{
+    public const string Name = "cluster processes";
+}

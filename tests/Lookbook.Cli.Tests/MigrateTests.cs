@@ -3,6 +3,7 @@ using Lookbook.Testing;
 namespace Lookbook.Cli.Tests;
 
 /// <summary><c>lookbook migrate --to postgres</c> against a real PostgreSQL, then the catalog served from there.</summary>
+[Collection(ClusterProcessCollection.Name)]
 public sealed class MigrateTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

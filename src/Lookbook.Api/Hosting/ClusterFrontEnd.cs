@@ -28,11 +28,8 @@ public static class ClusterFrontEnd
             builder.WebHost.UseUrls(LookbookWebApp.DefaultUrl);
         }
 
+        ClusterHosting.EnsureConfigured(builder.Configuration, "A cluster's front end (serve --cluster)");
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        if (storage.Provider != StorageProvider.Postgres)
-        {
-            throw new InvalidOperationException($"A cluster's front end reads the catalog the silos share: set {StorageOptions.SectionName}:Provider to Postgres and its ConnectionString.");
-        }
 
         var embedding = builder.Configuration.GetSection(EmbeddingOptions.SectionName).Get<EmbeddingOptions>() ?? new EmbeddingOptions();
         if (builder.Configuration[$"{EmbeddingOptions.SectionName}:Preprocessing:InputSize"] is null && InputSizeAdvisor.ForCatalog(storage) is { } size)
@@ -70,7 +67,7 @@ public static class ClusterFrontEnd
         app.UseStatusCodePages();
         app.UseCrossSiteGuard();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ClusterHosting.WriteHealth });
         app.MapClusterSearchApi();
         var products = app.MapGroup("/api/products");
         products.MapGet("/{id}", ProductsApi.GetProduct);

@@ -41,7 +41,7 @@ internal static class SearchCommand
             var found = Run(context, file, request);
             SearchResultView.Write(context, file.Name, request, context.Get<SearchableCatalogProvider>().ModelDescription, found.Hits, result.GetValue(options.Json), found);
             return ExitCodes.Success;
-        }, requiresCatalog: true);
+        }, requiresCatalog: result => !result.GetValue(cluster)); // the cluster's catalog is in PostgreSQL: checked there
         return command;
     }
 
@@ -53,6 +53,7 @@ internal static class SearchCommand
             throw new FileNotFoundException($"Photo not found: {file.FullName}");
         }
 
+        ClusterHosting.EnsureConfigured(context.Configuration, "search --cluster");
         var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         using var client = ClusterHosting.BuildClient(context.Configuration, services => services
             .AddSingleton(context.Get<CatalogDatabase>())

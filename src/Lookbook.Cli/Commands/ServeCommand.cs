@@ -18,7 +18,8 @@ internal static class ServeCommand
         var urls = Urls();
         var cluster = new Option<bool>("--cluster")
         {
-            Description = "Be a front end of a cluster (Lookbook:Cluster, the PostgreSQL catalog): POST /api/search embeds the photo here and searches every shard; products and images come from the catalog.",
+            Description = "Be a front end of a cluster (Lookbook:Cluster, the PostgreSQL catalog): POST /api/search embeds the photo here and searches every shard; " +
+                "products, images and /health/ready are served too, but not the web page, OpenAPI or shoppers' endpoints (a single node's).",
         };
         var command = new Command("serve", "Serve the HTTP API (OpenAPI at /openapi/v1.json, reference at /scalar/v1) and the search page.") { urls, cluster };
         command.SetAction(global, (result, context, cancellationToken) =>

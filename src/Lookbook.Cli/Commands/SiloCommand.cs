@@ -17,7 +17,10 @@ internal static class SiloCommand
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port front ends connect to (config Lookbook:Cluster:GatewayPort, default 30000)." };
         var healthPort = new Option<int?>("--health-port") { Description = "Serve /health/live, /health/ready and /metrics (Prometheus) on this port (config Lookbook:Cluster:HealthPort)." };
         var redis = new Option<string?>("--redis") { Description = "Redis the cluster meets in, host:port (config Lookbook:Cluster:Redis)." };
-        var command = new Command("silo", "Run one silo of a Lookbook cluster: it holds shards of the PostgreSQL catalog and answers searches (Ctrl+C or SIGTERM stops it).")
+        var command = new Command("silo",
+            "Run one silo of a Lookbook cluster: it holds shards of the catalog and answers searches, and does batches of `import --cluster` (Ctrl+C or SIGTERM stops it). " +
+            "It reads the shared catalog from Lookbook:Storage (Provider Postgres, ConnectionString; --db is then only where the shards' saved graphs go) and " +
+            "Lookbook:Cluster (Redis, ClusterId, Shards, AdvertisedAddress, ...) — usually from lookbook.json in the folder it runs in; see docs/scaling.md.")
         {
             siloPort, gatewayPort, healthPort, redis,
         };
