@@ -12,13 +12,13 @@ namespace Lookbook.Cluster;
 /// </summary>
 internal sealed class ShardVectorSource : IVectorSource
 {
-    private readonly CatalogDatabase catalog;
-    private readonly int shard;
-    private readonly int shards;
+    private readonly CatalogDatabase _catalog;
+    private readonly int _shard;
+    private readonly int _shards;
 
     public ShardVectorSource(CatalogDatabase catalog, string localDatabasePath, int shard, int shards)
     {
-        (this.catalog, this.shard, this.shards) = (catalog, shard, shards);
+        (_catalog, _shard, _shards) = (catalog, shard, shards);
         Files = new CatalogFiles($"{localDatabasePath}.shard-{shard}-of-{shards}");
         // A PostgreSQL catalog has no file of its own here: the folder for the shards' graphs may not exist yet.
         Directory.CreateDirectory(Path.GetDirectoryName(Files.Hnsw)!);
@@ -26,21 +26,21 @@ internal sealed class ShardVectorSource : IVectorSource
 
     public CatalogFiles Files { get; }
 
-    public long GetEmbeddingRevision() => catalog.GetEmbeddingRevision();
+    public long GetEmbeddingRevision() => _catalog.GetEmbeddingRevision();
 
     public int CountVectors() => ReadEmbeddedIds().Count;
 
-    public IEnumerable<StoredVector> ReadVectors(CancellationToken cancellationToken = default) => Mine(catalog.ReadVectors(cancellationToken));
+    public IEnumerable<StoredVector> ReadVectors(CancellationToken cancellationToken = default) => Mine(_catalog.ReadVectors(cancellationToken));
 
     public IEnumerable<StoredVector> ReadVectorsChangedSince(long revision, CancellationToken cancellationToken = default) =>
-        Mine(catalog.ReadVectorsChangedSince(revision, cancellationToken));
+        Mine(_catalog.ReadVectorsChangedSince(revision, cancellationToken));
 
     public HashSet<string> ReadEmbeddedIds()
     {
-        var ids = catalog.ReadEmbeddedIds();
-        ids.RemoveWhere(id => ShardMap.ShardOf(id, shards) != shard);
+        var ids = _catalog.ReadEmbeddedIds();
+        ids.RemoveWhere(id => ShardMap.ShardOf(id, _shards) != _shard);
         return ids;
     }
 
-    private IEnumerable<StoredVector> Mine(IEnumerable<StoredVector> vectors) => vectors.Where(v => ShardMap.ShardOf(v.ProductId, shards) == shard);
+    private IEnumerable<StoredVector> Mine(IEnumerable<StoredVector> vectors) => vectors.Where(v => ShardMap.ShardOf(v.ProductId, _shards) == _shard);
 }

@@ -64,17 +64,12 @@ public sealed class QueuedImport(CatalogDatabase database)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (runId, _) = Enqueue(source, cancellationToken);
         var total = source.CountHint;
-        var done = await WaitAsync(runId, progress is null ? null : new InlineProgress(p =>
+        var done = await WaitAsync(runId, progress is null ? null : new InlineProgress<QueuedRunProgress>(p =>
         {
             var c = p.Counts;
             progress.Report(new ImportProgress(c.Added + c.Updated + c.Unchanged + c.Skipped, total, c.Added + c.Updated, c.Unchanged, c.Skipped));
         }), cancellationToken).ConfigureAwait(false);
         return new ImportResult(runId, source.Name, done.Counts, database.GetRunIssues(runId), done.Counts.Added + done.Counts.Updated, clock.Elapsed);
-    }
-
-    private sealed class InlineProgress(Action<QueuedRunProgress> report) : IProgress<QueuedRunProgress>
-    {
-        public void Report(QueuedRunProgress value) => report(value);
     }
 
     /// <summary>Waits until every batch of the run is done, reporting progress; returns the finished run's counts.</summary>

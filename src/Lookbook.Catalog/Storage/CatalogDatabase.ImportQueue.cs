@@ -116,15 +116,15 @@ public sealed partial class CatalogDatabase
               AND s.done = import_runs.batches
             """,
             new { runId, now = Now() });
+        // Pending batches count nothing yet (their counts are 0 until done); batch 0 is the coordinator's own findings.
         return connection.QuerySingleOrDefault<(long Id, string Status, int? Batches, long Done, long Added, long Updated, long Unchanged, long Skipped)?>(
             """
             SELECT r.id, r.status, r.batches,
-                   (SELECT COUNT(*) FROM import_queue q WHERE q.run_id = r.id AND q.status = 'done' AND q.batch_no > 0),
-                   (SELECT COALESCE(SUM(added), 0) FROM import_queue q WHERE q.run_id = r.id AND q.status = 'done'),
-                   (SELECT COALESCE(SUM(updated), 0) FROM import_queue q WHERE q.run_id = r.id AND q.status = 'done'),
-                   (SELECT COALESCE(SUM(unchanged), 0) FROM import_queue q WHERE q.run_id = r.id AND q.status = 'done'),
-                   (SELECT COALESCE(SUM(skipped), 0) FROM import_queue q WHERE q.run_id = r.id AND q.status = 'done')
-            FROM import_runs r WHERE r.id = @runId
+                   COUNT(q.batch_no) FILTER (WHERE q.status = 'done' AND q.batch_no > 0),
+                   COALESCE(SUM(q.added), 0), COALESCE(SUM(q.updated), 0), COALESCE(SUM(q.unchanged), 0), COALESCE(SUM(q.skipped), 0)
+            FROM import_runs r LEFT JOIN import_queue q ON q.run_id = r.id
+            WHERE r.id = @runId
+            GROUP BY r.id, r.status, r.batches
             """,
             new { runId }) is { } p
             ? new QueuedRunProgress(p.Id, p.Status, p.Batches, (int)p.Done, new ImportRunCounts((int)p.Added, (int)p.Updated, (int)p.Unchanged, (int)p.Skipped, 0))
