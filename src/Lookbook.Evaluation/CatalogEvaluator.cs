@@ -82,6 +82,8 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             // Learned by `lookbook train` from shopper photos of the whole catalog's training split, which may include some
             // of these held-out products; it learned photo-to-shot matching, not their categories.
             Projection = saved?.Projection,
+            // Tells studio shots from phone photos (learned by `lookbook train`, not from these products' categories).
+            Shots = saved?.Shots,
             Colour = HoldoutColourHead(inner, products, saved?.Colour, cancellationToken),
         };
 

@@ -14,24 +14,22 @@ public sealed record ColourHead(MlpHead Classifier, string Attribute, float Boos
 {
     public IReadOnlyList<string> Colours => Classifier.Classes;
 
-    /// <summary>The class of <see cref="Shots"/> for a catalog-like shot (the other is <see cref="ShopperPhotoClass"/>).</summary>
+    /// <summary>The class of <see cref="TrainedHead.Shots"/> for a catalog-like shot (the other is <see cref="ShopperPhotoClass"/>).</summary>
     public const string CatalogShotClass = "catalog shot";
 
     public const string ShopperPhotoClass = "shopper photo";
 
-    /// <summary>
-    /// Tells catalog-like shots (a product on a plain studio background) from shoppers' photos, so that colour steers only
-    /// the first: on a phone photo the colour head is right less than half the time, and steering by a wrong colour pushes
-    /// the very product the shopper photographed down (exact-product MRR@10 of medium shopper photos fell from 0.61 to 0.52
-    /// at the smallest weight tried, to 0.30 at the largest). Null: colour steers every photo alike.
-    /// </summary>
-    public MlpHead? Shots { get; init; }
-
     /// <summary>What training measured (null for a head made without its validation, e.g. by the hold-out evaluation).</summary>
     public ColourMetrics? Metrics { get; init; }
 
-    /// <summary>The colour's weight in ranking this photo: <see cref="Boost"/> × the probability that it is a catalog-like shot.</summary>
-    public float BoostFor(ReadOnlySpan<float> vector) => Boost > 0 && Shots is not null ? Boost * Shots.Predict(vector)[0] : Boost;
+    /// <summary>
+    /// The colour's weight in ranking a photo: <see cref="Boost"/> × the probability that it is a catalog-like shot
+    /// (<see cref="TrainedHead.CatalogShotProbability"/>; null: colour steers every photo alike). On a phone photo the colour
+    /// head is right less than half the time, and steering by a wrong colour pushes the very product the shopper photographed
+    /// down (exact-product MRR@10 of medium shopper photos fell from 0.61 to 0.52 at the smallest weight tried, to 0.30 at
+    /// the largest).
+    /// </summary>
+    public float BoostFor(float? catalogShotProbability) => Boost * (catalogShotProbability ?? 1f);
 
     /// <summary>The most likely colour of a photo (by its backbone vector) and whether it is confident enough to show.</summary>
     public ColourPrediction Predict(ReadOnlySpan<float> vector)
@@ -48,7 +46,6 @@ public sealed record ColourPrediction(string Colour, float Confidence, bool IsCo
 /// <summary>What was measured when the colour head was trained.</summary>
 /// <param name="Accuracy">Catalog shots of held-out products (validation split) whose colour is predicted right, unlearned colours counted wrong.</param>
 /// <param name="ShopperPhotoAccuracy">The same for synthesised shopper photos (medium) of held-out products; null when none were made.</param>
-/// <param name="ShotAccuracy">Held-out catalog shots and shopper photos that <see cref="ColourHead.Shots"/> tells apart right (null: none trained).</param>
 /// <param name="ConfidentShare">Share of those photos (catalog shots and shopper photos) confident enough to show.</param>
 /// <param name="ConfidentAccuracy">Share of the shown predictions that are right.</param>
 /// <param name="Boosts">Each colour weight tried on validation.</param>
@@ -58,7 +55,6 @@ public sealed record ColourMetrics(
     int BestEpoch,
     double Accuracy,
     double? ShopperPhotoAccuracy,
-    double? ShotAccuracy,
     double ConfidentShare,
     double ConfidentAccuracy,
     IReadOnlyList<ColourBoostScore> Boosts);

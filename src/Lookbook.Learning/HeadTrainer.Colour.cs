@@ -20,6 +20,8 @@ public sealed partial class HeadTrainer
         IReadOnlyList<(float[] Vector, string ProductId, bool ShopperPhoto)> productViews,
         MlpHead head,
         Func<float[], float[]> map,
+        Func<float[], float[]> query,
+        MlpHead? shots,
         float categoryBoost,
         ShopperValidation shopper,
         TrainingOptions options,
@@ -50,16 +52,15 @@ public sealed partial class HeadTrainer
         var result = ColourHeadTrainer.Train(colours, train, validation, options,
             new Progress<EpochReport>(e => progress?.Report($"colour epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
             cancellationToken);
-        var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
-        var unweighted = new ColourHead(result.Head, attribute, 0, null) { Shots = shots };
+        var unweighted = new ColourHead(result.Head, attribute, 0, null);
 
         var gallery = Gallery(split, map);
         PhotoSteering Steering(float[] vector, ColourHead colour) =>
-            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(vector));
+            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(shots?.Predict(vector)[0]));
         var scores = ColourHeadTrainer.Boosts.Select(boost =>
         {
             var weighted = unweighted with { Boost = boost };
-            var (category, colour) = CatalogShotPrecision(split, gallery.Index, map, v => Steering(v, weighted), ColourOf);
+            var (category, colour) = CatalogShotPrecision(split, gallery.Index, query, v => Steering(v, weighted), ColourOf);
             double? mrr = shopper.Queries.Count == 0 ? null : shopper.MrrAt10(map, v => Steering(v, weighted), ColourOf);
             progress?.Report($"colour weight {boost:0.##}: category precision@10 {category:F3}, colour precision@10 {colour:F3}{(mrr is { } m ? $", shopper-photo MRR@10 {m:F3}" : "")}");
             return new ColourBoostScore(boost, category, colour, mrr);
@@ -85,7 +86,6 @@ public sealed partial class HeadTrainer
                 result.BestEpoch,
                 Accuracy(catalogShots),
                 shopperPhotos.Count == 0 ? null : Accuracy(shopperPhotos),
-                shotAccuracy,
                 predictions.Count == 0 ? 0 : shown.Count / (double)predictions.Count,
                 shown.Count == 0 ? 0 : shown.Count(p => p.Right) / (double)shown.Count,
                 scores),
@@ -93,7 +93,7 @@ public sealed partial class HeadTrainer
     }
 
     /// <summary>
-    /// Catalog-like shot or shopper photo (<see cref="ColourHead.Shots"/>): learned from the training products' catalog shots
+    /// Catalog-like shot or shopper photo (<see cref="TrainedHead.Shots"/>): learned from the training products' catalog shots
     /// and augmented copies against their shopper photos, checked on the held-out ones. None without shopper photos.
     /// </summary>
     private static (MlpHead? Shots, double? Accuracy) TrainShots(
@@ -114,23 +114,23 @@ public sealed partial class HeadTrainer
     }
 
     /// <summary>
-    /// Category and colour precision@10 of held-out products' catalog shots searched against the training products, steered
-    /// as served (products without a colour are left out of the colour's mean).
+    /// Category and colour precision@10 of held-out products' catalog shots searched against the training products, compared
+    /// (<paramref name="query"/>) and steered as served (products without a colour are left out of the colour's mean).
     /// </summary>
     private static (double Category, double Colour) CatalogShotPrecision(
-        DatasetSplit split, ExactVectorIndex gallery, Func<float[], float[]> map, Func<float[], PhotoSteering> steering, Func<string, string?> colourOf)
+        DatasetSplit split, ExactVectorIndex gallery, Func<float[], float[]> query, Func<float[], PhotoSteering> steering, Func<string, string?> colourOf)
     {
         var categoryOf = split.Train.ToDictionary(i => i.ProductId, i => i.Category, StringComparer.Ordinal);
         var results = new (double Category, double? Colour)[split.Validation.Count];
         Parallel.For(0, split.Validation.Count, q =>
         {
-            var query = split.Validation[q];
-            var steer = steering(query.Vector);
+            var photo = split.Validation[q];
+            var steer = steering(photo.Vector);
             var hits = steer.IsActive
-                ? BoostedRanking.Rank(gallery, map(query.Vector), 10, id => steer.Bonus(categoryOf[id], colourOf(id)), 1f, candidates: steer.CandidateCount(10))
-                : gallery.Search(map(query.Vector), 10);
-            var colour = colourOf(query.ProductId);
-            results[q] = (hits.Count(h => categoryOf[h.Key] == query.Category) / 10.0,
+                ? BoostedRanking.Rank(gallery, query(photo.Vector), 10, id => steer.Bonus(categoryOf[id], colourOf(id)), 1f, candidates: steer.CandidateCount(10))
+                : gallery.Search(query(photo.Vector), 10);
+            var colour = colourOf(photo.ProductId);
+            results[q] = (hits.Count(h => categoryOf[h.Key] == photo.Category) / 10.0,
                 colour is null ? null : hits.Count(h => colourOf(h.Key) == colour) / 10.0);
         });
         return (results.Average(r => r.Category), results.Where(r => r.Colour is not null).Select(r => r.Colour!.Value).DefaultIfEmpty().Average());

@@ -154,9 +154,14 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var space = chosen.Space;
         var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
             shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
-        var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, boost, shopper, options, progress, cancellationToken);
+        var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
+        // Photos are compared as served: a blended space leans to the raw vectors for catalog-like shots (TrainedHead.ToQuerySpace).
+        Func<float[], float[]> query = chosen.Projection is { } blend && shots is not null
+            ? v => blend.ApplyToQuery(v, shots.Predict(v)[0])
+            : chosen.Map;
+        var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, query, shots, boost, shopper, options, progress, cancellationToken);
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
-        var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, options.Seed, AsServed);
+        var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, query, options.Seed, AsServed);
         var threshold = calibration.Threshold;
         var recall = shopper.Queries.Count == 0 ? default : shopper.Recall(chosen.Map);
         var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, scores[0].CategoryMapAt10, scores[1].CategoryMapAt10,
@@ -170,12 +175,14 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             ProjectionEpoch = projection?.BestEpoch,
             ObjectnessBalancedAccuracy = localization?.BalancedAccuracy,
             LocalizationHitRate = localization?.HitRate,
+            ShotAccuracy = shotAccuracy,
         };
         var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, boost, threshold, metrics, options, DateTimeOffset.UtcNow)
         {
             Projection = chosen.Projection ?? projection?.Projection,
             Objectness = localization?.Model,
             Colour = colour,
+            Shots = shots,
         };
         trained.Save(database.Files.Head);
         return trained;
@@ -312,7 +319,8 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     /// products (the validation items, 99% kept) — whichever asks for the lower threshold; how many phone photos are
     /// kept is chosen by <see cref="ChooseNoMatchThreshold"/> against images of no product at all.
     /// </summary>
-    private Calibration CalibrateNoMatchThreshold(DatasetSplit split, MlpHead head, Func<float[], float[]> map, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed)
+    private Calibration CalibrateNoMatchThreshold(
+        DatasetSplit split, MlpHead head, Func<float[], float[]> map, Func<float[], float[]> query, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed)
     {
         if (split.Validation.Count == 0)
         {
@@ -320,7 +328,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         }
 
         var gallery = Gallery(split, map);
-        float Best(float[] vector) => gallery.Index.Search(map(vector), 1) is [var top] ? top.Similarity : 0f;
+        float Best(float[] vector) => gallery.Index.Search(query(vector), 1) is [var top] ? top.Similarity : 0f;
         var catalogShots = split.Validation.Select(q => Best(q.Vector)).ToList();
 
         var random = new Random(seed);

@@ -99,6 +99,37 @@ public sealed class ShopperProjection
         return blended;
     }
 
+    /// <summary>
+    /// A query vector that, against vectors stored by <see cref="Apply"/> (blended at <see cref="RawWeight"/> α), scores
+    /// γ·(raw similarity) + (1−γ)·(projected similarity) for another weight γ = <paramref name="rawWeight"/>: the stored
+    /// halves are [√α·x, √(1−α)·u], so the query's are scaled by γ/√α and (1−γ)/√(1−α). Scores stay convex blends of two
+    /// cosines, comparable with the no-good-match threshold; the vector is not unit length. Needs α > 0 (a projection
+    /// stored alone has no raw half to weigh).
+    /// </summary>
+    public float[] ApplyReweighted(ReadOnlySpan<float> vector, float rawWeight)
+    {
+        if (RawWeight == 0)
+        {
+            throw new InvalidOperationException("A projection stored without the raw vectors cannot be reweighted.");
+        }
+
+        var query = Apply(vector); // [√α·x, √(1−α)·u]
+        var gamma = Math.Clamp(rawWeight, 0f, 1f);
+        TensorPrimitives.Multiply(query.AsSpan(0, Size), gamma / RawWeight, query.AsSpan(0, Size));
+        TensorPrimitives.Multiply(query.AsSpan(Size), (1 - gamma) / (1 - RawWeight), query.AsSpan(Size));
+        return query;
+    }
+
+    /// <summary>
+    /// A photo's query vector: like <see cref="Apply"/>, but the blend leans to the raw vectors as far as the photo looks
+    /// like a catalog shot (raw weight α + (1−α)·<paramref name="catalogShotProbability"/>); see
+    /// <see cref="TrainedHead.ToQuerySpace"/> for why. <see cref="Apply"/> itself without a blend or a probability.
+    /// </summary>
+    public float[] ApplyToQuery(ReadOnlySpan<float> vector, float? catalogShotProbability) =>
+        RawWeight > 0 && catalogShotProbability is { } shot
+            ? ApplyReweighted(vector, RawWeight + ((1 - RawWeight) * Math.Clamp(shot, 0f, 1f)))
+            : Apply(vector);
+
     /// <summary>The same projection blended with the raw vectors at <paramref name="rawWeight"/>.</summary>
     public ShopperProjection WithRawWeight(float rawWeight) => new(Size, HiddenSize, Linear, HiddenWeights, HiddenBias, OutputWeights, rawWeight);
 

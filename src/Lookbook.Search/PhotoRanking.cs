@@ -36,7 +36,8 @@ public static class PhotoRanking
             return new PhotoSearchResult([], null, true, 0f);
         }
 
-        var query = catalog.ToSearchSpace(vector);
+        // Compared as a catalog shot or as a phone photo, as far as it looks like either (TrainedHead.ToQuerySpace).
+        var query = trained.ToQuerySpace(vector);
 
         // An explicit category, or "any", overrides the prediction.
         var steer = request.CategoryFilter is null && !request.IsAnyCategory;
@@ -44,7 +45,7 @@ public static class PhotoRanking
         var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoost : 0f;
         // Colour steers within the category the photo likely shows, or the one asked for or restricted to; "any" and Off
         // ask for similarity alone.
-        var colourBoost = !request.IsAnyCategory && use != PredictedCategoryUse.Off ? trained.Colour?.BoostFor(vector) ?? 0f : 0f;
+        var colourBoost = !request.IsAnyCategory && use != PredictedCategoryUse.Off ? trained.Colour?.BoostFor(trained.CatalogShotProbability(vector)) ?? 0f : 0f;
         var steering = new PhotoSteering(head, probabilities, boost, categoryFixed: !steer || restrict, trained.Colour, colourProbabilities, colourBoost);
         Func<Product, float>? bonus = steering.IsActive ? steering.Bonus : null;
 

@@ -110,7 +110,8 @@ public sealed class ColourHeadTests(ColourCatalogFixture catalog)
         Assert.NotNull(saved.Colour);
         Assert.Equal((colour.Attribute, colour.Boost, colour.ConfidenceThreshold), (saved.Colour.Attribute, saved.Colour.Boost, saved.Colour.ConfidenceThreshold));
         Assert.Equal(colour.Classifier.Predict(probe), saved.Colour.Classifier.Predict(probe));
-        Assert.Equal(colour.BoostFor(probe), saved.Colour.BoostFor(probe));
+        Assert.Equal(catalog.Head.CatalogShotProbability(probe), saved.CatalogShotProbability(probe));
+        Assert.Equal(colour.BoostFor(catalog.Head.CatalogShotProbability(probe)), saved.Colour.BoostFor(saved.CatalogShotProbability(probe)));
         Assert.Equal(colour.Metrics!.Boosts, saved.Colour.Metrics!.Boosts);
     }
 

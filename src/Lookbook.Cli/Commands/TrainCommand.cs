@@ -88,7 +88,12 @@ internal static class TrainCommand
             context.Out.MarkupLine(m.ObjectnessBalancedAccuracy is { } cells
                 ? $"Localization: {cells:P1} of feature-map cells told right on held-out shopper photos, their product found (IoU ≥ 0.5) in {m.LocalizationHitRate:P1}; a small garment is cropped and searched on its own."
                 : "No localization: photos are searched whole (finding garments on a photo needs images embedded at 224 px or more).");
-            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}, category boost {trained.CategoryBoost:0.###}.");
+            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##}{(trained.Shots is null ? "" : "; a catalog-like photo is compared more by the raw ones")})" : "")}, category boost {trained.CategoryBoost:0.###}.");
+            if (m.ShotAccuracy is { } shots)
+            {
+                context.Out.MarkupLine($"Catalog shots and shopper photos of held-out products told apart: {shots:P1}.");
+            }
+
             PrintColour(context, trained.Colour);
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product.");
             context.Out.MarkupLine($"Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
@@ -106,8 +111,7 @@ internal static class TrainCommand
         }
 
         context.Out.MarkupLine($"Colour head on {Markup.Escape(colour.Attribute)}: {m.Colours} colours, {m.TrainingExamples:N0} examples, best epoch {m.BestEpoch}; " +
-            $"held-out products' colour predicted right: catalog shots [bold]{m.Accuracy:P1}[/]{(m.ShopperPhotoAccuracy is { } shopper ? $", shopper photos {shopper:P1}" : "")}" +
-            $"{(m.ShotAccuracy is { } shots ? $"; catalog shot or shopper photo told apart {shots:P1}" : "")}.");
+            $"held-out products' colour predicted right: catalog shots [bold]{m.Accuracy:P1}[/]{(m.ShopperPhotoAccuracy is { } shopper ? $", shopper photos {shopper:P1}" : "")}.");
         context.Out.MarkupLine("Colour weights on validation (precision@10 of held-out catalog shots; exact-product MRR@10 of shopper photos):");
         foreach (var b in m.Boosts)
         {
