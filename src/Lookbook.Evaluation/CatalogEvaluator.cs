@@ -84,6 +84,8 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             Projection = saved?.Projection,
             // Tells studio shots from phone photos (learned by `lookbook train`, not from these products' categories).
             Shots = saved?.Shots,
+            CatalogShotRawWeight = saved?.CatalogShotRawWeight,
+            CatalogShotCategoryBoost = saved?.CatalogShotCategoryBoost,
             Colour = HoldoutColourHead(inner, products, saved?.Colour, cancellationToken),
         };
 

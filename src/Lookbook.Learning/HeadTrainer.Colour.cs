@@ -22,7 +22,7 @@ public sealed partial class HeadTrainer
         Func<float[], float[]> map,
         Func<float[], float[]> query,
         MlpHead? shots,
-        float categoryBoost,
+        Func<float[], float> categoryBoost,
         ShopperValidation shopper,
         TrainingOptions options,
         IProgress<string>? progress,
@@ -56,7 +56,7 @@ public sealed partial class HeadTrainer
 
         var gallery = Gallery(split, map);
         PhotoSteering Steering(float[] vector, ColourHead colour) =>
-            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(shots?.Predict(vector)[0]));
+            new(head, head.Predict(vector), categoryBoost(vector), categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(shots?.Predict(vector)[0]));
         var scores = ColourHeadTrainer.Boosts.Select(boost =>
         {
             var weighted = unweighted with { Boost = boost };

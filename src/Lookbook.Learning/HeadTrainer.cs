@@ -155,11 +155,17 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
             shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
         var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
-        // Photos are compared as served: a blended space leans to the raw vectors for catalog-like shots (TrainedHead.ToQuerySpace).
-        Func<float[], float[]> query = chosen.Projection is { } blend && shots is not null
-            ? v => blend.ApplyToQuery(v, shots.Predict(v)[0])
+        var catalogShots = shots is null || request.CategoryBoost is not null
+            ? new CatalogShotSteering(null, null, null)
+            : ChooseCatalogShotSteering(split, head, chosen.Map, chosen.Projection, shots, boost, progress);
+        // From here on photos are compared and steered as served (TrainedHead.ToQuerySpace, CategoryBoostFor).
+        Func<float[], float[]> query = chosen.Projection is { } blend && shots is not null && catalogShots.RawWeight is { } shotRawWeight
+            ? v => blend.ApplyToQuery(v, shots.Predict(v)[0], shotRawWeight)
             : chosen.Map;
-        var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, query, shots, boost, shopper, options, progress, cancellationToken);
+        Func<float[], float> boostFor = shots is not null && catalogShots.CategoryBoost is { } shotBoost
+            ? v => boost + ((shotBoost - boost) * shots.Predict(v)[0])
+            : _ => boost;
+        var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, query, shots, boostFor, shopper, options, progress, cancellationToken);
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
         var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, query, options.Seed, AsServed);
         var threshold = calibration.Threshold;
@@ -176,6 +182,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             ObjectnessBalancedAccuracy = localization?.BalancedAccuracy,
             LocalizationHitRate = localization?.HitRate,
             ShotAccuracy = shotAccuracy,
+            CatalogShotMapAt10 = catalogShots.MapAt10,
         };
         var trained = new TrainedHead(head, embedder.Profile.Fingerprint, space, boost, threshold, metrics, options, DateTimeOffset.UtcNow)
         {
@@ -183,6 +190,8 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             Objectness = localization?.Model,
             Colour = colour,
             Shots = shots,
+            CatalogShotRawWeight = catalogShots.RawWeight,
+            CatalogShotCategoryBoost = catalogShots.CategoryBoost,
         };
         trained.Save(database.Files.Head);
         return trained;
@@ -293,8 +302,50 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         }
     }
 
+    // Category boosts a catalog-like shot is tried with, besides the one chosen for every photo.
+    private static readonly float[] CatalogShotBoosts = [0.1f, 0.15f, 0.2f];
+
+    /// <summary>How catalog-like shots are compared and steered (nulls: like every photo), and the category mAP@10 that chose it.</summary>
+    private sealed record CatalogShotSteering(float? RawWeight, float? CategoryBoost, double? MapAt10);
+
+    /// <summary>
+    /// How a catalog-like shot is compared (raw weight: the stored blend's, halfway to raw, or raw) and how strongly its
+    /// category steers (the boost chosen for every photo, or a stronger one in <see cref="CatalogShotBoosts"/>): the pair with
+    /// the best category mAP@10 of held-out catalog shots, as served (the weight and boost move toward the pair as far as
+    /// <paramref name="shots"/> calls a photo a catalog shot, so shopper photos keep theirs). The stored blend and boost stay
+    /// unless another pair does better.
+    /// </summary>
+    private static CatalogShotSteering ChooseCatalogShotSteering(
+        DatasetSplit split, MlpHead head, Func<float[], float[]> map, ShopperProjection? projection, MlpHead shots, float boost, IProgress<string>? progress)
+    {
+        float?[] rawWeights = projection is { RawWeight: > 0 and var stored } ? [stored, (1 + stored) / 2, 1f] : [null];
+        var best = (RawWeight: rawWeights[0], Boost: boost, Map: double.MinValue);
+        foreach (var rawWeight in rawWeights)
+        {
+            Func<float[], float[]> query = rawWeight is { } w ? v => projection!.ApplyToQuery(v, shots.Predict(v)[0], w) : map;
+            foreach (var shotBoost in CatalogShotBoosts.Prepend(boost).Distinct())
+            {
+                var mapAt10 = ValidationMap(split, head, map, v => boost + ((shotBoost - boost) * shots.Predict(v)[0]), query);
+                progress?.Report($"catalog-like shots compared with raw weight {(rawWeight is { } r ? r.ToString("0.###") : "-")}, category boost {shotBoost:0.###}: category mAP@10 {mapAt10:F4}");
+                if (mapAt10 > best.Map)
+                {
+                    best = (rawWeight, shotBoost, mapAt10);
+                }
+            }
+        }
+
+        return new CatalogShotSteering(best.RawWeight == rawWeights[0] ? null : best.RawWeight, best.Boost == boost ? null : best.Boost, best.Map);
+    }
+
     /// <summary>mAP@10 of validation items searching the training items, in one space, with the category boost.</summary>
-    private static double ValidationMap(DatasetSplit split, MlpHead head, Func<float[], float[]> map, float boost)
+    private static double ValidationMap(DatasetSplit split, MlpHead head, Func<float[], float[]> map, float boost) =>
+        ValidationMap(split, head, map, _ => boost, map);
+
+    /// <summary>
+    /// mAP@10 of validation items searching the training items stored by <paramref name="map"/>, each compared through
+    /// <paramref name="query"/> with its own category boost.
+    /// </summary>
+    private static double ValidationMap(DatasetSplit split, MlpHead head, Func<float[], float[]> map, Func<float[], float> boostOf, Func<float[], float[]> query)
     {
         if (split.Validation.Count == 0)
         {
@@ -304,12 +355,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var gallery = Gallery(split, map);
         var classIndex = split.Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count());
-        return split.Validation.Average(query =>
+        return split.Validation.Average(photo =>
         {
-            var probabilities = head.Predict(query.Vector);
-            var ranked = BoostedRanking.Rank(gallery.Index, map(query.Vector), 10,
-                id => probabilities[classIndex[gallery.CategoryOf[id]]], boost);
-            return RetrievalMetrics.AveragePrecisionAtK(ranked.Select(r => gallery.CategoryOf[r.Key]).ToList(), query.Category, 10, counts[query.Category]);
+            var probabilities = head.Predict(photo.Vector);
+            var ranked = BoostedRanking.Rank(gallery.Index, query(photo.Vector), 10,
+                id => probabilities[classIndex[gallery.CategoryOf[id]]], boostOf(photo.Vector));
+            return RetrievalMetrics.AveragePrecisionAtK(ranked.Select(r => gallery.CategoryOf[r.Key]).ToList(), photo.Category, 10, counts[photo.Category]);
         });
     }
 

@@ -121,13 +121,14 @@ public sealed class ShopperProjection
     }
 
     /// <summary>
-    /// A photo's query vector: like <see cref="Apply"/>, but the blend leans to the raw vectors as far as the photo looks
-    /// like a catalog shot (raw weight α + (1−α)·<paramref name="catalogShotProbability"/>); see
-    /// <see cref="TrainedHead.ToQuerySpace"/> for why. <see cref="Apply"/> itself without a blend or a probability.
+    /// A photo's query vector: like <see cref="Apply"/>, but the blend moves from <see cref="RawWeight"/> α toward
+    /// <paramref name="catalogShotRawWeight"/> as far as the photo looks like a catalog shot (raw weight
+    /// α + (γ − α)·<paramref name="catalogShotProbability"/>); see <see cref="TrainedHead.ToQuerySpace"/> for why.
+    /// <see cref="Apply"/> itself without a blend, a probability or another weight.
     /// </summary>
-    public float[] ApplyToQuery(ReadOnlySpan<float> vector, float? catalogShotProbability) =>
-        RawWeight > 0 && catalogShotProbability is { } shot
-            ? ApplyReweighted(vector, RawWeight + ((1 - RawWeight) * Math.Clamp(shot, 0f, 1f)))
+    public float[] ApplyToQuery(ReadOnlySpan<float> vector, float? catalogShotProbability, float? catalogShotRawWeight) =>
+        RawWeight > 0 && catalogShotProbability is { } shot && catalogShotRawWeight is { } gamma && gamma != RawWeight
+            ? ApplyReweighted(vector, RawWeight + ((gamma - RawWeight) * Math.Clamp(shot, 0f, 1f)))
             : Apply(vector);
 
     /// <summary>The same projection blended with the raw vectors at <paramref name="rawWeight"/>.</summary>

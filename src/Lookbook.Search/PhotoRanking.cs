@@ -42,10 +42,11 @@ public static class PhotoRanking
         // An explicit category, or "any", overrides the prediction.
         var steer = request.CategoryFilter is null && !request.IsAnyCategory;
         var restrict = steer && use == PredictedCategoryUse.Restrict;
-        var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoost : 0f;
+        var shot = trained.CatalogShotProbability(vector);
+        var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoostFor(shot) : 0f;
         // Colour steers within the category the photo likely shows, or the one asked for or restricted to; "any" and Off
         // ask for similarity alone.
-        var colourBoost = !request.IsAnyCategory && use != PredictedCategoryUse.Off ? trained.Colour?.BoostFor(trained.CatalogShotProbability(vector)) ?? 0f : 0f;
+        var colourBoost = !request.IsAnyCategory && use != PredictedCategoryUse.Off ? trained.Colour?.BoostFor(shot) ?? 0f : 0f;
         var steering = new PhotoSteering(head, probabilities, boost, categoryFixed: !steer || restrict, trained.Colour, colourProbabilities, colourBoost);
         Func<Product, float>? bonus = steering.IsActive ? steering.Bonus : null;
 

@@ -49,6 +49,28 @@ public sealed class QuerySpaceTests
     }
 
     [Fact]
+    public void The_category_boost_moves_to_the_catalog_shots_one_as_far_as_a_photo_looks_like_one()
+    {
+        var projection = Projection(seed: 9).WithRawWeight(0.5f);
+
+        Assert.Equal(0.2f, Head(projection, shotProbability: 1f).CategoryBoostFor(1f), 5);
+        Assert.Equal(0.05f, Head(projection, shotProbability: 0f).CategoryBoostFor(0f), 5);
+        Assert.Equal(0.125f, Head(projection, shotProbability: 0.5f).CategoryBoostFor(0.5f), 5);
+        Assert.Equal(0.05f, Head(projection, shotProbability: null).CategoryBoostFor(null), 5);
+        Assert.Equal(0.05f, (Head(projection, shotProbability: 1f) with { CatalogShotCategoryBoost = null }).CategoryBoostFor(1f), 5);
+    }
+
+    [Fact]
+    public void A_head_that_chose_no_other_weight_for_catalog_shots_queries_with_the_stored_blend()
+    {
+        var projection = Projection(seed: 10).WithRawWeight(0.5f);
+        var head = Head(projection, shotProbability: 1f) with { CatalogShotRawWeight = null };
+        var photo = Vector(new Random(11));
+
+        Assert.Equal(head.ToSearchSpace(photo), head.ToQuerySpace(photo));
+    }
+
+    [Fact]
     public void Without_a_shot_classifier_or_a_raw_half_a_query_is_a_stored_vector()
     {
         var random = new Random(5);
@@ -70,7 +92,9 @@ public sealed class QuerySpaceTests
             var path = Path.Combine(folder.FullName, "head.json");
             head.Save(path);
             var probe = Vector(new Random(8));
-            Assert.Equal(head.ToQuerySpace(probe), TrainedHead.Load(path)!.ToQuerySpace(probe));
+            var loaded = TrainedHead.Load(path)!;
+            Assert.Equal(head.ToQuerySpace(probe), loaded.ToQuerySpace(probe));
+            Assert.Equal((1f, 0.2f), (loaded.CatalogShotRawWeight, loaded.CatalogShotCategoryBoost));
 
             // Before every head had one, it lived in the colour head: move it there as those files had it.
             var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
@@ -98,10 +122,12 @@ public sealed class QuerySpaceTests
     private static TrainedHead Head(ShopperProjection projection, float? shotProbability)
     {
         var categories = Constant(["a", "b"], 0.5f);
-        return new TrainedHead(categories, "test", RetrievalSpace.Projected, 0, 0, new HeadMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0), new TrainingOptions(), DateTimeOffset.UnixEpoch)
+        return new TrainedHead(categories, "test", RetrievalSpace.Projected, 0.05f, 0, new HeadMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0), new TrainingOptions(), DateTimeOffset.UnixEpoch)
         {
             Projection = projection,
             Shots = shotProbability is { } p ? Constant([ColourHead.CatalogShotClass, ColourHead.ShopperPhotoClass], p) : null,
+            CatalogShotRawWeight = 1f,
+            CatalogShotCategoryBoost = 0.2f,
         };
     }
 

@@ -88,7 +88,12 @@ internal static class TrainCommand
             context.Out.MarkupLine(m.ObjectnessBalancedAccuracy is { } cells
                 ? $"Localization: {cells:P1} of feature-map cells told right on held-out shopper photos, their product found (IoU ≥ 0.5) in {m.LocalizationHitRate:P1}; a small garment is cropped and searched on its own."
                 : "No localization: photos are searched whole (finding garments on a photo needs images embedded at 224 px or more).");
-            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##}{(trained.Shots is null ? "" : "; a catalog-like photo is compared more by the raw ones")})" : "")}, category boost {trained.CategoryBoost:0.###}.");
+            context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}, category boost {trained.CategoryBoost:0.###}.");
+            if (trained.CatalogShotRawWeight is not null || trained.CatalogShotCategoryBoost is not null)
+            {
+                context.Out.MarkupLine($"A catalog-like photo is compared with raw weight {trained.CatalogShotRawWeight ?? trained.Projection?.RawWeight:0.##} and category boost {trained.CategoryBoostFor(1):0.###} (held-out catalog shots: category mAP@10 {m.CatalogShotMapAt10:F3}).");
+            }
+
             if (m.ShotAccuracy is { } shots)
             {
                 context.Out.MarkupLine($"Catalog shots and shopper photos of held-out products told apart: {shots:P1}.");
