@@ -65,8 +65,11 @@ public sealed record HeadMetrics(
     /// <summary>Held-out catalog shots and shopper photos that <see cref="TrainedHead.Shots"/> tells apart right (null: none trained).</summary>
     public double? ShotAccuracy { get; init; }
 
-    /// <summary>Category mAP@10 of held-out catalog shots as served with <see cref="TrainedHead.CatalogShotRawWeight"/> and <see cref="TrainedHead.CatalogShotCategoryBoost"/> (null: not chosen).</summary>
-    public double? CatalogShotMapAt10 { get; init; }
+    /// <summary>
+    /// The validation score that chose <see cref="TrainedHead.CatalogShotRawWeight"/> and <see cref="TrainedHead.CatalogShotCategoryBoost"/>
+    /// for held-out catalog shots as served: category + colour precision@10 with a colour head, else category mAP@10 (null: not chosen).
+    /// </summary>
+    public double? CatalogShotScore { get; init; }
 }
 
 /// <summary>

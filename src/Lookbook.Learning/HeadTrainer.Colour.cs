@@ -20,9 +20,8 @@ public sealed partial class HeadTrainer
         IReadOnlyList<(float[] Vector, string ProductId, bool ShopperPhoto)> productViews,
         MlpHead head,
         Func<float[], float[]> map,
-        Func<float[], float[]> query,
         MlpHead? shots,
-        Func<float[], float> categoryBoost,
+        float categoryBoost,
         ShopperValidation shopper,
         TrainingOptions options,
         IProgress<string>? progress,
@@ -33,8 +32,7 @@ public sealed partial class HeadTrainer
             return null;
         }
 
-        var colourOf = database.ReadAllProducts(cancellationToken)
-            .ToDictionary(p => p.Id, p => p.Attributes.GetValueOrDefault(attribute), StringComparer.Ordinal);
+        var colourOf = ColourLabels(attribute, cancellationToken);
         string? ColourOf(string productId) => colourOf.GetValueOrDefault(productId);
         var colours = ColourHeadTrainer.Colours(split.Train.Select(i => ColourOf(i.ProductId)));
         if (colours.Count == 0)
@@ -56,11 +54,11 @@ public sealed partial class HeadTrainer
 
         var gallery = Gallery(split, map);
         PhotoSteering Steering(float[] vector, ColourHead colour) =>
-            new(head, head.Predict(vector), categoryBoost(vector), categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(shots?.Predict(vector)[0]));
+            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(shots?.Predict(vector)[0]));
         var scores = ColourHeadTrainer.Boosts.Select(boost =>
         {
             var weighted = unweighted with { Boost = boost };
-            var (category, colour) = CatalogShotPrecision(split, gallery.Index, query, v => Steering(v, weighted), ColourOf);
+            var (category, colour) = CatalogShotPrecision(split, gallery.Index, map, v => Steering(v, weighted), ColourOf);
             double? mrr = shopper.Queries.Count == 0 ? null : shopper.MrrAt10(map, v => Steering(v, weighted), ColourOf);
             progress?.Report($"colour weight {boost:0.##}: category precision@10 {category:F3}, colour precision@10 {colour:F3}{(mrr is { } m ? $", shopper-photo MRR@10 {m:F3}" : "")}");
             return new ColourBoostScore(boost, category, colour, mrr);
@@ -89,6 +87,33 @@ public sealed partial class HeadTrainer
                 predictions.Count == 0 ? 0 : shown.Count / (double)predictions.Count,
                 shown.Count == 0 ? 0 : shown.Count(p => p.Right) / (double)shown.Count,
                 scores),
+        };
+    }
+
+    private Dictionary<string, string?> ColourLabels(string attribute, CancellationToken cancellationToken) =>
+        database.ReadAllProducts(cancellationToken).ToDictionary(p => p.Id, p => p.Attributes.GetValueOrDefault(attribute), StringComparer.Ordinal);
+
+    /// <summary>
+    /// How well held-out catalog shots are served by a way of comparing and steering them (<see cref="ChooseCatalogShotSteering"/>):
+    /// with a colour head that steers, category plus colour precision@10 (both are what a shopper browsing alike products
+    /// sees: comparing them by the raw vectors cost the real catalog more colour than it gained category); else category mAP@10.
+    /// </summary>
+    private Func<Func<float[], float[]>, Func<float[], float>, double> CatalogShotScore(
+        DatasetSplit split, MlpHead head, Func<float[], float[]> map, ColourHead? colour, MlpHead shots, CancellationToken cancellationToken)
+    {
+        if (colour is not { Boost: > 0 })
+        {
+            return (query, boostFor) => ValidationMap(split, head, map, boostFor, query);
+        }
+
+        var colourOf = ColourLabels(colour.Attribute, cancellationToken);
+        var gallery = Gallery(split, map);
+        return (query, boostFor) =>
+        {
+            var (category, colourPrecision) = CatalogShotPrecision(split, gallery.Index, query,
+                v => new PhotoSteering(head, head.Predict(v), boostFor(v), categoryFixed: false, colour, colour.Classifier.Predict(v), colour.BoostFor(shots.Predict(v)[0])),
+                id => colourOf.GetValueOrDefault(id));
+            return category + colourPrecision;
         };
     }
 

@@ -91,7 +91,7 @@ internal static class TrainCommand
             context.Out.MarkupLine($"Search uses [bold]{trained.RetrievalSpace}[/] vectors{(trained is { RetrievalSpace: RetrievalSpace.Projected, Projection.RawWeight: > 0 } ? $" (blended with raw at {trained.Projection.RawWeight:0.##})" : "")}, category boost {trained.CategoryBoost:0.###}.");
             if (trained.CatalogShotRawWeight is not null || trained.CatalogShotCategoryBoost is not null)
             {
-                context.Out.MarkupLine($"A catalog-like photo is compared with raw weight {trained.CatalogShotRawWeight ?? trained.Projection?.RawWeight:0.##} and category boost {trained.CategoryBoostFor(1):0.###} (held-out catalog shots: category mAP@10 {m.CatalogShotMapAt10:F3}).");
+                context.Out.MarkupLine($"A catalog-like photo is compared with raw weight {trained.CatalogShotRawWeight ?? trained.Projection?.RawWeight:0.##} and category boost {trained.CategoryBoostFor(1):0.###} (validation score {m.CatalogShotScore:F3}).");
             }
 
             if (m.ShotAccuracy is { } shots)
