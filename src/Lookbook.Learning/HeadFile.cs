@@ -67,7 +67,7 @@ public sealed record HeadMetrics(
 
     /// <summary>
     /// The validation score that chose <see cref="TrainedHead.CatalogShotRawWeight"/> and <see cref="TrainedHead.CatalogShotCategoryBoost"/>
-    /// for held-out catalog shots as served: category + colour precision@10 with a colour head, else category mAP@10 (null: not chosen).
+    /// for held-out catalog shots as served: category precision@10 with a colour head, else category mAP@10 (null: not chosen).
     /// </summary>
     public double? CatalogShotScore { get; init; }
 }

@@ -95,15 +95,15 @@ public sealed partial class HeadTrainer
 
     /// <summary>
     /// How well held-out catalog shots are served by a way of comparing and steering them (<see cref="ChooseCatalogShotSteering"/>):
-    /// with a colour head that steers, category plus colour precision@10 (both are what a shopper browsing alike products
-    /// sees: comparing them by the raw vectors cost the real catalog more colour than it gained category); else category mAP@10.
+    /// with a colour head that steers, category and colour precision@10 (both are what a shopper browsing alike products
+    /// sees); else category mAP@10.
     /// </summary>
-    private Func<Func<float[], float[]>, Func<float[], float>, double> CatalogShotScore(
+    private Func<Func<float[], float[]>, Func<float[], float>, (double Category, double? Colour)> CatalogShotScore(
         DatasetSplit split, MlpHead head, Func<float[], float[]> map, ColourHead? colour, MlpHead shots, CancellationToken cancellationToken)
     {
         if (colour is not { Boost: > 0 })
         {
-            return (query, boostFor) => ValidationMap(split, head, map, boostFor, query);
+            return (query, boostFor) => (ValidationMap(split, head, map, boostFor, query), null);
         }
 
         var colourOf = ColourLabels(colour.Attribute, cancellationToken);
@@ -113,7 +113,7 @@ public sealed partial class HeadTrainer
             var (category, colourPrecision) = CatalogShotPrecision(split, gallery.Index, query,
                 v => new PhotoSteering(head, head.Predict(v), boostFor(v), categoryFixed: false, colour, colour.Classifier.Predict(v), colour.BoostFor(shots.Predict(v)[0])),
                 id => colourOf.GetValueOrDefault(id));
-            return category + colourPrecision;
+            return (category, colourPrecision);
         };
     }
 

@@ -302,39 +302,44 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     // Category boosts a catalog-like shot is tried with, besides the one chosen for every photo.
     private static readonly float[] CatalogShotBoosts = [0.1f, 0.15f, 0.2f, 0.3f];
 
-    /// <summary>How catalog-like shots are compared and steered (nulls: like every photo), and the validation score that chose it.</summary>
+    /// <summary>How catalog-like shots are compared and steered (nulls: like every photo), and the validation category score that chose it.</summary>
     private sealed record CatalogShotSteering(float? RawWeight, float? CategoryBoost, double? Score);
+
+    // Colour precision@10 of held-out catalog shots that their comparison and category boost may give up for category.
+    private const double CatalogShotColourTolerance = 0.005;
 
     /// <summary>
     /// How a catalog-like shot is compared (raw weight: the stored blend's, halfway to raw, or raw) and how strongly its
     /// category steers (the boost chosen for every photo, or one of <see cref="CatalogShotBoosts"/>): the pair with the best
-    /// <paramref name="score"/> of held-out catalog shots as served (the weight and boost move toward the pair as far as
-    /// <paramref name="shots"/> calls a photo a catalog shot, so shopper photos keep theirs). The stored blend and boost stay
-    /// unless another pair does better. On the real catalog a stronger boost for catalog shots lifted held-out products'
-    /// article-type precision@10 from 0.859 to 0.863 and comparing them by the raw vectors lowered it (0.857);
-    /// on Fashion-MNIST the raw vectors lifted mAP@10 from 0.909 to 0.915 (docs/real-photos.md).
+    /// category score of held-out catalog shots as served (<paramref name="score"/>: the category's and, with a colour head,
+    /// the colour's precision) that loses at most <see cref="CatalogShotColourTolerance"/> of colour precision@10. The weight
+    /// and boost move toward the pair as far as <paramref name="shots"/> calls a photo a catalog shot, so shopper photos keep
+    /// theirs; the stored blend and boost stay unless another pair does better. On the real catalog a stronger boost for
+    /// catalog shots lifted held-out products' article-type precision@10 from 0.859 to 0.863 for 0.002 of colour, and
+    /// comparing them by the raw vectors lowered both; on Fashion-MNIST the raw vectors lifted mAP@10 from 0.909 to 0.915
+    /// (docs/real-photos.md).
     /// </summary>
     private static CatalogShotSteering ChooseCatalogShotSteering(
         Func<float[], float[]> map, ShopperProjection? projection, MlpHead shots, float boost,
-        Func<Func<float[], float[]>, Func<float[], float>, double> score, IProgress<string>? progress)
+        Func<Func<float[], float[]>, Func<float[], float>, (double Category, double? Colour)> score, IProgress<string>? progress)
     {
         float?[] rawWeights = projection is { RawWeight: > 0 and var stored } ? [stored, (1 + stored) / 2, 1f] : [null];
-        var best = (RawWeight: rawWeights[0], Boost: boost, Score: double.MinValue);
+        var tried = new List<(float? RawWeight, float Boost, double Category, double? Colour)>();
         foreach (var rawWeight in rawWeights)
         {
             Func<float[], float[]> query = rawWeight is { } w ? v => projection!.ApplyToQuery(v, shots.Predict(v)[0], w) : map;
             foreach (var shotBoost in CatalogShotBoosts.Prepend(boost).Distinct())
             {
-                var value = score(query, v => boost + ((shotBoost - boost) * shots.Predict(v)[0]));
-                progress?.Report($"catalog-like shots compared with raw weight {(rawWeight is { } r ? r.ToString("0.###") : "-")}, category boost {shotBoost:0.###}: {value:F4}");
-                if (value > best.Score)
-                {
-                    best = (rawWeight, shotBoost, value);
-                }
+                var (category, colour) = score(query, v => boost + ((shotBoost - boost) * shots.Predict(v)[0]));
+                progress?.Report($"catalog-like shots compared with raw weight {(rawWeight is { } r ? r.ToString("0.###") : "-")}, category boost {shotBoost:0.###}: category {category:F4}{(colour is { } c ? $", colour precision@10 {c:F4}" : "")}");
+                tried.Add((rawWeight, shotBoost, category, colour));
             }
         }
 
-        return new CatalogShotSteering(best.RawWeight == rawWeights[0] ? null : best.RawWeight, best.Boost == boost ? null : best.Boost, best.Score);
+        var stay = tried[0];
+        var best = tried.Where(t => t.Colour is null || stay.Colour is null || t.Colour >= stay.Colour - CatalogShotColourTolerance)
+            .Aggregate(stay, (a, t) => t.Category > a.Category ? t : a);
+        return new CatalogShotSteering(best.RawWeight == stay.RawWeight ? null : best.RawWeight, best.Boost == boost ? null : best.Boost, best.Category);
     }
 
     /// <summary>mAP@10 of validation items searching the training items, in one space, with the category boost.</summary>
