@@ -303,7 +303,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     private static readonly float[] CatalogShotBoosts = [0.1f, 0.15f, 0.2f, 0.3f];
 
     /// <summary>How catalog-like shots are compared and steered (nulls: like every photo), and the validation category score that chose it.</summary>
-    private sealed record CatalogShotSteering(float? RawWeight, float? CategoryBoost, double? Score);
+    internal sealed record CatalogShotSteering(float? RawWeight, float? CategoryBoost, double? Score);
 
     // Colour precision@10 of held-out catalog shots that their comparison and category boost may give up for category.
     private const double CatalogShotColourTolerance = 0.005;
@@ -319,7 +319,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     /// comparing them by the raw vectors lowered both; on Fashion-MNIST the raw vectors lifted mAP@10 from 0.909 to 0.915
     /// (docs/real-photos.md).
     /// </summary>
-    private static CatalogShotSteering ChooseCatalogShotSteering(
+    internal static CatalogShotSteering ChooseCatalogShotSteering(
         Func<float[], float[]> map, ShopperProjection? projection, MlpHead shots, float boost,
         Func<Func<float[], float[]>, Func<float[], float>, (double Category, double? Colour)> score, IProgress<string>? progress)
     {

@@ -71,6 +71,34 @@ public sealed class QuerySpaceTests
     }
 
     [Fact]
+    public void Catalog_shots_get_the_best_category_score_that_costs_little_colour()
+    {
+        var projection = Projection(seed: 12).WithRawWeight(0.5f);
+        var shots = Constant([ColourHead.CatalogShotClass, ColourHead.ShopperPhotoClass], 1f);
+        var probe = Vector(new Random(13));
+
+        // The score tells the pairs apart by the query vector (raw weight) and the boost the probe gets.
+        (double, double?) Score(Func<float[], float[]> query, Func<float[], float> boostFor, double rawCategory, double rawColour)
+        {
+            var isRaw = query(probe).AsSpan(Size).ToArray().All(x => MathF.Abs(x) < 1e-4f); // no projected half left
+            var boost = boostFor(probe);
+            return isRaw ? (rawCategory + boost, rawColour) : (0.80 + boost, 0.630);
+        }
+
+        // Raw comparison gains category but costs 0.02 of colour: only the stronger boost is taken.
+        var costly = HeadTrainer.ChooseCatalogShotSteering(v => projection.Apply(v), projection, shots, 0.05f, (q, b) => Score(q, b, 0.85, 0.610), progress: null);
+        Assert.Equal((null, 0.3f), (costly.RawWeight, costly.CategoryBoost));
+
+        // At 0.002 of colour the raw comparison is worth it.
+        var cheap = HeadTrainer.ChooseCatalogShotSteering(v => projection.Apply(v), projection, shots, 0.05f, (q, b) => Score(q, b, 0.85, 0.628), progress: null);
+        Assert.Equal((1f, 0.3f), (cheap.RawWeight, cheap.CategoryBoost));
+
+        // Nothing better than every photo's blend and boost: nothing changes.
+        var none = HeadTrainer.ChooseCatalogShotSteering(v => projection.Apply(v), projection, shots, 0.05f, (q, b) => (0.9 - b(probe), (double?)null), progress: null);
+        Assert.Equal((null, null), (none.RawWeight, none.CategoryBoost));
+    }
+
+    [Fact]
     public void Without_a_shot_classifier_or_a_raw_half_a_query_is_a_stored_vector()
     {
         var random = new Random(5);
