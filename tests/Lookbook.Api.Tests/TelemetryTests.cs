@@ -37,7 +37,8 @@ public sealed class TelemetryTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // At least this search: Lookbook's meter is process-wide, so searches of servers other tests run at the same
-        // time are counted too (the request histogram below is this host's own and counts exactly one).
+        // time are counted too. So is ASP.NET Core's request histogram: OpenTelemetry listens to its meter by name, which
+        // catches every host in the process (a CI run counted two searches once).
         foreach (var stage in new[] { "decode", "embed", "rank" })
         {
             Assert.Matches($"lookbook_photo_search_stage_duration_seconds_count\\{{[^}}]*stage=\"{stage}\"[^}}]*\\}} [1-9]", text);
@@ -45,7 +46,7 @@ public sealed class TelemetryTests : IDisposable
 
         Assert.Contains("lookbook_photo_search_stage_duration_seconds_bucket{", text);
         Assert.Matches("lookbook_embedding_batch_size_count\\{[^}]*\\} [1-9]", text);
-        Assert.Matches("http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/search\"[^}]*\\} 1", text);
+        Assert.Matches("http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/search\"[^}]*\\} [1-9]", text);
         Assert.Matches("lookbook_catalog_products\\{[^}]*\\} [1-9][0-9]*", text);
     }
 
