@@ -102,7 +102,7 @@ public sealed record TrainedHead(
 
     /// <summary>
     /// Tells a catalog-like shot (a product on a plain studio background) from a shopper's photo (null: none trained, as
-    /// without shopper photos). Two things depend on it: how a photo is compared (<see cref="ToQuerySpace"/>) and how much
+    /// without shopper photos). Two things depend on it: how a photo is compared (<see cref="ToQuerySpace(float[])"/>) and how much
     /// its predicted colour steers (<see cref="ColourHead.BoostFor"/>).
     /// </summary>
     public MlpHead? Shots { get; init; }
@@ -134,14 +134,14 @@ public sealed record TrainedHead(
 
     /// <summary>
     /// Raw weight a catalog-like shot is compared with when the catalog is stored as a blend of the projection and the raw
-    /// vectors (null: the stored blend for every photo); chosen on validation. See <see cref="ToQuerySpace"/>.
+    /// vectors (null: the stored blend for every photo); chosen on validation. See <see cref="ToQuerySpace(float[])"/>.
     /// </summary>
     public float? CatalogShotRawWeight { get; init; }
 
     /// <summary>
     /// Category boost for a catalog-like shot (null: <see cref="CategoryBoost"/> for every photo); chosen on validation.
     /// A shopper who sends a studio shot browses what looks alike, where the category counts; a phone photo is most often
-    /// a search for the very product, which a strong boost pushes down when the category is unsure. See <see cref="CategoryBoostFor"/>.
+    /// a search for the very product, which a strong boost pushes down when the category is unsure. See <see cref="CategoryBoostFor(float?)"/>.
     /// </summary>
     public float? CatalogShotCategoryBoost { get; init; }
 
@@ -149,10 +149,13 @@ public sealed record TrainedHead(
     /// The category boost for a photo: from <see cref="CategoryBoost"/> (a phone photo) toward
     /// <see cref="CatalogShotCategoryBoost"/> (a catalog-like shot) by <paramref name="catalogShotProbability"/>.
     /// </summary>
-    public float CategoryBoostFor(float? catalogShotProbability) =>
-        CatalogShotCategoryBoost is { } shotBoost && catalogShotProbability is { } p
-            ? CategoryBoost + ((shotBoost - CategoryBoost) * Math.Clamp(p, 0f, 1f))
-            : CategoryBoost;
+    public float CategoryBoostFor(float? catalogShotProbability) => CategoryBoostFor(CategoryBoost, CatalogShotCategoryBoost, catalogShotProbability);
+
+    /// <summary>The formula of <see cref="CategoryBoostFor(float?)"/>, for training to try boosts with before a head exists.</summary>
+    internal static float CategoryBoostFor(float boost, float? catalogShotBoost, float? catalogShotProbability) =>
+        catalogShotBoost is { } shotBoost && catalogShotProbability is { } p
+            ? boost + ((shotBoost - boost) * Math.Clamp(p, 0f, 1f))
+            : boost;
 
     /// <summary>
     /// A photo's backbone vector as a query against the stored <see cref="ToSearchSpace"/> vectors. When the catalog is
@@ -162,8 +165,11 @@ public sealed record TrainedHead(
     /// (Fashion-MNIST: category mAP@10 0.921 raw, 0.915 for the blend chosen), so `lookbook train` decides on validation
     /// how catalog-like photos are compared. Otherwise the same as <see cref="ToSearchSpace"/>.
     /// </summary>
-    public float[] ToQuerySpace(float[] vector) => RetrievalSpace == RetrievalSpace.Projected
-        ? Projection!.ApplyToQuery(vector, CatalogShotProbability(vector), CatalogShotRawWeight)
+    public float[] ToQuerySpace(float[] vector) => ToQuerySpace(vector, CatalogShotProbability(vector));
+
+    /// <summary><see cref="ToQuerySpace(float[])"/> with the photo's <see cref="CatalogShotProbability"/> already computed (search needs it for the boosts too).</summary>
+    public float[] ToQuerySpace(float[] vector, float? catalogShotProbability) => RetrievalSpace == RetrievalSpace.Projected
+        ? Projection!.ApplyToQuery(vector, catalogShotProbability, CatalogShotRawWeight)
         : ToSearchSpace(vector);
 
     public void Save(string path)
@@ -251,14 +257,15 @@ public sealed record TrainedHead(
         }
 
         return new TrainedHead(head, file.EmbeddingFingerprint, file.RetrievalSpace, file.CategoryBoost, file.NoMatchThreshold,
-            file.Metrics, file.Options, file.TrainedAt) {
-                Projection = projection,
-                Colour = colour,
-                Objectness = objectness,
-                Shots = shots,
-                CatalogShotRawWeight = file.CatalogShotRawWeight,
-                CatalogShotCategoryBoost = file.CatalogShotCategoryBoost,
-            };
+            file.Metrics, file.Options, file.TrainedAt)
+        {
+            Projection = projection,
+            Colour = colour,
+            Objectness = objectness,
+            Shots = shots,
+            CatalogShotRawWeight = file.CatalogShotRawWeight,
+            CatalogShotCategoryBoost = file.CatalogShotCategoryBoost,
+        };
     }
 
     private sealed record HeadFileV1(

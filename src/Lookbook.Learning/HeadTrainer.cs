@@ -330,7 +330,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             Func<float[], float[]> query = rawWeight is { } w ? v => projection!.ApplyToQuery(v, shots.Predict(v)[0], w) : map;
             foreach (var shotBoost in CatalogShotBoosts.Prepend(boost).Distinct())
             {
-                var (category, colour) = score(query, v => boost + ((shotBoost - boost) * shots.Predict(v)[0]));
+                var (category, colour) = score(query, v => TrainedHead.CategoryBoostFor(boost, shotBoost, shots.Predict(v)[0]));
                 progress?.Report($"catalog-like shots compared with raw weight {(rawWeight is { } r ? r.ToString("0.###") : "-")}, category boost {shotBoost:0.###}: category {category:F4}{(colour is { } c ? $", colour precision@10 {c:F4}" : "")}");
                 tried.Add((rawWeight, shotBoost, category, colour));
             }

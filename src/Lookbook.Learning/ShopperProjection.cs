@@ -123,7 +123,7 @@ public sealed class ShopperProjection
     /// <summary>
     /// A photo's query vector: like <see cref="Apply"/>, but the blend moves from <see cref="RawWeight"/> α toward
     /// <paramref name="catalogShotRawWeight"/> as far as the photo looks like a catalog shot (raw weight
-    /// α + (γ − α)·<paramref name="catalogShotProbability"/>); see <see cref="TrainedHead.ToQuerySpace"/> for why.
+    /// α + (γ − α)·<paramref name="catalogShotProbability"/>); see <see cref="TrainedHead.ToQuerySpace(float[])"/> for why.
     /// <see cref="Apply"/> itself without a blend, a probability or another weight.
     /// </summary>
     public float[] ApplyToQuery(ReadOnlySpan<float> vector, float? catalogShotProbability, float? catalogShotRawWeight) =>

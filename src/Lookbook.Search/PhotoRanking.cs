@@ -36,13 +36,13 @@ public static class PhotoRanking
             return new PhotoSearchResult([], null, true, 0f);
         }
 
-        // Compared as a catalog shot or as a phone photo, as far as it looks like either (TrainedHead.ToQuerySpace).
-        var query = trained.ToQuerySpace(vector);
+        // Compared and steered as a catalog shot or as a phone photo, as far as it looks like either (TrainedHead.ToQuerySpace).
+        var shot = trained.CatalogShotProbability(vector);
+        var query = trained.ToQuerySpace(vector, shot);
 
         // An explicit category, or "any", overrides the prediction.
         var steer = request.CategoryFilter is null && !request.IsAnyCategory;
         var restrict = steer && use == PredictedCategoryUse.Restrict;
-        var shot = trained.CatalogShotProbability(vector);
         var boost = steer && use == PredictedCategoryUse.Boost ? trained.CategoryBoostFor(shot) : 0f;
         // Colour steers within the category the photo likely shows, or the one asked for or restricted to; "any" and Off
         // ask for similarity alone.

@@ -6,7 +6,7 @@ namespace Lookbook.Learning.Tests;
 
 /// <summary>
 /// A catalog stored as a blend of the shopper projection and the raw vectors is searched per photo: a catalog-like shot by
-/// the raw similarity, a phone photo by the stored blend (<see cref="TrainedHead.ToQuerySpace"/>).
+/// the raw similarity, a phone photo by the stored blend (<see cref="TrainedHead.ToQuerySpace(float[])"/>).
 /// </summary>
 public sealed class QuerySpaceTests
 {
