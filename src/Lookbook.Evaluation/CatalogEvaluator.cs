@@ -36,12 +36,12 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var items = queries.ReadEntries().Where(e => e.Item is not null).Select(e => e.Item!).ToList();
         progress?.Report($"Embedding {items.Count:N0} query images…");
         var embedClock = Stopwatch.StartNew();
-        var vectors = EmbedAll(items, cancellationToken);
+        var embedded = EmbedAll(items, cancellationToken);
         var embedMs = embedClock.Elapsed.TotalMilliseconds / Math.Max(1, items.Count);
 
         var counts = database.GetStats().Categories.ToDictionary(c => c.Category, c => c.Products, StringComparer.Ordinal);
-        var labelled = items.Zip(vectors).Where(x => x.Second is not null)
-            .Select(x => new Query(x.First.Category, x.First.Attributes, x.Second!)).ToList();
+        var labelled = items.Zip(embedded).Where(x => x.Second is not null)
+            .Select(x => new Query(x.First.Category, x.First.Attributes, x.Second!.Value.Vector, x.Second!.Value.Colour)).ToList();
         progress?.Report($"Searching {labelled.Count:N0} queries against {counts.Values.Sum():N0} products…");
         IReadOnlyList<Product> gallery;
         using (var lease = catalogs.Acquire())
@@ -49,7 +49,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             gallery = [.. lease.Catalog.Products];
         }
 
-        var report = Measure(labelled, counts, gallery, v => search.SearchByVector(v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
+        var report = Measure(labelled, counts, gallery, q => search.SearchByVector(q.Vector, new SearchRequest(Cutoffs.Max()), applyNoMatch: false, q.Colour), head,
             $"{labelled.Count:N0} query images from {queries.Name} against the catalog {database.Path}", embedMs, clock);
         return report;
     }
@@ -75,6 +75,10 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         }
 
         var products = database.GetProducts(split.Train.Select(i => i.ProductId).ToList(), cancellationToken);
+        // Catalog shots' colour descriptors, when the saved colour head reads them: the held-out products' are their queries'.
+        var descriptors = saved?.Colour is { DescriptorSize: > 0 }
+            ? CatalogColours.Describe(database, embedder.Preparer, [.. items.Select(i => i.ProductId)], cancellationToken)
+            : [];
         var head = new TrainedHead(trained.Head, embedder.Profile.Fingerprint, saved?.RetrievalSpace ?? RetrievalSpace.Raw,
             saved?.CategoryBoost ?? 0.1f, 0, new HeadMetrics(0, 0, 0, 0, inner.Train.Count, inner.Validation.Count, 0, trained.BestEpoch, 0),
             new TrainingOptions(), DateTimeOffset.UtcNow)
@@ -86,7 +90,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             Shots = saved?.Shots,
             CatalogShotRawWeight = saved?.CatalogShotRawWeight,
             CatalogShotCategoryBoost = saved?.CatalogShotCategoryBoost,
-            Colour = HoldoutColourHead(inner, products, saved?.Colour, cancellationToken),
+            Colour = HoldoutColourHead(inner, products, saved?.Colour, descriptors, cancellationToken),
         };
 
         var index = new ExactVectorIndex(head.SearchDimension, split.Train.Count);
@@ -99,10 +103,11 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var held = database.GetProducts(split.Validation.Select(v => v.ProductId).ToList(), cancellationToken).ToDictionary(p => p.Id, StringComparer.Ordinal);
         var queries = split.Validation
-            .Select(v => new Query(v.Category, held.TryGetValue(v.ProductId, out var p) ? p.Attributes : new Dictionary<string, string>(), v.Vector))
+            .Select(v => new Query(v.Category, held.TryGetValue(v.ProductId, out var p) ? p.Attributes : new Dictionary<string, string>(), v.Vector,
+                descriptors.GetValueOrDefault(v.ProductId)))
             .ToList();
         return Measure(queries, counts, products,
-            v => PhotoRanking.Run(catalog, options.Value.PredictedCategory, v, new SearchRequest(Cutoffs.Max()), applyNoMatch: false), head,
+            q => PhotoRanking.Run(catalog, options.Value.PredictedCategory, q.Vector, new SearchRequest(Cutoffs.Max()), applyNoMatch: false, q.Colour), head,
             $"held-out {fraction:P0} of the catalog {database.Path} ({split.Validation.Count:N0} products) against the other {split.Train.Count:N0}, seed {seed}",
             0, clock);
     }
@@ -110,9 +115,10 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
     /// <summary>
     /// A colour head for the hold-out: learned, like the category head here, from the training side's catalog shots only (the
     /// saved one saw the held-out products' colours), searched with the weight and shown from the confidence that
-    /// `lookbook train` chose. Null when the saved head has no colour head.
+    /// `lookbook train` chose, reading the colour descriptor when the saved one does. Null when the saved head has no colour head.
     /// </summary>
-    private static ColourHead? HoldoutColourHead(DatasetSplit inner, IReadOnlyList<Product> products, ColourHead? saved, CancellationToken cancellationToken)
+    private static ColourHead? HoldoutColourHead(
+        DatasetSplit inner, IReadOnlyList<Product> products, ColourHead? saved, IReadOnlyDictionary<string, float[]> descriptors, CancellationToken cancellationToken)
     {
         if (saved is null)
         {
@@ -126,18 +132,19 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             return null;
         }
 
-        var trained = ColourHeadTrainer.Train(colours,
-            [.. inner.Train.Select(i => (i.Vector, colourOf.GetValueOrDefault(i.ProductId)))],
-            [.. inner.Validation.Select(i => (i.Vector, colourOf.GetValueOrDefault(i.ProductId)))],
-            new TrainingOptions(), cancellationToken: cancellationToken);
-        return new ColourHead(trained.Head, saved.Attribute, saved.Boost, saved.ConfidenceThreshold);
+        // The saved head's input (vector, and descriptor when it reads one).
+        List<(float[] Input, string? Colour)> Examples(IEnumerable<StoredVector> items) =>
+            [.. items.Select(i => (Input: ColourHead.InputOf(i.Vector, descriptors.GetValueOrDefault(i.ProductId), saved.DescriptorSize), Colour: colourOf.GetValueOrDefault(i.ProductId)))
+                .Where(e => e.Input is not null).Select(e => (e.Input!, e.Colour))];
+        var trained = ColourHeadTrainer.Train(colours, Examples(inner.Train), Examples(inner.Validation), new TrainingOptions(), cancellationToken: cancellationToken);
+        return new ColourHead(trained.Head, saved.Attribute, saved.Boost, saved.ConfidenceThreshold) { DescriptorSize = saved.DescriptorSize };
     }
 
     private EvaluationReport Measure(
         IReadOnlyList<Query> queries,
         IReadOnlyDictionary<string, int> relevantCounts,
         IReadOnlyList<Product> gallery,
-        Func<float[], PhotoSearchResult> run,
+        Func<Query, PhotoSearchResult> run,
         TrainedHead? head,
         string setup,
         double embedMs,
@@ -149,9 +156,10 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var belowThreshold = 0;
         var facets = new FacetMeter(gallery, queries.Count);
         var colours = new List<(ColourPrediction Prediction, string Truth)>();
-        foreach (var (category, attributes, vector) in queries)
+        foreach (var query in queries)
         {
-            var result = run(vector);
+            var (category, attributes) = (query.Category, query.Attributes);
+            var result = run(query);
             facets.Add(attributes, result.Hits);
             if (result.Colour is { } colour && attributes.GetValueOrDefault(head!.Colour!.Attribute) is { } truth)
             {
@@ -211,9 +219,10 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             shown.Count == 0 ? 0 : shown.Average(c => c.Prediction.Colour == c.Truth ? 1.0 : 0.0));
     }
 
-    private float[]?[] EmbedAll(IReadOnlyList<SourceItem> items, CancellationToken cancellationToken)
+    /// <summary>Each item's vector and colour descriptor (null: unreadable).</summary>
+    private (float[] Vector, float[] Colour)?[] EmbedAll(IReadOnlyList<SourceItem> items, CancellationToken cancellationToken)
     {
-        var vectors = new float[]?[items.Count];
+        var vectors = new (float[] Vector, float[] Colour)?[items.Count];
         for (var start = 0; start < items.Count; start += 32)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -235,7 +244,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             var embedded = usable.Count == 0 ? [] : embedder.Embed(usable.Select(i => prepared[i]!).ToList());
             for (var u = 0; u < usable.Count; u++)
             {
-                vectors[start + usable[u]] = embedded[u];
+                vectors[start + usable[u]] = (embedded[u], embedder.Preparer.DescribeColour(prepared[usable[u]]!));
                 prepared[usable[u]]!.Dispose();
             }
         }
@@ -243,7 +252,8 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         return vectors;
     }
 
-    private sealed record Query(string Category, IReadOnlyDictionary<string, string> Attributes, float[] Vector);
+    /// <param name="Colour">The query image's colour descriptor (null: not at hand).</param>
+    private sealed record Query(string Category, IReadOnlyDictionary<string, string> Attributes, float[] Vector, float[]? Colour);
 
     /// <summary>Precision@10 and mAP@10 where "relevant" means the same value of an attribute (sub-category, colour).</summary>
     private sealed class FacetMeter(IReadOnlyList<Product> gallery, int queries)

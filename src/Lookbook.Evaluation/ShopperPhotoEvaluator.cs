@@ -76,18 +76,19 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         {
             progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos{(other ? " (other parameters)" : "")}…");
             var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, other ? Seeds.Mix(seed, i, (int)strength, 1) : Seeds.Mix(seed, i, (int)strength), other)).ToList();
-            var vectors = embedder.EmbedPhotosAsServed(photos, head?.Locator, cancellationToken);
+            var located = embedder.LocateAll(photos, head?.Locator, cancellationToken);
             double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
             for (var i = 0; i < images.Count; i++)
             {
                 var product = images[i].Product;
-                var result = search.SearchByVector(vectors[i], new SearchRequest(K), applyNoMatch: false);
+                var photo = located[i] ?? throw new InvalidDataException($"Shopper photo {i} could not be decoded.");
+                var result = search.SearchByVector(photo.Vector, new SearchRequest(K), applyNoMatch: false, photo.Colour);
                 var rank = result.Hits.Select(h => h.Product.Id).ToList().IndexOf(product.Id);
                 top1 += rank == 0 ? 1 : 0;
                 top10 += rank >= 0 ? 1 : 0;
                 reciprocal += rank >= 0 ? 1.0 / (rank + 1) : 0;
                 categoryPrecision += result.Hits.Count(h => h.Product.Category == product.Category) / (double)K;
-                noMatch += head is not null && search.SearchByVector(vectors[i], new SearchRequest(K)).NoGoodMatch ? 1 : 0;
+                noMatch += head is not null && search.SearchByVector(photo.Vector, new SearchRequest(K), colourDescriptor: photo.Colour).NoGoodMatch ? 1 : 0;
             }
 
             var n = Math.Max(1, images.Count);

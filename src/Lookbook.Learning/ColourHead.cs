@@ -19,6 +19,12 @@ public sealed record ColourHead(MlpHead Classifier, string Attribute, float Boos
 
     public const string ShopperPhotoClass = "shopper photo";
 
+    /// <summary>
+    /// Floats of the photo's pixel colour descriptor (<see cref="Vision.Images.ColourDescriptor"/>) the classifier reads after
+    /// the backbone vector; 0: the vector alone (heads trained before the descriptor).
+    /// </summary>
+    public int DescriptorSize { get; init; }
+
     /// <summary>What training measured (null for a head made without its validation, e.g. by the hold-out evaluation).</summary>
     public ColourMetrics? Metrics { get; init; }
 
@@ -31,10 +37,45 @@ public sealed record ColourHead(MlpHead Classifier, string Attribute, float Boos
     /// </summary>
     public float BoostFor(float? catalogShotProbability) => Boost * (catalogShotProbability ?? 1f);
 
-    /// <summary>The most likely colour of a photo (by its backbone vector) and whether it is confident enough to show.</summary>
-    public ColourPrediction Predict(ReadOnlySpan<float> vector)
+    /// <summary>
+    /// What the classifier reads for a photo: its backbone vector, then its colour descriptor when the head takes one.
+    /// Null when the head needs a descriptor and none is given (a search by vector alone): its colour is then unknown.
+    /// </summary>
+    public float[]? Input(float[] vector, float[]? descriptor) => InputOf(vector, descriptor, DescriptorSize);
+
+    /// <summary><see cref="Input"/> of a head reading <paramref name="descriptorSize"/> descriptor floats (training builds its examples with it).</summary>
+    public static float[]? InputOf(float[] vector, float[]? descriptor, int descriptorSize)
     {
-        var (colour, confidence) = Classifier.Classify(vector);
+        if (descriptorSize == 0)
+        {
+            return vector;
+        }
+
+        if (descriptor is null)
+        {
+            return null;
+        }
+
+        if (descriptor.Length != descriptorSize)
+        {
+            throw new ArgumentException($"The colour head reads {descriptorSize} descriptor floats; got {descriptor.Length}.", nameof(descriptor));
+        }
+
+        return [.. vector, .. descriptor];
+    }
+
+    /// <summary>Each colour's probability for a photo (null: its colour is unknown, see <see cref="Input"/>).</summary>
+    public float[]? Probabilities(float[] vector, float[]? descriptor) => Input(vector, descriptor) is { } input ? Classifier.Predict(input) : null;
+
+    /// <summary>The most likely colour of a photo and whether it is confident enough to show (null: unknown, see <see cref="Input"/>).</summary>
+    public ColourPrediction? Predict(float[] vector, float[]? descriptor)
+    {
+        if (Input(vector, descriptor) is not { } input)
+        {
+            return null;
+        }
+
+        var (colour, confidence) = Classifier.Classify(input);
         return new ColourPrediction(colour, confidence, ConfidenceThreshold is { } threshold && confidence >= threshold);
     }
 }

@@ -178,7 +178,7 @@ public sealed record TrainedHead(
             ? new ProjectionFile(p.Size, p.HiddenSize, p.Linear, p.HiddenWeights, p.HiddenBias, p.OutputWeights, p.RawWeight)
             : null;
         var colour = Colour is { } c
-            ? new ColourFile(MlpFile.Of(c.Classifier), c.Attribute, c.Boost, c.ConfidenceThreshold, Shots: null, c.Metrics)
+            ? new ColourFile(MlpFile.Of(c.Classifier), c.Attribute, c.Boost, c.ConfidenceThreshold, Shots: null, c.Metrics, c.DescriptorSize)
             : null;
         var file = new HeadFileV1(1, [.. Head.Classes], Head.InputSize, Head.HiddenSize, Head.InputMean, Head.InputScale,
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
@@ -226,7 +226,7 @@ public sealed record TrainedHead(
                 : null;
             objectness = file.Objectness is { } o ? new ObjectnessModel(o.Channels, o.Weights, o.Bias) : null;
             colour = file.Colour is { } c
-                ? new ColourHead(c.Classifier.ToHead(), c.Attribute, c.Boost, c.ConfidenceThreshold) { Metrics = c.Metrics }
+                ? new ColourHead(c.Classifier.ToHead(), c.Attribute, c.Boost, c.ConfidenceThreshold) { Metrics = c.Metrics, DescriptorSize = c.DescriptorSize }
                 : null;
             // Files written before every head had one keep it in their colour head.
             shots = (file.Shots ?? file.Colour?.Shots)?.ToHead();
@@ -251,7 +251,7 @@ public sealed record TrainedHead(
             throw new InvalidDataException($"The head file {path} is damaged (its catalog-shot classifier takes another input size or has other classes). Delete it and run `lookbook train` again.");
         }
 
-        if (colour is not null && (colour.Classifier.InputSize != file.InputSize || string.IsNullOrWhiteSpace(colour.Attribute) || !(colour.Boost >= 0)))
+        if (colour is not null && (colour.DescriptorSize < 0 || colour.Classifier.InputSize != file.InputSize + colour.DescriptorSize || string.IsNullOrWhiteSpace(colour.Attribute) || !(colour.Boost >= 0)))
         {
             throw new InvalidDataException($"The head file {path} is damaged (its colour head takes another input size, names no attribute or has a negative weight). Delete it and run `lookbook train` again.");
         }
@@ -298,8 +298,8 @@ public sealed record TrainedHead(
     private sealed record ProjectionFile(int Size, int HiddenSize, float[] Linear, float[] HiddenWeights, float[] HiddenBias, float[] OutputWeights, float RawWeight = 0);
 
     // Absent from files written before colour heads: they load with none. Shots: where files written before every head had
-    // a catalog-shot classifier kept it (read, never written).
-    private sealed record ColourFile(MlpFile Classifier, string Attribute, float Boost, float? ConfidenceThreshold, MlpFile? Shots, ColourMetrics? Metrics);
+    // a catalog-shot classifier kept it (read, never written). DescriptorSize: 0 in files written before the colour descriptor.
+    private sealed record ColourFile(MlpFile Classifier, string Attribute, float Boost, float? ConfidenceThreshold, MlpFile? Shots, ColourMetrics? Metrics, int DescriptorSize = 0);
 
     private sealed record MlpFile(
         string[] Classes,

@@ -1,4 +1,5 @@
 using Lookbook.Index;
+using Lookbook.Vision.Images;
 
 namespace Lookbook.Learning;
 
@@ -10,14 +11,15 @@ public sealed partial class HeadTrainer
     /// <summary>
     /// The colour head, when the catalog's products have a colour: learned from the training products' catalog shots,
     /// their augmented copies and their shopper photos (without those it named the colour of a shopper photo right 9% of
-    /// the time, with them 44%), with the classifier that tells catalog-like shots from shopper photos; its weight in
-    /// ranking and the confidence from which a prediction is shown are chosen on the held-out products. Null when the
-    /// attribute is not asked for or fewer than two colours have enough products.
+    /// the time, with them 44%), each read as its backbone vector and its pixels' <see cref="ColourDescriptor"/>, with
+    /// the classifier that tells catalog-like shots from shopper photos; its weight in ranking and the confidence from
+    /// which a prediction is shown are chosen on the held-out products. Null when the attribute is not asked for or fewer
+    /// than two colours have enough products. Also returns the validation photos' colours (<see cref="PhotoColours"/>).
     /// </summary>
-    private ColourHead? TrainColourHead(
+    private (ColourHead? Head, PhotoColours Colours) TrainColourHead(
         string? attribute,
         DatasetSplit split,
-        IReadOnlyList<(float[] Vector, string ProductId, bool ShopperPhoto)> productViews,
+        IReadOnlyList<ProductView> productViews,
         MlpHead head,
         Func<float[], float[]> map,
         MlpHead? shots,
@@ -29,7 +31,7 @@ public sealed partial class HeadTrainer
     {
         if (string.IsNullOrWhiteSpace(attribute) || split.Validation.Count == 0)
         {
-            return null;
+            return (null, PhotoColours.None);
         }
 
         var colourOf = ColourLabels(attribute, cancellationToken);
@@ -40,21 +42,28 @@ public sealed partial class HeadTrainer
             progress?.Report(colourOf.Values.Any(c => c is not null)
                 ? $"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products."
                 : $"No colour head: no product has '{attribute}' (a Kaggle styles.csv has it; a folder of images does not).");
-            return null;
+            return (null, PhotoColours.None);
         }
 
-        var train = split.Train.Select(i => (i.Vector, Colour: ColourOf(i.ProductId)))
-            .Concat(productViews.Select(v => (v.Vector, Colour: ColourOf(v.ProductId)))).ToList();
-        var validation = split.Validation.Select(i => (i.Vector, Colour: ColourOf(i.ProductId))).ToList();
+        progress?.Report($"Describing the colours of {split.Train.Count + split.Validation.Count:N0} catalog images…");
+        var catalogColours = CatalogColours.Describe(database, embedder.Preparer, [.. split.Train.Concat(split.Validation).Select(i => i.ProductId)], cancellationToken);
+        var photoColours = new PhotoColours(split.Validation.Select(i => (i.Vector, catalogColours.GetValueOrDefault(i.ProductId)))
+            .Concat(shopper.Vectors.Zip(shopper.Colours)));
+        // Examples whose pixels could not be read are left out: the head reads the vector and the descriptor together.
+        List<(float[] Vector, string? Colour)> Examples(IEnumerable<(float[] Vector, float[]? Descriptor, string ProductId)> photos) =>
+            [.. photos.Select(p => (Input: ColourHead.InputOf(p.Vector, p.Descriptor, ColourDescriptor.Size), Colour: ColourOf(p.ProductId))).Where(e => e.Input is not null).Select(e => (e.Input!, e.Colour))];
+        var train = Examples(split.Train.Select(i => (i.Vector, catalogColours.GetValueOrDefault(i.ProductId), i.ProductId))
+            .Concat(productViews.Select(v => (v.Vector, v.Colour, v.ProductId))));
+        var validation = Examples(split.Validation.Select(i => (i.Vector, catalogColours.GetValueOrDefault(i.ProductId), i.ProductId)));
         progress?.Report($"Training the colour head on {attribute}: {colours.Count} colours with {ColourHeadTrainer.MinExamples} or more training products…");
         var result = ColourHeadTrainer.Train(colours, train, validation, options,
             new Progress<EpochReport>(e => progress?.Report($"colour epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
             cancellationToken);
-        var unweighted = new ColourHead(result.Head, attribute, 0, null);
+        var unweighted = new ColourHead(result.Head, attribute, 0, null) { DescriptorSize = ColourDescriptor.Size };
 
         var gallery = Gallery(split, map);
         PhotoSteering Steering(float[] vector, ColourHead colour) =>
-            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Classifier.Predict(vector), colour.BoostFor(shots?.Predict(vector)[0]));
+            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Probabilities(vector, photoColours.Of(vector)), colour.BoostFor(shots?.Predict(vector)[0]));
         var scores = ColourHeadTrainer.Boosts.Select(boost =>
         {
             var weighted = unweighted with { Boost = boost };
@@ -66,15 +75,16 @@ public sealed partial class HeadTrainer
         var chosen = ColourHeadTrainer.ChooseBoost(scores);
 
         // Shown only when right often enough on what shoppers send: catalog-like shots and phone photos of products training never saw.
-        var catalogShots = split.Validation.Select(i => (Prediction: unweighted.Predict(i.Vector), Truth: ColourOf(i.ProductId))).ToList();
-        var shopperPhotos = shopper.Queries.Select((id, q) => (Prediction: unweighted.Predict(shopper.Vectors[q]), Truth: ColourOf(id))).ToList();
-        var predictions = catalogShots.Concat(shopperPhotos).Where(p => p.Truth is not null).Select(p => (p.Prediction.Confidence, Right: p.Prediction.Colour == p.Truth)).ToList();
+        var catalogShots = split.Validation.Select(i => (Prediction: unweighted.Predict(i.Vector, photoColours.Of(i.Vector)), Truth: ColourOf(i.ProductId))).ToList();
+        var shopperPhotos = shopper.Queries.Select((id, q) => (Prediction: unweighted.Predict(shopper.Vectors[q], shopper.Colours[q]), Truth: ColourOf(id))).ToList();
+        var predictions = catalogShots.Concat(shopperPhotos).Where(p => p.Truth is not null && p.Prediction is not null)
+            .Select(p => (p.Prediction!.Confidence, Right: p.Prediction.Colour == p.Truth)).ToList();
         var threshold = ColourHeadTrainer.CalibrateConfidence(predictions);
         var shown = predictions.Where(p => threshold is { } t && p.Confidence >= t).ToList();
-        static double Accuracy(IEnumerable<(ColourPrediction Prediction, string? Truth)> photos) =>
-            photos.Where(p => p.Truth is not null).Select(p => p.Prediction.Colour == p.Truth ? 1.0 : 0.0).DefaultIfEmpty().Average();
+        static double Accuracy(IEnumerable<(ColourPrediction? Prediction, string? Truth)> photos) =>
+            photos.Where(p => p.Truth is not null).Select(p => p.Prediction?.Colour == p.Truth ? 1.0 : 0.0).DefaultIfEmpty().Average();
 
-        return unweighted with
+        return (unweighted with
         {
             Boost = chosen,
             ConfidenceThreshold = threshold,
@@ -87,7 +97,7 @@ public sealed partial class HeadTrainer
                 predictions.Count == 0 ? 0 : shown.Count / (double)predictions.Count,
                 shown.Count == 0 ? 0 : shown.Count(p => p.Right) / (double)shown.Count,
                 scores),
-        };
+        }, photoColours);
     }
 
     private Dictionary<string, string?> ColourLabels(string attribute, CancellationToken cancellationToken) =>
@@ -99,7 +109,7 @@ public sealed partial class HeadTrainer
     /// sees); else category mAP@10.
     /// </summary>
     private Func<Func<float[], float[]>, Func<float[], float>, (double Category, double? Colour)> CatalogShotScore(
-        DatasetSplit split, MlpHead head, Func<float[], float[]> map, ColourHead? colour, MlpHead shots, CancellationToken cancellationToken)
+        DatasetSplit split, MlpHead head, Func<float[], float[]> map, ColourHead? colour, PhotoColours photoColours, MlpHead shots, CancellationToken cancellationToken)
     {
         if (colour is not { Boost: > 0 })
         {
@@ -111,7 +121,7 @@ public sealed partial class HeadTrainer
         return (query, boostFor) =>
         {
             var (category, colourPrecision) = CatalogShotPrecision(split, gallery.Index, query,
-                v => new PhotoSteering(head, head.Predict(v), boostFor(v), categoryFixed: false, colour, colour.Classifier.Predict(v), colour.BoostFor(shots.Predict(v)[0])),
+                v => new PhotoSteering(head, head.Predict(v), boostFor(v), categoryFixed: false, colour, colour.Probabilities(v, photoColours.Of(v)), colour.BoostFor(shots.Predict(v)[0])),
                 id => colourOf.GetValueOrDefault(id));
             return (category, colourPrecision);
         };
@@ -122,7 +132,7 @@ public sealed partial class HeadTrainer
     /// and augmented copies against their shopper photos, checked on the held-out ones. None without shopper photos.
     /// </summary>
     private static (MlpHead? Shots, double? Accuracy) TrainShots(
-        DatasetSplit split, IReadOnlyList<(float[] Vector, string ProductId, bool ShopperPhoto)> productViews, ShopperValidation shopper,
+        DatasetSplit split, IReadOnlyList<ProductView> productViews, ShopperValidation shopper,
         TrainingOptions options, CancellationToken cancellationToken)
     {
         if (!productViews.Any(v => v.ShopperPhoto) || shopper.Queries.Count == 0)
@@ -159,5 +169,19 @@ public sealed partial class HeadTrainer
                 colour is null ? null : hits.Count(h => colourOf(h.Key) == colour) / 10.0);
         });
         return (results.Average(r => r.Category), results.Where(r => r.Colour is not null).Select(r => r.Colour!.Value).DefaultIfEmpty().Average());
+    }
+
+    /// <summary>
+    /// The colour descriptors of the validation photos (held-out catalog shots, shopper photos), found by their vector: the
+    /// validation steps pass a photo around as its vector array, and its descriptor follows that very array (by
+    /// reference, so two photos with equal vectors keep their own).
+    /// </summary>
+    private sealed class PhotoColours(IEnumerable<(float[] Vector, float[]? Descriptor)> photos)
+    {
+        public static readonly PhotoColours None = new([]);
+
+        private readonly Dictionary<float[], float[]?> _byVector = photos.ToDictionary<(float[] Vector, float[]? Descriptor), float[], float[]?>(p => p.Vector, p => p.Descriptor, ReferenceEqualityComparer.Instance);
+
+        public float[]? Of(float[] vector) => _byVector.GetValueOrDefault(vector);
     }
 }

@@ -73,17 +73,20 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
         // Shopper photos are embedded as a live search embeds them: located, and their garment cropped when small.
         List<float[]> AsServed(IReadOnlyList<byte[]> photos) => embedder.EmbedPhotosAsServed(photos, locator, cancellationToken);
+        // The same, with the colour descriptor of the image searched (what the colour head reads).
+        List<LocatedPhoto> LocatedAsServed(IReadOnlyList<byte[]> photos) =>
+            [.. embedder.LocateAll(photos, locator, cancellationToken).Select((l, i) => l ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
 
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
-        var productViews = new List<(float[] Vector, string ProductId, bool ShopperPhoto)>(); // augmented copies and shopper photos, for the colour head
+        var productViews = new List<ProductView>(); // augmented copies and shopper photos, for the colour head
         if (request.AugmentedCopies > 0)
         {
             progress?.Report($"Embedding {request.AugmentedCopies} augmented cop{(request.AugmentedCopies == 1 ? "y" : "ies")} of each training image…");
             var augmented = await EmbedAugmentedAsync(split.Train, request.AugmentedCopies, request.Augmentation ?? new AugmentationOptions(), options.Seed, cancellationToken);
-            trainFeatures.AddRange(augmented.Select(a => a.Vector));
-            trainLabels.AddRange(augmented.Select(a => labelOf[a.Category]));
-            productViews.AddRange(augmented.Select(a => (a.Vector, a.ProductId, false)));
+            trainFeatures.AddRange(augmented.Select(a => a.Item.Vector));
+            trainLabels.AddRange(augmented.Select(a => labelOf[a.Item.Category]));
+            productViews.AddRange(augmented.Select(a => new ProductView(a.Item.Vector, a.Item.ProductId, false, a.Colour)));
         }
 
         var pairs = new List<ProjectionPair>();
@@ -99,11 +102,11 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
                 ? ShopperPhotoSynthesizer.Photo(bytes, (ShopperPhotoStrength)((jobs[i].Index + jobs[i].View) % 3), Seeds.Mix(options.Seed, jobs[i].Index, jobs[i].View, 29))
                 : null);
             var usable = Enumerable.Range(0, jobs.Count).Where(i => photos[i] is not null).ToList();
-            var embedded = AsServed([.. usable.Select(i => photos[i]!)]);
-            trainFeatures.AddRange(embedded);
+            var located = LocatedAsServed([.. usable.Select(i => photos[i]!)]);
+            trainFeatures.AddRange(located.Select(l => l.Vector));
             trainLabels.AddRange(usable.Select(i => labelOf[jobs[i].Item.Category]));
-            pairs.AddRange(usable.Select((job, k) => new ProjectionPair(jobs[job].Index, jobs[job].Item.Vector, embedded[k])));
-            productViews.AddRange(usable.Select((job, k) => (embedded[k], jobs[job].Item.ProductId, true)));
+            pairs.AddRange(usable.Select((job, k) => new ProjectionPair(jobs[job].Index, jobs[job].Item.Vector, located[k].Vector)));
+            productViews.AddRange(usable.Select((job, k) => new ProductView(located[k].Vector, jobs[job].Item.ProductId, true, located[k].Colour)));
         }
 
         if (request.NoProductExamples > 0)
@@ -127,7 +130,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
         var classification = ClassificationReport.From(split.Classes,
             split.Validation.Select(i => (i.Category, head.ClassifyProduct(i.Vector).Class)).ToList());
-        var shopper = ValidationShopperPhotos(items, split, options.Seed, AsServed, progress, cancellationToken);
+        var shopper = ValidationShopperPhotos(items, split, options.Seed, LocatedAsServed, progress, cancellationToken);
         var candidates = new List<(RetrievalSpace Space, ShopperProjection? Projection, Func<float[], float[]> Map)>
         {
             (RetrievalSpace.Raw, null, v => v),
@@ -155,10 +158,10 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
             shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
         var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
-        var colour = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, shots, boost, shopper, options, progress, cancellationToken);
+        var (colour, photoColours) = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, shots, boost, shopper, options, progress, cancellationToken);
         var catalogShots = shots is null || request.CategoryBoost is not null
             ? new CatalogShotSteering(null, null, null)
-            : ChooseCatalogShotSteering(chosen.Map, chosen.Projection, shots, boost, CatalogShotScore(split, head, chosen.Map, colour, shots, cancellationToken), progress);
+            : ChooseCatalogShotSteering(chosen.Map, chosen.Projection, shots, boost, CatalogShotScore(split, head, chosen.Map, colour, photoColours, shots, cancellationToken), progress);
         // Calibrated as served: photos compared through TrainedHead.ToQuerySpace.
         Func<float[], float[]> query = chosen.Projection is { } blend && shots is not null && catalogShots.RawWeight is { } shotRawWeight
             ? v => blend.ApplyToQuery(v, shots.Predict(v)[0], shotRawWeight)
@@ -236,14 +239,14 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
     /// <summary>Medium-strength shopper photos of held-out products (at most <see cref="ValidationPhotos"/>), with the whole catalog as gallery.</summary>
     private ShopperValidation ValidationShopperPhotos(
-        IReadOnlyList<StoredVector> items, DatasetSplit split, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed,
+        IReadOnlyList<StoredVector> items, DatasetSplit split, int seed, Func<IReadOnlyList<byte[]>, List<LocatedPhoto>> embed,
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var random = new Random(Seeds.Mix(seed, 37));
         var sample = split.Validation.OrderBy(_ => random.Next()).Take(ValidationPhotos).ToList();
         if (sample.Count == 0)
         {
-            return new ShopperValidation(items, [], []);
+            return new ShopperValidation(items, [], [], []);
         }
 
         progress?.Report($"Embedding {sample.Count:N0} shopper-like photos of held-out products for validation…");
@@ -252,12 +255,15 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             ? ShopperPhotoSynthesizer.Photo(bytes, ShopperPhotoStrength.Medium, Seeds.Mix(seed, i, 41))
             : null);
         var usable = Enumerable.Range(0, sample.Count).Where(i => photos[i] is not null).ToList();
-        var vectors = embed([.. usable.Select(i => photos[i]!)]);
-        return new ShopperValidation(items, [.. usable.Select(i => sample[i].ProductId)], vectors);
+        var located = embed([.. usable.Select(i => photos[i]!)]);
+        return new ShopperValidation(items, [.. usable.Select(i => sample[i].ProductId)], [.. located.Select(l => l.Vector)], [.. located.Select(l => l.Colour)]);
     }
 
-    /// <summary>Shopper photos of known products, searched against every catalog vector in a given space.</summary>
-    private sealed record ShopperValidation(IReadOnlyList<StoredVector> Gallery, IReadOnlyList<string> Queries, IReadOnlyList<float[]> Vectors)
+    /// <summary>An augmented copy or a shopper photo of a training product, with its colour descriptor (null: none).</summary>
+    private sealed record ProductView(float[] Vector, string ProductId, bool ShopperPhoto, float[]? Colour);
+
+    /// <summary>Shopper photos of known products (with their colour descriptors), searched against every catalog vector in a given space.</summary>
+    private sealed record ShopperValidation(IReadOnlyList<StoredVector> Gallery, IReadOnlyList<string> Queries, IReadOnlyList<float[]> Vectors, IReadOnlyList<float[]?> Colours)
     {
         public double MrrAt10(Func<float[], float[]> map, MlpHead? head = null, float boost = 0) =>
             MrrAt10(map, head is null || boost <= 0 ? null : v => new PhotoSteering(head, head.Predict(v), boost, categoryFixed: false), _ => null);
@@ -461,11 +467,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         return (index, split.Train.ToDictionary(i => i.ProductId, i => i.Category));
     }
 
-    private async Task<List<StoredVector>> EmbedAugmentedAsync(
+    /// <summary>Augmented copies of the items' images, embedded, with each copy's colour descriptor.</summary>
+    private async Task<List<(StoredVector Item, float[] Colour)>> EmbedAugmentedAsync(
         IReadOnlyList<StoredVector> items, int copies, AugmentationOptions augmentation, int seed, CancellationToken cancellationToken)
     {
         var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy)))).ToList();
-        var results = new List<StoredVector>(jobs.Count);
+        var results = new List<(StoredVector Item, float[] Colour)>(jobs.Count);
         foreach (var batch in jobs.Chunk(EmbedBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -475,7 +482,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             var vectors = usable.Count == 0 ? [] : embedder.Embed(usable.Select(x => x.Prepared!).ToList());
             for (var i = 0; i < usable.Count; i++)
             {
-                results.Add(new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]));
+                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), embedder.Preparer.DescribeColour(usable[i].Prepared!)));
                 usable[i].Prepared!.Dispose();
             }
 

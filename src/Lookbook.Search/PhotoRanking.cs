@@ -11,7 +11,10 @@ namespace Lookbook.Search;
 /// </summary>
 public static class PhotoRanking
 {
-    public static PhotoSearchResult Run(SearchableCatalog catalog, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true)
+    /// <param name="colourDescriptor">The photo's <see cref="Vision.Images.ColourDescriptor"/> when its pixels are at hand; a
+    /// colour head that reads one leaves a photo without it unsteered by colour and unnamed.</param>
+    public static PhotoSearchResult Run(
+        SearchableCatalog catalog, PredictedCategoryUse use, float[] vector, SearchRequest request, bool applyNoMatch = true, float[]? colourDescriptor = null)
     {
         catalog.EnsureKnownAttributes(request); // a misspelt filter is an error even when no product would pass anyway
         var trained = catalog.Head;
@@ -28,8 +31,8 @@ public static class PhotoRanking
         var probabilities = head.Predict(vector);
         var (category, confidence, noProduct) = head.ClassifyProduct(vector);
         var prediction = new CategoryPrediction(category, confidence);
-        var colourProbabilities = trained.Colour?.Classifier.Predict(vector);
-        var colour = trained.Colour?.Predict(vector);
+        var colourProbabilities = trained.Colour?.Probabilities(vector, colourDescriptor);
+        var colour = trained.Colour?.Predict(vector, colourDescriptor);
         if (applyNoMatch && noProduct > 0.5f)
         {
             // The head sees no product at all (a wall, a landscape, noise): nothing to rank.

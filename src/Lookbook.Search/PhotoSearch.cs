@@ -46,7 +46,7 @@ public sealed class PhotoSearch : IDisposable
         using var lease = _catalogs.Acquire();
         EnsureCompatible(lease.Catalog);
         using var bitmap = Decode(photo);
-        var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request),
+        var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request), ReadsColour(lease.Catalog),
             prepared => Task.FromResult(_embedder.EmbedWithMaps([prepared])[0])).GetAwaiter().GetResult();
         return Ranked(lease.Catalog, located, request);
     }
@@ -76,17 +76,19 @@ public sealed class PhotoSearch : IDisposable
     {
         request.Validate();
         PhotoLocator? locator;
+        bool describeColour;
         using (var before = _catalogs.Acquire())
         {
             EnsureCompatible(before.Catalog); // a photo the catalog cannot be searched with is not worth a model run
             locator = LocatorOf(before.Catalog, region, request);
+            describeColour = ReadsColour(before.Catalog);
         }
 
         // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
         LocatedPhoto located;
         using (LookbookTelemetry.Stage("embed"))
         {
-            located = await Locate(photo, region, request.Item, locator, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
+            located = await Locate(photo, region, request.Item, locator, describeColour, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
         }
 
         using var ranking = LookbookTelemetry.Stage("rank");
@@ -127,21 +129,32 @@ public sealed class PhotoSearch : IDisposable
         return locator;
     }
 
-    /// <summary>Embeds the photo (or the shopper's region of it) and, with a locator, finds its items and embeds the searched one.</summary>
+    /// <summary>Whether the catalog's colour head reads a photo's colour descriptor (then search computes it).</summary>
+    private static bool ReadsColour(SearchableCatalog catalog) => catalog.Head?.Colour is { DescriptorSize: > 0 };
+
+    /// <summary>
+    /// Embeds the photo (or the shopper's region of it) and, with a locator, finds its items and embeds the searched one;
+    /// with <paramref name="describeColour"/>, the colour descriptor of the image searched too.
+    /// </summary>
     private async Task<LocatedPhoto> Locate(
-        SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, Func<PreparedImage, Task<EmbeddedImage>> embed)
+        SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, bool describeColour, Func<PreparedImage, Task<EmbeddedImage>> embed)
     {
         EmbeddedImage first;
         ImageFrame frame;
+        float[]? colour = null;
         using (var prepared = _embedder.Preparer.Prepare(bitmap, region))
         {
             first = await embed(prepared).ConfigureAwait(false);
             frame = prepared.Frame;
+            if (describeColour)
+            {
+                colour = _embedder.Preparer.DescribeColour(prepared);
+            }
         }
 
         if (locator is null)
         {
-            return new LocatedPhoto(first.Vector, [], null);
+            return new LocatedPhoto(first.Vector, [], null) { Colour = colour };
         }
 
         var plan = locator.Plan(first, frame, item);
@@ -150,23 +163,27 @@ public sealed class PhotoSearch : IDisposable
         {
             using var cropped = _embedder.Preparer.Prepare(bitmap, crop);
             cropVector = (await embed(cropped).ConfigureAwait(false)).Vector;
+            if (describeColour)
+            {
+                colour = _embedder.Preparer.DescribeColour(cropped);
+            }
         }
 
-        return locator.Finish(plan, first, cropVector);
+        return locator.Finish(plan, first, cropVector) with { Colour = colour };
     }
 
     private PhotoSearchResult Ranked(SearchableCatalog catalog, LocatedPhoto located, SearchRequest request) =>
-        PhotoRanking.Run(catalog, _options.PredictedCategory, located.Vector, request) with { Items = located.Items, SearchedItem = located.SearchedItem };
+        PhotoRanking.Run(catalog, _options.PredictedCategory, located.Vector, request, colourDescriptor: located.Colour) with { Items = located.Items, SearchedItem = located.SearchedItem };
 
     /// <summary>
     /// Search with an already embedded photo (evaluation); <paramref name="applyNoMatch"/> false ranks even photos below
     /// the no-good-match threshold.
     /// </summary>
-    public PhotoSearchResult SearchByVector(float[] vector, SearchRequest request, bool applyNoMatch = true)
+    public PhotoSearchResult SearchByVector(float[] vector, SearchRequest request, bool applyNoMatch = true, float[]? colourDescriptor = null)
     {
         request.Validate();
         using var lease = _catalogs.Acquire();
-        return PhotoRanking.Run(lease.Catalog, _options.PredictedCategory, vector, request, applyNoMatch);
+        return PhotoRanking.Run(lease.Catalog, _options.PredictedCategory, vector, request, applyNoMatch, colourDescriptor);
     }
 
     /// <summary>Throws <see cref="EmbeddingMismatchException"/> when this model cannot make vectors comparable with the catalog's.</summary>

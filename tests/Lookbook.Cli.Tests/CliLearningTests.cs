@@ -38,7 +38,7 @@ public sealed class CliLearningTests
 
         var train = await CliRun.RunAsync("train", "--augment", "0", "--shopper-views", "1", "--no-product", "0", "--projection-epochs", "0", "--epochs", "40", "--db", db);
         Assert.True(train.ExitCode == ExitCodes.Success, train.ToString());
-        Assert.Contains("Colour head on baseColour: 4 colours", train.Output);
+        Assert.Contains("Colour head on baseColour (reads the backbone vector and the photo's pixel colours): 4 colours", train.Output);
         Assert.Contains("Search steers by colour with weight", train.Output);
 
         var photo = temp.Write("black-t-shirt.jpg", ColourCatalog.Photo("Tshirts", "Black", 4244));

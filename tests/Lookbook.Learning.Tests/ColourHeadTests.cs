@@ -2,6 +2,7 @@ using Lookbook.Catalog.Import;
 using Lookbook.Catalog.Sources;
 using Lookbook.Catalog.Storage;
 using Lookbook.Evaluation;
+using Lookbook.Learning.Localization;
 using Lookbook.Search;
 using Lookbook.Testing;
 using Lookbook.Vision.Embedding;
@@ -78,8 +79,8 @@ public sealed class ColourHeadTests(ColourCatalogFixture catalog)
             items.ForEach(item => index.Upsert(item.ProductId, head.ToSearchSpace(item.Vector)));
             using var searchable = new SearchableCatalog(catalog.Database.ReadAllProducts(), index, head: head);
             var photos = NewProducts(2).ToList();
-            var vectors = catalog.Embedder.EmbedPhotos([.. photos.Select(p => p.Photo)]);
-            return photos.Select((p, i) => PhotoRanking.Run(searchable, PredictedCategoryUse.Boost, vectors[i], new SearchRequest(10), applyNoMatch: false)
+            var located = catalog.Embedder.LocateAll([.. photos.Select(p => p.Photo)], locator: null);
+            return photos.Select((p, i) => PhotoRanking.Run(searchable, PredictedCategoryUse.Boost, located[i]!.Vector, new SearchRequest(10), applyNoMatch: false, located[i]!.Colour)
                 .Hits.Count(h => h.Product.Attributes["baseColour"] == p.Colour) / 10.0).Average();
         }
 
@@ -106,13 +107,56 @@ public sealed class ColourHeadTests(ColourCatalogFixture catalog)
         var saved = TrainedHead.Load(catalog.Database.Files.Head)!;
         var colour = catalog.Head.Colour!;
         var probe = catalog.Database.ReadVectors().First().Vector;
+        var pixels = CatalogColours.Describe(catalog.Database, catalog.Embedder.Preparer, [catalog.Database.ReadVectors().First().ProductId]).Single().Value;
 
         Assert.NotNull(saved.Colour);
         Assert.Equal((colour.Attribute, colour.Boost, colour.ConfidenceThreshold), (saved.Colour.Attribute, saved.Colour.Boost, saved.Colour.ConfidenceThreshold));
-        Assert.Equal(colour.Classifier.Predict(probe), saved.Colour.Classifier.Predict(probe));
+        Assert.Equal(Vision.Images.ColourDescriptor.Size, saved.Colour.DescriptorSize);
+        Assert.Equal(colour.Probabilities(probe, pixels), saved.Colour.Probabilities(probe, pixels));
         Assert.Equal(catalog.Head.CatalogShotProbability(probe), saved.CatalogShotProbability(probe));
         Assert.Equal(colour.BoostFor(catalog.Head.CatalogShotProbability(probe)), saved.Colour.BoostFor(saved.CatalogShotProbability(probe)));
         Assert.Equal(colour.Metrics!.Boosts, saved.Colour.Metrics!.Boosts);
+    }
+
+    [Fact]
+    public void The_colour_head_reads_the_photos_pixels_and_names_no_colour_without_them()
+    {
+        var colour = catalog.Head.Colour!;
+        var (_, truth, photo) = NewProducts(1).First();
+        var located = catalog.Embedder.LocateAll([photo], locator: null).Single()!;
+        using var lease = new SearchableCatalogProvider(catalog.Database).Acquire();
+
+        var withPixels = PhotoRanking.Run(lease.Catalog, PredictedCategoryUse.Boost, located.Vector, new SearchRequest(10), applyNoMatch: false, located.Colour);
+        var vectorOnly = PhotoRanking.Run(lease.Catalog, PredictedCategoryUse.Boost, located.Vector, new SearchRequest(10), applyNoMatch: false);
+
+        Assert.Equal(colour.Classifier.InputSize, located.Vector.Length + Vision.Images.ColourDescriptor.Size);
+        Assert.Equal(truth, withPixels.Colour!.Colour);
+        Assert.Null(vectorOnly.Colour); // a search by vector alone cannot say, and is not steered by a guess
+        Assert.Null(colour.Predict(located.Vector, null));
+        Assert.Throws<ArgumentException>(() => { colour.Predict(located.Vector, new float[3]); });
+    }
+
+    [Fact]
+    public void A_head_file_from_before_the_colour_descriptor_loads_and_reads_the_vector_alone()
+    {
+        using var temp = new TempDirectory();
+        var items = catalog.Database.ReadVectors().ToList();
+        var colours = catalog.Database.ReadAllProducts().ToDictionary(p => p.Id, p => p.Attributes["baseColour"]);
+        var vectorOnly = ColourHeadTrainer.Train(ColourCatalog.Colours.Keys.Order(StringComparer.Ordinal).ToList(),
+            [.. items.Select(i => (i.Vector, (string?)colours[i.ProductId]))], [.. items.Take(20).Select(i => (i.Vector, (string?)colours[i.ProductId]))],
+            new TrainingOptions(MaxEpochs: 5));
+        var head = catalog.Head with { Colour = new ColourHead(vectorOnly.Head, "baseColour", 1, 0.7f) };
+        var path = temp.File("old.head.json");
+        head.Save(path);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.True(json["colour"]!.AsObject().Remove("descriptorSize")); // as written before the descriptor
+        File.WriteAllText(path, json.ToJsonString());
+
+        var loaded = TrainedHead.Load(path)!;
+
+        Assert.Equal(0, loaded.Colour!.DescriptorSize);
+        Assert.Equal(vectorOnly.Head.Predict(items[0].Vector), loaded.Colour.Probabilities(items[0].Vector, null));
+        Assert.NotNull(loaded.Colour.Predict(items[0].Vector, null));
     }
 
     [Fact]

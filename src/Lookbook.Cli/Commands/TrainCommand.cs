@@ -66,7 +66,7 @@ internal static class TrainCommand
                     trained.NoMatchThreshold,
                     trained.CategoryBoost,
                     metrics = m,
-                    colour = trained.Colour is { } c ? new { c.Attribute, c.Colours, c.Boost, c.ConfidenceThreshold, c.Metrics } : null,
+                    colour = trained.Colour is { } c ? new { c.Attribute, c.Colours, c.Boost, c.ConfidenceThreshold, c.DescriptorSize, c.Metrics } : null,
                 });
                 return ExitCodes.Success;
             }
@@ -112,10 +112,10 @@ internal static class TrainCommand
         if (colour?.Metrics is not { } m)
         {
             return; // the training's progress said why
-
         }
 
-        context.Out.MarkupLine($"Colour head on {Markup.Escape(colour.Attribute)}: {m.Colours} colours, {m.TrainingExamples:N0} examples, best epoch {m.BestEpoch}; " +
+        var reads = colour.DescriptorSize > 0 ? "the backbone vector and the photo's pixel colours" : "the backbone vector";
+        context.Out.MarkupLine($"Colour head on {Markup.Escape(colour.Attribute)} (reads {reads}): {m.Colours} colours, {m.TrainingExamples:N0} examples, best epoch {m.BestEpoch}; " +
             $"held-out products' colour predicted right: catalog shots [bold]{m.Accuracy:P1}[/]{(m.ShopperPhotoAccuracy is { } shopper ? $", shopper photos {shopper:P1}" : "")}.");
         context.Out.MarkupLine("Colour weights on validation (precision@10 of held-out catalog shots; exact-product MRR@10 of shopper photos):");
         foreach (var b in m.Boosts)

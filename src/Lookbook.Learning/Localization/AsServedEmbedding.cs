@@ -19,7 +19,10 @@ public static class AsServedEmbedding
         [.. embedder.LocateAll(photos, locator, cancellationToken)
             .Select((l, i) => l?.Vector ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
 
-    /// <summary>Each photo located as a live search would (null for a photo that cannot be decoded).</summary>
+    /// <summary>
+    /// Each photo located as a live search would (null for a photo that cannot be decoded), with the colour descriptor of
+    /// the image searched (the crop when there is one).
+    /// </summary>
     public static IReadOnlyList<LocatedPhoto?> LocateAll(
         this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, CancellationToken cancellationToken = default)
     {
@@ -51,7 +54,7 @@ public static class AsServedEmbedding
                     var vectors = embedder.Embed([.. usable.Select(i => prepared[i]!)]);
                     for (var k = 0; k < usable.Count; k++)
                     {
-                        located[start + usable[k]] = new LocatedPhoto(vectors[k], [], null);
+                        located[start + usable[k]] = new LocatedPhoto(vectors[k], [], null) { Colour = embedder.Preparer.DescribeColour(prepared[usable[k]]!) };
                     }
 
                     continue;
@@ -65,7 +68,11 @@ public static class AsServedEmbedding
                 var cropOf = cropped.Select((x, c) => (x.K, Vector: cropVectors[c])).ToDictionary(x => x.K, x => x.Vector);
                 for (var k = 0; k < usable.Count; k++)
                 {
-                    located[start + usable[k]] = locator.Finish(plans[k], firsts[k], cropOf.GetValueOrDefault(k));
+                    var i = usable[k];
+                    located[start + i] = locator.Finish(plans[k], firsts[k], cropOf.GetValueOrDefault(k)) with
+                    {
+                        Colour = embedder.Preparer.DescribeColour(crops[i] ?? prepared[i]!),
+                    };
                 }
             }
             finally

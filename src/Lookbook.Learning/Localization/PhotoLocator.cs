@@ -14,7 +14,11 @@ public sealed record DetectedItem(NormalizedRect Box, float Score, string? Categ
 /// <summary>A photo as search sees it: the vector to search with and the garments found on it.</summary>
 /// <param name="Vector">The searched item's own vector when it was cropped, else the whole photo's.</param>
 /// <param name="SearchedItem">Index into <paramref name="Items"/> of the item searched (null: the whole photo).</param>
-public sealed record LocatedPhoto(float[] Vector, IReadOnlyList<DetectedItem> Items, int? SearchedItem);
+public sealed record LocatedPhoto(float[] Vector, IReadOnlyList<DetectedItem> Items, int? SearchedItem)
+{
+    /// <summary>The colour descriptor of the image <see cref="Vector"/> was embedded from (null: not asked for).</summary>
+    public float[]? Colour { get; init; }
+}
 
 /// <summary>What to do after the first look at a photo: the garments on it, the one to search and the crop to embed for it.</summary>
 /// <param name="Crop">The region to embed for the searched item (null: the whole photo's vector serves, the item fills it).</param>

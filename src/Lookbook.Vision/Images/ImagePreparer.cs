@@ -85,6 +85,37 @@ public sealed class ImagePreparer
         return prepared;
     }
 
+    /// <summary>
+    /// The garment's colours in a prepared image (<see cref="ColourDescriptor"/>), read back from its planes: the pixels the
+    /// model saw, so a crop, a letterbox or a shopper's region are described as they were embedded.
+    /// </summary>
+    public float[] DescribeColour(PreparedImage prepared)
+    {
+        // Only the pixels the descriptor samples are read back (a quarter): this runs on every photo search.
+        var size = prepared.Size;
+        var side = ColourDescriptor.Sampled(size);
+        const int step = ColourDescriptor.Stride;
+        var planes = prepared.Planes;
+        var rgb = new byte[side * side * 3];
+        var scale = _options.PixelScale;
+        for (var plane = 0; plane < 3; plane++)
+        {
+            var source = planes.Slice(plane * size * size, size * size);
+            var channel = PlaneSource[plane];
+            var (mean, std) = (_mean[plane], 1f / _inverseStd[plane]);
+            for (var y = 0; y < side; y++)
+            {
+                for (var x = 0; x < side; x++)
+                {
+                    var value = source[(y * step * size) + (x * step)];
+                    rgb[(((y * side) + x) * 3) + channel] = (byte)Math.Clamp(MathF.Round(((value * std) + mean) / scale), 0, 255);
+                }
+            }
+        }
+
+        return ColourDescriptor.Of(rgb, side, side, stride: 1);
+    }
+
     /// <summary>The square's corners traced back through the resize to the source bitmap, in fractions of the bitmap.</summary>
     private static ImageFrame FrameOf(SKRectI source, SKRect destination, int size, int bitmapWidth, int bitmapHeight)
     {
