@@ -56,20 +56,21 @@ public static class ColourDescriptor
         }
 
         int w = (width + stride - 1) / stride, h = (height + stride - 1) / stride;
+        var sampled = new byte[w * h * 3];
         var samples = new int[w * h]; // quantised colour index into Table
-        var raw = new (byte R, byte G, byte B)[w * h];
         for (var y = 0; y < h; y++)
         {
             for (var x = 0; x < w; x++)
             {
                 var at = (((y * stride) * width) + (x * stride)) * 3;
+                var to = ((y * w) + x) * 3;
                 var (r, g, b) = (rgb[at], rgb[at + 1], rgb[at + 2]);
-                raw[(y * w) + x] = (r, g, b);
+                (sampled[to], sampled[to + 1], sampled[to + 2]) = (r, g, b);
                 samples[(y * w) + x] = ((r >> 3) * Levels * Levels) + ((g >> 3) * Levels) + (b >> 3);
             }
         }
 
-        var background = Background(raw, w, h);
+        var background = BorderFill.Background(sampled, w, h, bytesPerPixel: 3, BorderColour(sampled, w, h), Tolerance);
         var table = Table.Value;
         var histogram = new float[HistogramSize];
         var names = new float[NameSize];
@@ -120,75 +121,24 @@ public static class ColourDescriptor
         return descriptor;
     }
 
-    /// <summary>Samples connected to the border through pixels within <see cref="Tolerance"/> of the border's median colour.</summary>
-    private static bool[] Background((byte R, byte G, byte B)[] pixels, int width, int height)
+    /// <summary>The median colour of the border's pixels, per channel: a garment touching the border does not move it.</summary>
+    private static (int R, int G, int B) BorderColour(byte[] rgb, int width, int height)
     {
-        var border = new List<(byte R, byte G, byte B)>(2 * (width + height));
+        var border = new List<int>(2 * (width + height));
         for (var x = 0; x < width; x++)
         {
-            border.Add(pixels[x]);
-            border.Add(pixels[((height - 1) * width) + x]);
+            border.Add(x);
+            border.Add(((height - 1) * width) + x);
         }
 
         for (var y = 0; y < height; y++)
         {
-            border.Add(pixels[y * width]);
-            border.Add(pixels[(y * width) + width - 1]);
+            border.Add(y * width);
+            border.Add((y * width) + width - 1);
         }
 
-        // The median per channel: a garment touching the border does not move it.
-        int Median(Func<(byte R, byte G, byte B), byte> channel) => border.Select(channel).Order().ElementAt(border.Count / 2);
-        var (br, bg, bb) = (Median(p => p.R), Median(p => p.G), Median(p => p.B));
-        bool Near(int at) => Math.Abs(pixels[at].R - br) + Math.Abs(pixels[at].G - bg) + Math.Abs(pixels[at].B - bb) <= Tolerance;
-
-        var isBackground = new bool[pixels.Length];
-        // Each sample is pushed at most once per neighbour, plus the border's starts.
-        var pending = new int[(4 * pixels.Length) + (2 * (width + height))];
-        var top = 0;
-        for (var x = 0; x < width; x++)
-        {
-            pending[top++] = x;
-            pending[top++] = ((height - 1) * width) + x;
-        }
-
-        for (var y = 0; y < height; y++)
-        {
-            pending[top++] = y * width;
-            pending[top++] = (y * width) + width - 1;
-        }
-
-        while (top > 0)
-        {
-            var at = pending[--top];
-            if (isBackground[at] || !Near(at))
-            {
-                continue;
-            }
-
-            isBackground[at] = true;
-            var (x, y) = (at % width, at / width);
-            if (x > 0 && !isBackground[at - 1])
-            {
-                pending[top++] = at - 1;
-            }
-
-            if (x < width - 1 && !isBackground[at + 1])
-            {
-                pending[top++] = at + 1;
-            }
-
-            if (y > 0 && !isBackground[at - width])
-            {
-                pending[top++] = at - width;
-            }
-
-            if (y < height - 1 && !isBackground[at + width])
-            {
-                pending[top++] = at + width;
-            }
-        }
-
-        return isBackground;
+        int Median(int channel) => border.Select(at => rgb[(at * 3) + channel]).Order().ElementAt(border.Count / 2);
+        return (Median(0), Median(1), Median(2));
     }
 
     private static (short Bin, short Name, float L, float A, float B, float Chroma)[] BuildTable()

@@ -1,3 +1,4 @@
+using Lookbook.Vision.Images;
 using SkiaSharp;
 
 namespace Lookbook.Vision.Synthesis;
@@ -24,51 +25,8 @@ internal static class ProductCutout
         }
 
         var background = BorderColour(cutout);
-        var isBackground = new bool[width * height];
-        var pending = new Stack<int>();
-        for (var x = 0; x < width; x++)
-        {
-            pending.Push(x);
-            pending.Push(((height - 1) * width) + x);
-        }
-
-        for (var y = 0; y < height; y++)
-        {
-            pending.Push(y * width);
-            pending.Push((y * width) + width - 1);
-        }
-
         var pixels = cutout.GetPixelSpan();
-        while (pending.Count > 0)
-        {
-            var at = pending.Pop();
-            if (isBackground[at] || Distance(pixels, at, background) > Tolerance)
-            {
-                continue;
-            }
-
-            isBackground[at] = true;
-            var (x, y) = (at % width, at / width);
-            if (x > 0)
-            {
-                pending.Push(at - 1);
-            }
-
-            if (x < width - 1)
-            {
-                pending.Push(at + 1);
-            }
-
-            if (y > 0)
-            {
-                pending.Push(at - width);
-            }
-
-            if (y < height - 1)
-            {
-                pending.Push(at + width);
-            }
-        }
+        var isBackground = BorderFill.Background(pixels, width, height, bytesPerPixel: 4, background, Tolerance);
 
         // A catalog on black (Fashion-MNIST) stores its garments as light shapes: a shopper photographs the garment as
         // daylight shows it, darker than a bright background, so the product is turned back into its positive.
@@ -123,7 +81,4 @@ internal static class ProductCutout
         int Median(Func<SKColor, byte> channel) => samples.Select(channel).Order().ElementAt(samples.Count / 2);
         return (Median(c => c.Red), Median(c => c.Green), Median(c => c.Blue));
     }
-
-    private static int Distance(Span<byte> pixels, int at, (int R, int G, int B) colour) =>
-        Math.Abs(pixels[at * 4] - colour.R) + Math.Abs(pixels[(at * 4) + 1] - colour.G) + Math.Abs(pixels[(at * 4) + 2] - colour.B);
 }
