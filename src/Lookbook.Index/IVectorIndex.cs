@@ -1,7 +1,8 @@
 namespace Lookbook.Index;
 
 /// <summary>
-/// Nearest-neighbour search over L2-normalised vectors by cosine similarity: <see cref="ExactVectorIndex"/> scans
+/// Nearest-neighbour search over L2-normalised vectors by their dot product with the query (the cosine similarity when
+/// the query is a unit vector too; a query may be scaled on purpose, and its scores scale with it): <see cref="ExactVectorIndex"/> scans
 /// every vector, <see cref="HnswVectorIndex"/> walks a graph. Disposable because an index may hold native memory
 /// that the garbage collector neither sees nor frees in time. Implementations need not be thread-safe for writes;
 /// <see cref="SynchronizedVectorIndex"/> makes any of them safe to update while it is searched.
@@ -32,5 +33,5 @@ public interface IVectorIndex : IDisposable
 
 /// <summary>One result of a vector search.</summary>
 /// <param name="Key">The product id.</param>
-/// <param name="Similarity">Cosine similarity in [-1, 1].</param>
+/// <param name="Similarity">The query's dot product with the stored unit vector: cosine similarity in [-1, 1] for a unit query.</param>
 public readonly record struct VectorHit(string Key, float Similarity);

@@ -47,6 +47,24 @@ public sealed class HnswVectorIndexTests
         return index;
     }
 
+    [Fact]
+    public void A_scaled_query_scores_like_an_exact_scan_does_its_dot_product_not_its_cosine()
+    {
+        // TrainedHead.ToQuerySpace scales a photo's halves on purpose: no-good-match thresholds and boosts read the scores.
+        var items = Clustered(600);
+        using var hnsw = Filled(items);
+        var exact = new ExactVectorIndex(Dimension, items.Count);
+        items.ForEach(i => exact.Upsert(i.Id, i.Vector));
+        var query = items[42].Vector.Select(v => v * 2.5f).ToArray();
+
+        var approximate = hnsw.Search(query, 5);
+        var scanned = exact.Search(query, 5);
+
+        Assert.Equal(scanned.Select(h => h.Key), approximate.Select(h => h.Key));
+        Assert.Equal(2.5f, approximate[0].Similarity, 3);
+        Assert.All(approximate.Zip(scanned), pair => Assert.Equal(pair.Second.Similarity, pair.First.Similarity, 3));
+    }
+
     [Theory]
     [InlineData(HnswStorage.F32, 0.97)]
     [InlineData(HnswStorage.F16, 0.97)]

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cloud.Unum.USearch;
@@ -207,12 +208,15 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         }
 
         UsearchNative.Check(error, "search");
+        // USearch's cosine normalises the query; the contract is its dot product with the stored unit vectors, which a
+        // query scaled on purpose relies on (TrainedHead.ToQuerySpace weighs a photo's raw and projected halves so).
+        var queryNorm = TensorPrimitives.Norm(query);
         var hits = new List<VectorHit>((int)found);
         for (var i = 0; i < (int)found; i++)
         {
             if (_idOfKey[keys[i]] is { } id)
             {
-                hits.Add(new VectorHit(id, 1f - distances[i]));
+                hits.Add(new VectorHit(id, (1f - distances[i]) * queryNorm));
             }
         }
 
