@@ -36,7 +36,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
         var items = queries.ReadEntries().Where(e => e.Item is not null).Select(e => e.Item!).ToList();
         progress?.Report($"Embedding {items.Count:N0} query images…");
         var embedClock = Stopwatch.StartNew();
-        var embedded = EmbedAll(items, cancellationToken);
+        var embedded = EmbedAll(items, describeColour: head?.Colour is { DescriptorSize: > 0 }, cancellationToken);
         var embedMs = embedClock.Elapsed.TotalMilliseconds / Math.Max(1, items.Count);
 
         var counts = database.GetStats().Categories.ToDictionary(c => c.Category, c => c.Products, StringComparer.Ordinal);
@@ -219,10 +219,10 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             shown.Count == 0 ? 0 : shown.Average(c => c.Prediction.Colour == c.Truth ? 1.0 : 0.0));
     }
 
-    /// <summary>Each item's vector and colour descriptor (null: unreadable).</summary>
-    private (float[] Vector, float[] Colour)?[] EmbedAll(IReadOnlyList<SourceItem> items, CancellationToken cancellationToken)
+    /// <summary>Each item's vector and, with <paramref name="describeColour"/>, colour descriptor (null: unreadable).</summary>
+    private (float[] Vector, float[]? Colour)?[] EmbedAll(IReadOnlyList<SourceItem> items, bool describeColour, CancellationToken cancellationToken)
     {
-        var vectors = new (float[] Vector, float[] Colour)?[items.Count];
+        var vectors = new (float[] Vector, float[]? Colour)?[items.Count];
         for (var start = 0; start < items.Count; start += 32)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -244,7 +244,7 @@ public sealed class CatalogEvaluator(CatalogDatabase database, IImageEmbedder em
             var embedded = usable.Count == 0 ? [] : embedder.Embed(usable.Select(i => prepared[i]!).ToList());
             for (var u = 0; u < usable.Count; u++)
             {
-                vectors[start + usable[u]] = (embedded[u], embedder.Preparer.DescribeColour(prepared[usable[u]]!));
+                vectors[start + usable[u]] = (embedded[u], describeColour ? embedder.Preparer.DescribeColour(prepared[usable[u]]!) : null);
                 prepared[usable[u]]!.Dispose();
             }
         }

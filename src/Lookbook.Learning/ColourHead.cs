@@ -68,15 +68,15 @@ public sealed record ColourHead(MlpHead Classifier, string Attribute, float Boos
     public float[]? Probabilities(float[] vector, float[]? descriptor) => Input(vector, descriptor) is { } input ? Classifier.Predict(input) : null;
 
     /// <summary>The most likely colour of a photo and whether it is confident enough to show (null: unknown, see <see cref="Input"/>).</summary>
-    public ColourPrediction? Predict(float[] vector, float[]? descriptor)
-    {
-        if (Input(vector, descriptor) is not { } input)
-        {
-            return null;
-        }
+    public ColourPrediction? Predict(float[] vector, float[]? descriptor) =>
+        Probabilities(vector, descriptor) is { } probabilities ? PredictionFrom(probabilities) : null;
 
-        var (colour, confidence) = Classifier.Classify(input);
-        return new ColourPrediction(colour, confidence, ConfidenceThreshold is { } threshold && confidence >= threshold);
+    /// <summary>The prediction <see cref="Probabilities"/> make (search has them already: no second run of the classifier).</summary>
+    public ColourPrediction PredictionFrom(float[] probabilities)
+    {
+        var best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities);
+        var confidence = probabilities[best];
+        return new ColourPrediction(Colours[best], confidence, ConfidenceThreshold is { } threshold && confidence >= threshold);
     }
 }
 

@@ -17,7 +17,7 @@ public sealed partial class HeadTrainer
     /// than two colours have enough products. Also returns the validation photos' colours (<see cref="PhotoColours"/>).
     /// </summary>
     private (ColourHead? Head, PhotoColours Colours) TrainColourHead(
-        string? attribute,
+        ColourLabelling? labelling,
         DatasetSplit split,
         IReadOnlyList<ProductView> productViews,
         MlpHead head,
@@ -29,22 +29,12 @@ public sealed partial class HeadTrainer
         IProgress<string>? progress,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(attribute) || split.Validation.Count == 0)
+        if (labelling is not { Attribute: var attribute, ColourOf: var colourOf, Colours: var colours })
         {
             return (null, PhotoColours.None);
         }
 
-        var colourOf = ColourLabels(attribute, cancellationToken);
         string? ColourOf(string productId) => colourOf.GetValueOrDefault(productId);
-        var colours = ColourHeadTrainer.Colours(split.Train.Select(i => ColourOf(i.ProductId)));
-        if (colours.Count == 0)
-        {
-            progress?.Report(colourOf.Values.Any(c => c is not null)
-                ? $"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products."
-                : $"No colour head: no product has '{attribute}' (a Kaggle styles.csv has it; a folder of images does not).");
-            return (null, PhotoColours.None);
-        }
-
         progress?.Report($"Describing the colours of {split.Train.Count + split.Validation.Count:N0} catalog images…");
         var catalogColours = CatalogColours.Describe(database, embedder.Preparer, [.. split.Train.Concat(split.Validation).Select(i => i.ProductId)], cancellationToken);
         var photoColours = new PhotoColours(split.Validation.Select(i => (i.Vector, catalogColours.GetValueOrDefault(i.ProductId)))
@@ -98,6 +88,33 @@ public sealed partial class HeadTrainer
                 shown.Count == 0 ? 0 : shown.Count(p => p.Right) / (double)shown.Count,
                 scores),
         }, photoColours);
+    }
+
+    /// <summary>The products' colours and the colours worth learning: what a colour head is trained on.</summary>
+    private sealed record ColourLabelling(string Attribute, Dictionary<string, string?> ColourOf, IReadOnlyList<string> Colours);
+
+    /// <summary>
+    /// The colours a colour head would learn, read before any photo is embedded so that photos are described only for a
+    /// head that will read them; null (and <paramref name="progress"/> says why) when there will be none.
+    /// </summary>
+    private ColourLabelling? LabelColours(string? attribute, DatasetSplit split, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(attribute) || split.Validation.Count == 0)
+        {
+            return null;
+        }
+
+        var colourOf = ColourLabels(attribute, cancellationToken);
+        var colours = ColourHeadTrainer.Colours(split.Train.Select(i => colourOf.GetValueOrDefault(i.ProductId)));
+        if (colours.Count == 0)
+        {
+            progress?.Report(colourOf.Values.Any(c => c is not null)
+                ? $"No colour head: fewer than two values of '{attribute}' have {ColourHeadTrainer.MinExamples} training products."
+                : $"No colour head: no product has '{attribute}' (a Kaggle styles.csv has it; a folder of images does not).");
+            return null;
+        }
+
+        return new ColourLabelling(attribute, colourOf, colours);
     }
 
     private Dictionary<string, string?> ColourLabels(string attribute, CancellationToken cancellationToken) =>

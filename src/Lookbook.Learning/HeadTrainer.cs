@@ -73,9 +73,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
         // Shopper photos are embedded as a live search embeds them: located, and their garment cropped when small.
         List<float[]> AsServed(IReadOnlyList<byte[]> photos) => embedder.EmbedPhotosAsServed(photos, locator, cancellationToken);
+        // Pixels are described only for a colour head to read them (Fashion-MNIST has no colours).
+        var colourLabelling = LabelColours(request.ColourAttribute, split, progress, cancellationToken);
+        var describeColours = colourLabelling is not null;
         // The same, with the colour descriptor of the image searched (what the colour head reads).
         List<LocatedPhoto> LocatedAsServed(IReadOnlyList<byte[]> photos) =>
-            [.. embedder.LocateAll(photos, locator, cancellationToken).Select((l, i) => l ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
+            [.. embedder.LocateAll(photos, locator, describeColours, cancellationToken).Select((l, i) => l ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
 
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
@@ -83,7 +86,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         if (request.AugmentedCopies > 0)
         {
             progress?.Report($"Embedding {request.AugmentedCopies} augmented cop{(request.AugmentedCopies == 1 ? "y" : "ies")} of each training image…");
-            var augmented = await EmbedAugmentedAsync(split.Train, request.AugmentedCopies, request.Augmentation ?? new AugmentationOptions(), options.Seed, cancellationToken);
+            var augmented = await EmbedAugmentedAsync(split.Train, request.AugmentedCopies, request.Augmentation ?? new AugmentationOptions(), options.Seed, describeColours, cancellationToken);
             trainFeatures.AddRange(augmented.Select(a => a.Item.Vector));
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Item.Category]));
             productViews.AddRange(augmented.Select(a => new ProductView(a.Item.Vector, a.Item.ProductId, false, a.Colour)));
@@ -158,7 +161,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
             shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
         var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
-        var (colour, photoColours) = TrainColourHead(request.ColourAttribute, split, productViews, head, chosen.Map, shots, boost, shopper, options, progress, cancellationToken);
+        var (colour, photoColours) = TrainColourHead(colourLabelling, split, productViews, head, chosen.Map, shots, boost, shopper, options, progress, cancellationToken);
         var catalogShots = shots is null || request.CategoryBoost is not null
             ? new CatalogShotSteering(null, null, null)
             : ChooseCatalogShotSteering(chosen.Map, chosen.Projection, shots, boost, CatalogShotScore(split, head, chosen.Map, colour, photoColours, shots, cancellationToken), progress);
@@ -467,12 +470,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         return (index, split.Train.ToDictionary(i => i.ProductId, i => i.Category));
     }
 
-    /// <summary>Augmented copies of the items' images, embedded, with each copy's colour descriptor.</summary>
-    private async Task<List<(StoredVector Item, float[] Colour)>> EmbedAugmentedAsync(
-        IReadOnlyList<StoredVector> items, int copies, AugmentationOptions augmentation, int seed, CancellationToken cancellationToken)
+    /// <summary>Augmented copies of the items' images, embedded, with each copy's colour descriptor when <paramref name="describeColours"/>.</summary>
+    private async Task<List<(StoredVector Item, float[]? Colour)>> EmbedAugmentedAsync(
+        IReadOnlyList<StoredVector> items, int copies, AugmentationOptions augmentation, int seed, bool describeColours, CancellationToken cancellationToken)
     {
         var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy)))).ToList();
-        var results = new List<(StoredVector Item, float[] Colour)>(jobs.Count);
+        var results = new List<(StoredVector Item, float[]? Colour)>(jobs.Count);
         foreach (var batch in jobs.Chunk(EmbedBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -482,7 +485,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             var vectors = usable.Count == 0 ? [] : embedder.Embed(usable.Select(x => x.Prepared!).ToList());
             for (var i = 0; i < usable.Count; i++)
             {
-                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), embedder.Preparer.DescribeColour(usable[i].Prepared!)));
+                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), describeColours ? embedder.Preparer.DescribeColour(usable[i].Prepared!) : null));
                 usable[i].Prepared!.Dispose();
             }
 

@@ -32,7 +32,7 @@ public static class PhotoRanking
         var (category, confidence, noProduct) = head.ClassifyProduct(vector);
         var prediction = new CategoryPrediction(category, confidence);
         var colourProbabilities = trained.Colour?.Probabilities(vector, colourDescriptor);
-        var colour = trained.Colour?.Predict(vector, colourDescriptor);
+        var colour = colourProbabilities is null ? null : trained.Colour!.PredictionFrom(colourProbabilities);
         if (applyNoMatch && noProduct > 0.5f)
         {
             // The head sees no product at all (a wall, a landscape, noise): nothing to rank.

@@ -139,37 +139,24 @@ public sealed class PhotoSearch : IDisposable
     private async Task<LocatedPhoto> Locate(
         SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, bool describeColour, Func<PreparedImage, Task<EmbeddedImage>> embed)
     {
-        EmbeddedImage first;
-        ImageFrame frame;
-        float[]? colour = null;
-        using (var prepared = _embedder.Preparer.Prepare(bitmap, region))
-        {
-            first = await embed(prepared).ConfigureAwait(false);
-            frame = prepared.Frame;
-            if (describeColour)
-            {
-                colour = _embedder.Preparer.DescribeColour(prepared);
-            }
-        }
-
+        // The colours are described from the image that is searched: the whole photo, or the crop when there is one.
+        float[]? Colour(PreparedImage searched) => describeColour ? _embedder.Preparer.DescribeColour(searched) : null;
+        using var prepared = _embedder.Preparer.Prepare(bitmap, region);
+        var first = await embed(prepared).ConfigureAwait(false);
         if (locator is null)
         {
-            return new LocatedPhoto(first.Vector, [], null) { Colour = colour };
+            return new LocatedPhoto(first.Vector, [], null) { Colour = Colour(prepared) };
         }
 
-        var plan = locator.Plan(first, frame, item);
-        float[]? cropVector = null;
-        if (plan.Crop is { } crop)
+        var plan = locator.Plan(first, prepared.Frame, item);
+        if (plan.Crop is not { } crop)
         {
-            using var cropped = _embedder.Preparer.Prepare(bitmap, crop);
-            cropVector = (await embed(cropped).ConfigureAwait(false)).Vector;
-            if (describeColour)
-            {
-                colour = _embedder.Preparer.DescribeColour(cropped);
-            }
+            return locator.Finish(plan, first, cropVector: null) with { Colour = Colour(prepared) };
         }
 
-        return locator.Finish(plan, first, cropVector) with { Colour = colour };
+        using var cropped = _embedder.Preparer.Prepare(bitmap, crop);
+        var cropVector = (await embed(cropped).ConfigureAwait(false)).Vector;
+        return locator.Finish(plan, first, cropVector) with { Colour = Colour(cropped) };
     }
 
     private PhotoSearchResult Ranked(SearchableCatalog catalog, LocatedPhoto located, SearchRequest request) =>

@@ -79,7 +79,7 @@ public sealed class ColourHeadTests(ColourCatalogFixture catalog)
             items.ForEach(item => index.Upsert(item.ProductId, head.ToSearchSpace(item.Vector)));
             using var searchable = new SearchableCatalog(catalog.Database.ReadAllProducts(), index, head: head);
             var photos = NewProducts(2).ToList();
-            var located = catalog.Embedder.LocateAll([.. photos.Select(p => p.Photo)], locator: null);
+            var located = catalog.Embedder.LocateAll([.. photos.Select(p => p.Photo)], locator: null, describeColour: true);
             return photos.Select((p, i) => PhotoRanking.Run(searchable, PredictedCategoryUse.Boost, located[i]!.Vector, new SearchRequest(10), applyNoMatch: false, located[i]!.Colour)
                 .Hits.Count(h => h.Product.Attributes["baseColour"] == p.Colour) / 10.0).Average();
         }
@@ -123,7 +123,7 @@ public sealed class ColourHeadTests(ColourCatalogFixture catalog)
     {
         var colour = catalog.Head.Colour!;
         var (_, truth, photo) = NewProducts(1).First();
-        var located = catalog.Embedder.LocateAll([photo], locator: null).Single()!;
+        var located = catalog.Embedder.LocateAll([photo], locator: null, describeColour: true).Single()!;
         using var lease = new SearchableCatalogProvider(catalog.Database).Acquire();
 
         var withPixels = PhotoRanking.Run(lease.Catalog, PredictedCategoryUse.Boost, located.Vector, new SearchRequest(10), applyNoMatch: false, located.Colour);

@@ -16,16 +16,17 @@ public static class AsServedEmbedding
     /// <summary>One vector per photo; throws <see cref="InvalidDataException"/> for a photo that cannot be decoded.</summary>
     public static List<float[]> EmbedPhotosAsServed(
         this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, CancellationToken cancellationToken = default) =>
-        [.. embedder.LocateAll(photos, locator, cancellationToken)
+        [.. embedder.LocateAll(photos, locator, describeColour: false, cancellationToken)
             .Select((l, i) => l?.Vector ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
 
     /// <summary>
-    /// Each photo located as a live search would (null for a photo that cannot be decoded), with the colour descriptor of
-    /// the image searched (the crop when there is one).
+    /// Each photo located as a live search would (null for a photo that cannot be decoded), with
+    /// <paramref name="describeColour"/> the colour descriptor of the image searched (the crop when there is one).
     /// </summary>
     public static IReadOnlyList<LocatedPhoto?> LocateAll(
-        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, CancellationToken cancellationToken = default)
+        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, bool describeColour, CancellationToken cancellationToken = default)
     {
+        float[]? Colour(PreparedImage searched) => describeColour ? embedder.Preparer.DescribeColour(searched) : null;
         var located = new LocatedPhoto?[photos.Count];
         for (var start = 0; start < photos.Count; start += Batch)
         {
@@ -54,7 +55,7 @@ public static class AsServedEmbedding
                     var vectors = embedder.Embed([.. usable.Select(i => prepared[i]!)]);
                     for (var k = 0; k < usable.Count; k++)
                     {
-                        located[start + usable[k]] = new LocatedPhoto(vectors[k], [], null) { Colour = embedder.Preparer.DescribeColour(prepared[usable[k]]!) };
+                        located[start + usable[k]] = new LocatedPhoto(vectors[k], [], null) { Colour = Colour(prepared[usable[k]]!) };
                     }
 
                     continue;
@@ -71,7 +72,7 @@ public static class AsServedEmbedding
                     var i = usable[k];
                     located[start + i] = locator.Finish(plans[k], firsts[k], cropOf.GetValueOrDefault(k)) with
                     {
-                        Colour = embedder.Preparer.DescribeColour(crops[i] ?? prepared[i]!),
+                        Colour = Colour(crops[i] ?? prepared[i]!),
                     };
                 }
             }
