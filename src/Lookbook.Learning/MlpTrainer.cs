@@ -41,6 +41,8 @@ public static class MlpTrainer
         var history = new List<EpochReport>();
         var best = (Loss: double.MaxValue, Epoch: 0, Weights: state.Copy());
         var order = Enumerable.Range(0, trainFeatures.Count).ToArray();
+        var learningRate = options.LearningRate;
+        var lastDecay = 0;
 
         for (var epoch = 1; epoch <= options.MaxEpochs; epoch++)
         {
@@ -53,7 +55,7 @@ public static class MlpTrainer
                 trainLoss += Gradient(state, mean, scale, trainFeatures, trainLabels, batch, options, epoch, gradient);
                 TensorPrimitives.Divide(gradient, batch.Length, gradient);
                 var values = state.Values;
-                optimizer.Step(values, gradient, options.LearningRate, i => state.IsWeight(i) ? options.LearningRate * options.WeightDecay * values[i] : 0f);
+                optimizer.Step(values, gradient, learningRate, i => state.IsWeight(i) ? learningRate * options.WeightDecay * values[i] : 0f);
             }
 
             var head = state.ToHead(classes, mean, scale);
@@ -68,6 +70,11 @@ public static class MlpTrainer
             else if (epoch - best.Epoch >= options.Patience)
             {
                 break;
+            }
+            else if (options.DecayPatience > 0 && epoch - Math.Max(best.Epoch, lastDecay) >= options.DecayPatience)
+            {
+                learningRate *= 0.5f;
+                lastDecay = epoch;
             }
         }
 

@@ -15,7 +15,7 @@ internal static class TrainCommand
         var validation = new Option<double>("--validation") { Description = "Share of each category held out for early stopping and calibration.", DefaultValueFactory = _ => 0.1 };
         var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => 60 };
-        var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => 0.3f };
+        var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => 0.5f };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => 42 };
         var shopperViews = new Option<int>("--shopper-views")
         {
