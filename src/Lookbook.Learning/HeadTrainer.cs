@@ -9,7 +9,10 @@ using Lookbook.Vision.Synthesis;
 namespace Lookbook.Learning;
 
 /// <summary>How <c>lookbook train</c> trains.</summary>
-/// <param name="AugmentedCopies">Randomly varied copies of each training image, embedded in addition to the original.</param>
+/// <param name="AugmentedCopies">Randomly varied copies of each training image, embedded in addition to the original: the
+/// first framed differently (<see cref="AugmentationOptions"/>' defaults), the second as a phone camera sees it
+/// (<see cref="AugmentationOptions.Camera"/>), and so on in turn.</param>
+/// <param name="Augmentation">One variation for every copy instead (null: the two in turn).</param>
 /// <param name="ValidationFraction">Share of each category held out for early stopping, calibration and the reported metrics.</param>
 /// <param name="CategoryBoost">Weight of the predicted category probability added to similarity when ranking; null: chosen on
 /// validation (see <see cref="HeadTrainer.ChooseBoost"/>).</param>
@@ -21,7 +24,7 @@ namespace Lookbook.Learning;
 /// <param name="ColourAttribute">Product attribute the colour head learns (<see cref="ColourHead"/>); null or empty, or a catalog
 /// without it: no colour head.</param>
 public sealed record HeadTrainingRequest(
-    int AugmentedCopies = 1,
+    int AugmentedCopies = 2,
     double ValidationFraction = 0.1,
     float? CategoryBoost = null,
     TrainingOptions? Options = null,
@@ -86,7 +89,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         if (request.AugmentedCopies > 0)
         {
             progress?.Report($"Embedding {request.AugmentedCopies} augmented cop{(request.AugmentedCopies == 1 ? "y" : "ies")} of each training image…");
-            var augmented = await EmbedAugmentedAsync(split.Train, request.AugmentedCopies, request.Augmentation ?? new AugmentationOptions(), options.Seed, describeColours, cancellationToken);
+            var augmented = await EmbedAugmentedAsync(split.Train, request.AugmentedCopies, request.Augmentation, options.Seed, describeColours, cancellationToken);
             trainFeatures.AddRange(augmented.Select(a => a.Item.Vector));
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Item.Category]));
             productViews.AddRange(augmented.Select(a => new ProductView(a.Item.Vector, a.Item.ProductId, false, a.Colour)));
@@ -472,15 +475,16 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
     /// <summary>Augmented copies of the items' images, embedded, with each copy's colour descriptor when <paramref name="describeColours"/>.</summary>
     private async Task<List<(StoredVector Item, float[]? Colour)>> EmbedAugmentedAsync(
-        IReadOnlyList<StoredVector> items, int copies, AugmentationOptions augmentation, int seed, bool describeColours, CancellationToken cancellationToken)
+        IReadOnlyList<StoredVector> items, int copies, AugmentationOptions? augmentation, int seed, bool describeColours, CancellationToken cancellationToken)
     {
-        var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy)))).ToList();
+        var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy),
+            Options: augmentation ?? (copy % 2 == 0 ? AugmentationOptions.Camera : AugmentationOptions.Framing)))).ToList();
         var results = new List<(StoredVector Item, float[]? Colour)>(jobs.Count);
         foreach (var batch in jobs.Chunk(EmbedBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var prepared = new PreparedImage?[batch.Length];
-            Parallel.For(0, batch.Length, i => prepared[i] = PrepareAugmented(batch[i].Item.ProductId, batch[i].Seed, augmentation));
+            Parallel.For(0, batch.Length, i => prepared[i] = PrepareAugmented(batch[i].Item.ProductId, batch[i].Seed, batch[i].Options));
             var usable = prepared.Select((p, i) => (Prepared: p, Job: batch[i])).Where(x => x.Prepared is not null).ToList();
             var vectors = usable.Count == 0 ? [] : embedder.Embed(usable.Select(x => x.Prepared!).ToList());
             for (var i = 0; i < usable.Count; i++)

@@ -11,7 +11,7 @@ internal static class TrainCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var copies = new Option<int>("--augment") { Description = "Augmented copies of each training image (flip, rotation, crop/zoom, brightness/contrast, noise).", DefaultValueFactory = _ => 1 };
+        var copies = new Option<int>("--augment") { Description = "Augmented copies of each training image (flip, rotation, crop/zoom, brightness/contrast, noise; every second one as a phone camera sees it: stronger noise, tilt and blur).", DefaultValueFactory = _ => 2 };
         var validation = new Option<double>("--validation") { Description = "Share of each category held out for early stopping and calibration.", DefaultValueFactory = _ => 0.1 };
         var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => 60 };
