@@ -45,4 +45,21 @@ public sealed class ImageAugmenterTests
         Assert.True(values.Distinct().Count() > 3, "noise varies the pixels");
         Assert.InRange(values.Average(), 128 - 80, 128 + 80);
     }
+
+    [Fact]
+    public void A_blur_softens_the_edge_between_two_colours_and_the_defaults_never_blur()
+    {
+        using var source = Source();
+        var still = new AugmentationOptions(FlipProbability: 0, MaxRotationDegrees: 0, MaxZoom: 0, MaxShift: 0, MaxBrightness: 0, MaxContrast: 0, NoiseStdDev: 0);
+        var blurred = still with { BlurProbability = 1, MaxBlur = 0.05f };
+
+        using var sharp = ImageAugmenter.Augment(source, new Random(2), still);
+        using var soft = ImageAugmenter.Augment(source, new Random(2), blurred);
+
+        // Red meets green at x = 32: sharp, the pixel beside the edge is still pure red; blurred, it has green in it.
+        Assert.Equal(SKColors.Red, sharp.GetPixel(30, 16));
+        Assert.True(soft.GetPixel(30, 16).Green > 20, $"blurred edge pixel {soft.GetPixel(30, 16)}");
+        Assert.Equal(0, new AugmentationOptions().BlurProbability); // framing copies stay sharp (and draw as before)
+        Assert.True(AugmentationOptions.Camera.BlurProbability > 0 && AugmentationOptions.Camera.NoiseStdDev > AugmentationOptions.Framing.NoiseStdDev);
+    }
 }
