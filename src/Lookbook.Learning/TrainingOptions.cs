@@ -34,6 +34,11 @@ public sealed record TrainingOptions(
             yield return "MaxEpochs, BatchSize and Patience must be positive.";
         }
 
+        if (DecayPatience < 0)
+        {
+            yield return $"DecayPatience must be 0 (never) or positive; got {DecayPatience}.";
+        }
+
         if (!(LearningRate > 0) || WeightDecay < 0 || Dropout is < 0 or >= 1)
         {
             yield return "LearningRate must be positive, WeightDecay non-negative and Dropout in [0, 1).";

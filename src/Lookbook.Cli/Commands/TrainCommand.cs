@@ -11,21 +11,24 @@ internal static class TrainCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var copies = new Option<int>("--augment") { Description = "Augmented copies of each training image (flip, rotation, crop/zoom, brightness/contrast, noise; every second one as a phone camera sees it: stronger noise, tilt and blur).", DefaultValueFactory = _ => 2 };
-        var validation = new Option<double>("--validation") { Description = "Share of each category held out for early stopping and calibration.", DefaultValueFactory = _ => 0.1 };
-        var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => 256 };
-        var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => 60 };
-        var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => 0.5f };
-        var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => 42 };
+        // The defaults are the training records' own, so the CLI and every other caller train alike.
+        var defaults = new HeadTrainingRequest();
+        var options = new TrainingOptions();
+        var copies = new Option<int>("--augment") { Description = "Augmented copies of each training image (flip, rotation, crop/zoom, brightness/contrast, noise; every second one as a phone camera sees it: stronger noise, tilt and blur).", DefaultValueFactory = _ => defaults.AugmentedCopies };
+        var validation = new Option<double>("--validation") { Description = "Share of each category held out for early stopping and calibration.", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => options.HiddenSize };
+        var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => options.MaxEpochs };
+        var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => options.Dropout };
+        var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => options.Seed };
         var shopperViews = new Option<int>("--shopper-views")
         {
             Description = "Synthesised shopper photos of each training product to learn from, for the head and the shopper-photo projection (at most 20,000 in all); 0 learns from catalog shots only.",
-            DefaultValueFactory = _ => 2,
+            DefaultValueFactory = _ => defaults.ShopperViews,
         };
         var noProduct = new Option<int>("--no-product")
         {
             Description = "Generated images of no product the head learns to turn away (\"no good match\"); 0 trains without that class.",
-            DefaultValueFactory = _ => 400,
+            DefaultValueFactory = _ => defaults.NoProductExamples,
         };
         var projectionEpochs = new Option<int>("--projection-epochs")
         {
@@ -35,7 +38,7 @@ internal static class TrainCommand
         var colourAttribute = new Option<string>("--colour-attribute")
         {
             Description = "Product attribute the colour head learns, to steer results to the photo's colour and name it (\"looks like: Black Tshirts\"); an empty value learns none.",
-            DefaultValueFactory = _ => "baseColour",
+            DefaultValueFactory = _ => defaults.ColourAttribute ?? "",
         };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("train", "Train fully connected layers on the frozen ResNet features to classify products; search then uses them.")
