@@ -46,7 +46,7 @@ public sealed partial class HeadTrainer
             .Concat(productViews.Select(v => (v.Vector, v.Colour, v.ProductId))));
         var validation = Examples(split.Validation.Select(i => (i.Vector, catalogColours.GetValueOrDefault(i.ProductId), i.ProductId)));
         progress?.Report($"Training the colour head on {attribute}: {colours.Count} colours with {ColourHeadTrainer.MinExamples} or more training products…");
-        var result = ColourHeadTrainer.Train(colours, train, validation, options,
+        var result = ColourHeadTrainer.Train(colours, train, validation, options with { Members = 1 },
             new Progress<EpochReport>(e => progress?.Report($"colour epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
             cancellationToken);
         var unweighted = new ColourHead(result.Head, attribute, 0, null) { DescriptorSize = ColourDescriptor.Size };
@@ -161,7 +161,7 @@ public sealed partial class HeadTrainer
         var validation = split.Validation.Select(i => (i.Vector, Label: 0)).Concat(shopper.Vectors.Select(v => (Vector: v, Label: 1))).ToList();
         var result = MlpTrainer.Train([ColourHead.CatalogShotClass, ColourHead.ShopperPhotoClass],
             [.. train.Select(t => t.Vector)], [.. train.Select(t => t.Label)], [.. validation.Select(v => v.Vector)], [.. validation.Select(v => v.Label)],
-            options with { HiddenSize = ShotsHiddenSize }, cancellationToken: cancellationToken);
+            options with { HiddenSize = ShotsHiddenSize, Members = 1 }, cancellationToken: cancellationToken);
         return (result.Head, MlpTrainer.Evaluate(result.Head, [.. validation.Select(v => v.Vector)], [.. validation.Select(v => v.Label)]).Accuracy);
     }
 

@@ -130,7 +130,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var validationFeatures = split.Validation.Select(i => i.Vector).ToList();
         var validationLabels = split.Validation.Select(i => labelOf[i.Category]).ToList();
         var result = MlpTrainer.Train(classes, trainFeatures, trainLabels, validationFeatures, validationLabels, options,
-            new Progress<EpochReport>(e => progress?.Report($"epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
+            new Progress<EpochReport>(e => progress?.Report($"{(options.Members > 1 ? $"network {e.Member}/{options.Members}, " : "")}epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
             cancellationToken);
         var head = result.Head;
 

@@ -95,6 +95,48 @@ public sealed class MlpHead
         return (Classes[best], probabilities[best]);
     }
 
+    /// <summary>
+    /// One head whose logits are the mean of the members' logits (a geometric mean of their probabilities): their hidden
+    /// layers side by side, each output row scaled by 1/members. Served, stored and read exactly as a single network; its
+    /// hidden layer, the members' together, is the learned embedding. The members must share classes and standardisation,
+    /// i.e. be trained on the same examples.
+    /// </summary>
+    public static MlpHead Average(IReadOnlyList<MlpHead> members)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(members.Count);
+        var first = members[0];
+        if (members.Count == 1)
+        {
+            return first;
+        }
+
+        if (members.Any(m => !m.Classes.SequenceEqual(first.Classes, StringComparer.Ordinal) || m.InputSize != first.InputSize
+            || !m.InputMean.AsSpan().SequenceEqual(first.InputMean) || !m.InputScale.AsSpan().SequenceEqual(first.InputScale)))
+        {
+            throw new ArgumentException("Only heads trained on the same examples (same classes, inputs and standardisation) can be averaged.", nameof(members));
+        }
+
+        var hiddenSize = members.Sum(m => m.HiddenSize);
+        var classes = first.Classes.Count;
+        var outputWeights = new float[classes * hiddenSize];
+        var outputBias = new float[classes];
+        var offset = 0;
+        foreach (var member in members)
+        {
+            for (var c = 0; c < classes; c++)
+            {
+                TensorPrimitives.Divide(member.OutputWeights.AsSpan(c * member.HiddenSize, member.HiddenSize), members.Count,
+                    outputWeights.AsSpan((c * hiddenSize) + offset, member.HiddenSize));
+                outputBias[c] += member.OutputBias[c] / members.Count;
+            }
+
+            offset += member.HiddenSize;
+        }
+
+        return new MlpHead(first.Classes, first.InputSize, hiddenSize, first.InputMean, first.InputScale,
+            [.. members.SelectMany(m => m.HiddenWeights)], [.. members.SelectMany(m => m.HiddenBias)], outputWeights, outputBias);
+    }
+
     /// <summary>The hidden layer's activations, L2-normalised: the learned retrieval embedding.</summary>
     public float[] Embed(ReadOnlySpan<float> features)
     {

@@ -34,6 +34,32 @@ public static class MlpTrainer
             throw new ArgumentException("Training needs examples, and as many labels as feature vectors.");
         }
 
+        if (options.Members > 1)
+        {
+            // The same examples, other seeds (initialisation, order, dropout): the first member is the single network one seed gives.
+            var members = Enumerable.Range(0, options.Members).Select(m => TrainOne(classes, trainFeatures, trainLabels, validationFeatures, validationLabels,
+                options with { Seed = m == 0 ? options.Seed : Seeds.Mix(options.Seed, m, 53) }, m + 1, progress, cancellationToken)).ToList();
+            return new TrainingResult(MlpHead.Average([.. members.Select(m => m.Head)]), members[0].BestEpoch, members[0].History)
+            {
+                MemberBestEpochs = [.. members.Select(m => m.BestEpoch)],
+            };
+        }
+
+        return TrainOne(classes, trainFeatures, trainLabels, validationFeatures, validationLabels, options, 1, progress, cancellationToken);
+    }
+
+    private static TrainingResult TrainOne(
+        IReadOnlyList<string> classes,
+        IReadOnlyList<float[]> trainFeatures,
+        IReadOnlyList<int> trainLabels,
+        IReadOnlyList<float[]> validationFeatures,
+        IReadOnlyList<int> validationLabels,
+        TrainingOptions options,
+        int member,
+        IProgress<EpochReport>? progress,
+        CancellationToken cancellationToken)
+    {
+
         var inputSize = trainFeatures[0].Length;
         var (mean, scale) = Standardisation(trainFeatures, inputSize);
         var state = new Parameters(classes.Count, inputSize, options.HiddenSize, options.Seed);
@@ -60,7 +86,7 @@ public static class MlpTrainer
 
             var head = state.ToHead(classes, mean, scale);
             var (validationLoss, validationAccuracy) = Evaluate(head, validationFeatures, validationLabels);
-            var report = new EpochReport(epoch, trainLoss / trainFeatures.Count, validationLoss, validationAccuracy);
+            var report = new EpochReport(epoch, trainLoss / trainFeatures.Count, validationLoss, validationAccuracy, member);
             history.Add(report);
             progress?.Report(report);
             if (validationLoss < best.Loss - 1e-5)

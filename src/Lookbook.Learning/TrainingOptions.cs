@@ -11,6 +11,9 @@ namespace Lookbook.Learning;
 /// <param name="DecayPatience">Halve the learning rate after this many epochs without a better validation loss (0: never).
 /// With dropout 0.5 it lowered Fashion-MNIST's validation loss from 0.2205 to 0.2134 and lifted its accuracy from 91.88% to
 /// 92.75% (a head on the 54,000 raw training vectors; the real catalog's 89.11% to 89.48%).</param>
+/// <param name="Members">Networks trained from different seeds and averaged into one head (<see cref="MlpHead.Average"/>); 1 trains
+/// a single one. Each seed's head lands a few tenths of a point apart on unseen images (Fashion-MNIST test accuracy 0.9105–0.9162
+/// over five seeds, the same data); their average is steadier and better than the typical one (three: 0.9171).</param>
 public sealed record TrainingOptions(
     int HiddenSize = 256,
     int MaxEpochs = 60,
@@ -20,7 +23,8 @@ public sealed record TrainingOptions(
     float WeightDecay = 1e-4f,
     float Dropout = 0.5f,
     int Seed = 42,
-    int DecayPatience = 2)
+    int DecayPatience = 2,
+    int Members = 3)
 {
     public IEnumerable<string> Validate()
     {
@@ -32,6 +36,11 @@ public sealed record TrainingOptions(
         if (MaxEpochs < 1 || BatchSize < 1 || Patience < 1)
         {
             yield return "MaxEpochs, BatchSize and Patience must be positive.";
+        }
+
+        if (Members is < 1 or > 16)
+        {
+            yield return $"Members must be between 1 and 16; got {Members}.";
         }
 
         if (DecayPatience < 0)
@@ -47,8 +56,14 @@ public sealed record TrainingOptions(
 }
 
 /// <summary>One epoch's figures, reported while training.</summary>
-public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationLoss, double ValidationAccuracy);
+/// <param name="Member">Which of <see cref="TrainingOptions.Members"/> networks (1-based) the epoch belongs to.</param>
+public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationLoss, double ValidationAccuracy, int Member = 1);
 
 /// <summary>The trained head and how training went.</summary>
-/// <param name="BestEpoch">The epoch whose weights were kept (lowest validation loss).</param>
-public sealed record TrainingResult(MlpHead Head, int BestEpoch, IReadOnlyList<EpochReport> History);
+/// <param name="BestEpoch">The epoch whose weights were kept (lowest validation loss); of the first network when several are averaged.</param>
+/// <param name="History">The first network's epochs.</param>
+public sealed record TrainingResult(MlpHead Head, int BestEpoch, IReadOnlyList<EpochReport> History)
+{
+    /// <summary>Each network's kept epoch, in member order (one entry for a single network).</summary>
+    public IReadOnlyList<int> MemberBestEpochs { get; init; } = [BestEpoch];
+}

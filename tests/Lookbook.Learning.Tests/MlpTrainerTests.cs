@@ -26,11 +26,11 @@ public sealed class MlpTrainerTests
 
     private static float Noise(Random random) => (random.NextSingle() - 0.5f) * 0.6f;
 
-    private static TrainingResult Train(int seed = 7, int maxEpochs = 40)
+    private static TrainingResult Train(int seed = 7, int maxEpochs = 40, int members = 1, int trainingSeed = 1)
     {
-        var (x, y) = Data(150, 1);
+        var (x, y) = Data(150, trainingSeed);
         var (vx, vy) = Data(40, 2);
-        return MlpTrainer.Train(Classes, x, y, vx, vy, new TrainingOptions(HiddenSize: 32, MaxEpochs: maxEpochs, BatchSize: 32, LearningRate: 0.01f, Seed: seed));
+        return MlpTrainer.Train(Classes, x, y, vx, vy, new TrainingOptions(HiddenSize: 32, MaxEpochs: maxEpochs, BatchSize: 32, LearningRate: 0.01f, Seed: seed, Members: members));
     }
 
     [Fact]
@@ -116,8 +116,62 @@ public sealed class MlpTrainerTests
     }
 
     [Fact]
+    public void Averaged_networks_are_one_head_whose_probabilities_are_the_members_geometric_mean()
+    {
+        var members = new[] { 7, 8, 9 }.Select(seed => Train(seed).Head).ToList();
+        var average = MlpHead.Average(members);
+        var (tx, ty) = Data(60, 3);
+
+        Assert.Equal(3 * 32, average.HiddenSize);
+        for (var n = 0; n < tx.Count; n++)
+        {
+            var each = members.Select(m => m.Predict(tx[n])).ToList();
+            var geometric = Enumerable.Range(0, Classes.Length).Select(c => Math.Exp(each.Average(p => Math.Log(p[c])))).ToList();
+            var expected = geometric.Select(g => g / geometric.Sum()).ToList();
+            var actual = average.Predict(tx[n]);
+            for (var c = 0; c < Classes.Length; c++)
+            {
+                Assert.Equal(expected[c], actual[c], 4);
+            }
+
+            // A geometric mean's cross-entropy is never above the members' mean: averaging cannot cost confidence in the truth.
+            Assert.True(-Math.Log(actual[ty[n]]) <= each.Average(p => -Math.Log(p[ty[n]])) + 1e-4);
+        }
+
+        Assert.Same(members[0], MlpHead.Average([members[0]]));
+        var otherData = Train(seed: 7, trainingSeed: 5).Head; // other examples, so another standardisation
+        Assert.Throws<ArgumentException>(() => MlpHead.Average([members[0], otherData]));
+    }
+
+    [Fact]
+    public void Training_several_networks_keeps_the_first_as_one_seed_gives_it_and_averages_them()
+    {
+        var single = Train(seed: 11);
+        var ensemble = Train(seed: 11, members: 3);
+        var again = Train(seed: 11, members: 3);
+        float[] probe = [1.3f, -0.7f, 0.2f];
+
+        Assert.Equal(3, ensemble.MemberBestEpochs.Count);
+        Assert.Equal(single.BestEpoch, ensemble.MemberBestEpochs[0]);
+        Assert.Equal(single.History, ensemble.History);
+        // The first network's hidden units lead the averaged head's hidden layer, unchanged.
+        var firstBlock = ensemble.Head.Embed(probe)[..32];
+        var norm = MathF.Sqrt(firstBlock.Sum(v => v * v));
+        var expected = single.Head.Embed(probe);
+        for (var j = 0; j < 32; j++)
+        {
+            Assert.Equal(expected[j], firstBlock[j] / norm, 5);
+        }
+
+        Assert.NotEqual(single.Head.Predict(probe), ensemble.Head.Predict(probe));
+        Assert.Equal(ensemble.Head.Predict(probe), again.Head.Predict(probe));
+        Assert.True(MlpTrainer.Evaluate(ensemble.Head, Data(60, 3).X, Data(60, 3).Y).Accuracy > 0.95);
+    }
+
+    [Fact]
     public void Bad_options_and_data_are_refused()
     {
+        Assert.Throws<ArgumentException>(() => MlpTrainer.Train(Classes, [[1f]], [0], [], [], new TrainingOptions(Members: 0)));
         Assert.Throws<ArgumentException>(() => MlpTrainer.Train(Classes, [[1f]], [0], [], [], new TrainingOptions(Dropout: 1f)));
         Assert.Throws<ArgumentException>(() => MlpTrainer.Train(Classes, [], [], [], [], new TrainingOptions()));
     }

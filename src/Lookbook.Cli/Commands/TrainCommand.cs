@@ -19,6 +19,7 @@ internal static class TrainCommand
         var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => options.HiddenSize };
         var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => options.MaxEpochs };
         var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => options.Dropout };
+        var members = new Option<int>("--networks") { Description = "Networks trained from different seeds and averaged in the category head (1: a single one).", DefaultValueFactory = _ => options.Members };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => options.Seed };
         var shopperViews = new Option<int>("--shopper-views")
         {
@@ -43,14 +44,14 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command("train", "Train fully connected layers on the frozen ResNet features to classify products; search then uses them.")
         {
-            copies, validation, hidden, epochs, dropout, seed, shopperViews, noProduct, projectionEpochs, colourAttribute, json,
+            copies, validation, hidden, epochs, dropout, members, seed, shopperViews, noProduct, projectionEpochs, colourAttribute, json,
         };
         command.SetAction(global, async (result, context, cancellationToken) =>
         {
             var request = new HeadTrainingRequest(
                 result.GetValue(copies),
                 result.GetValue(validation),
-                Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed)),
+                Options: new TrainingOptions(HiddenSize: result.GetValue(hidden), MaxEpochs: result.GetValue(epochs), Dropout: result.GetValue(dropout), Seed: result.GetValue(seed), Members: result.GetValue(members)),
                 ShopperViews: result.GetValue(shopperViews),
                 NoProductExamples: result.GetValue(noProduct),
                 Projection: new ProjectionOptions(MaxEpochs: result.GetValue(projectionEpochs), Seed: result.GetValue(seed)),
@@ -74,7 +75,7 @@ internal static class TrainCommand
                 return ExitCodes.Success;
             }
 
-            context.Out.MarkupLine($"Trained on {m.TrainingExamples:N0} examples ({m.AugmentedCopies} augmented cop{(m.AugmentedCopies == 1 ? "y" : "ies")} per image), best epoch {m.BestEpoch}, {m.TrainingSeconds:F0} s.");
+            context.Out.MarkupLine($"Trained on {m.TrainingExamples:N0} examples ({m.AugmentedCopies} augmented cop{(m.AugmentedCopies == 1 ? "y" : "ies")} per image), {(trained.Options.Members > 1 ? $"{trained.Options.Members} networks averaged, the first's best epoch" : "best epoch")} {m.BestEpoch}, {m.TrainingSeconds:F0} s.");
             context.Out.MarkupLine($"Validation ({m.ValidationExamples:N0} held-out products): accuracy [bold]{m.ValidationAccuracy:P2}[/], macro F1 [bold]{m.ValidationMacroF1:P2}[/].");
             context.Out.MarkupLine($"Category mAP@10 on validation: raw features {m.RawMapAt10:F3}, learned (hidden layer) {m.HiddenMapAt10:F3}.");
             if (m.Spaces is { } spaces && spaces.Any(s => s.ShopperMrrAt10 is not null))
