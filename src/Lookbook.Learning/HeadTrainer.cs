@@ -61,7 +61,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var problems = options.Validate().Concat(projectionOptions.Validate()).ToList();
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(" ", problems), nameof(request)); // before minutes of embedding, not after
+            throw new ArgumentException(string.Join(" ", problems)); // before minutes of embedding, not after; the message names each field
         }
 
         database.EnsureEmbeddingProfile(embedder.Profile);

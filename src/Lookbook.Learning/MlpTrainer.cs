@@ -26,7 +26,7 @@ public static class MlpTrainer
         var problems = options.Validate().ToList();
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+            throw new ArgumentException(string.Join(" ", problems));
         }
 
         if (trainFeatures.Count == 0 || trainFeatures.Count != trainLabels.Count || validationFeatures.Count != validationLabels.Count)

@@ -71,7 +71,7 @@ public static class ProjectionTrainer
         var problems = options.Validate().ToList();
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+            throw new ArgumentException(string.Join(" ", problems));
         }
 
         if (pairs.Count < 2)

@@ -69,5 +69,12 @@ public sealed class CliLearningTests
 
         Assert.Equal(ExitCodes.Failure, train.ExitCode);
         Assert.Contains("at least two categories", train.Error);
+
+        // Bad training options are refused first, in the options' own words, without .NET's parameter suffix.
+        var members = await CliRun.RunAsync("train", "--members", "0", "--dropout", "1.5", "--db", db);
+        Assert.Equal(ExitCodes.InvalidUsage, members.ExitCode);
+        Assert.Contains("Members must be between 1 and 16; got 0.", members.Error);
+        Assert.Contains("Dropout in [0, 1)", members.Error);
+        Assert.DoesNotContain("(Parameter", members.Error);
     }
 }

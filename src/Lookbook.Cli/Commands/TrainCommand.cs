@@ -19,7 +19,7 @@ internal static class TrainCommand
         var hidden = new Option<int>("--hidden") { Description = "Units in the hidden layer.", DefaultValueFactory = _ => options.HiddenSize };
         var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (early stopping usually ends sooner).", DefaultValueFactory = _ => options.MaxEpochs };
         var dropout = new Option<float>("--dropout") { Description = "Dropout on the hidden layer.", DefaultValueFactory = _ => options.Dropout };
-        var members = new Option<int>("--networks") { Description = "Networks trained from different seeds and averaged in the category head (1: a single one).", DefaultValueFactory = _ => options.Members };
+        var members = new Option<int>("--members") { Description = "Networks trained from different seeds and averaged in the category head (1: a single one).", DefaultValueFactory = _ => options.Members };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, initialisation, augmentation and dropout.", DefaultValueFactory = _ => options.Seed };
         var shopperViews = new Option<int>("--shopper-views")
         {
