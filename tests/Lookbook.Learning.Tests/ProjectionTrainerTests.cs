@@ -89,6 +89,14 @@ public sealed class ProjectionTrainerTests
         Assert.Equal(1, HeadTrainer.ChooseSpace([.. spaces.Select(s => s with { ShopperMrrAt10 = null })]));
         Assert.Equal(1, HeadTrainer.ChooseSpace([spaces[0], spaces[1], spaces[3]]));
         Assert.Equal(1, HeadTrainer.ChooseSpace([spaces[0], spaces[1], spaces[2] with { ShopperMrrAt10 = 0.03 }]));
+
+        // A projection that finds shoppers' products far more often may give up a little more (the real catalog's choice).
+        List<SpaceScore> real = [Score(RetrievalSpace.Raw, 0.874, 0.055), Score(RetrievalSpace.Hidden, 0.861, 0.496), Score(RetrievalSpace.Projected, 0.845, 0.860), Score(RetrievalSpace.Projected, 0.862, 0.841)];
+        Assert.Equal(3, HeadTrainer.ChooseSpace(real));
+        Assert.Equal(1, HeadTrainer.ChooseSpace([real[0], real[1], real[3] with { CategoryMapAt10 = 0.855 }])); // 0.019 is too much: the hidden layer (0.013 for +0.44) instead
+        // Fashion-MNIST's: a small gain buys nothing beyond the flat tolerance.
+        List<SpaceScore> fashion = [Score(RetrievalSpace.Raw, 0.920, 0.003), Score(RetrievalSpace.Hidden, 0.913, 0.004), Score(RetrievalSpace.Projected, 0.907, 0.158), Score(RetrievalSpace.Projected, 0.913, 0.145)];
+        Assert.Equal(3, HeadTrainer.ChooseSpace(fashion));
     }
 
     [Fact]
