@@ -34,10 +34,11 @@ public static class MlpTrainer
             throw new ArgumentException("Training needs examples, and as many labels as feature vectors.");
         }
 
+        var examples = new Examples(classes, trainFeatures, trainLabels, validationFeatures, validationLabels);
         if (options.Members > 1)
         {
             // The same examples, other seeds (initialisation, order, dropout): the first member is the single network one seed gives.
-            var members = Enumerable.Range(0, options.Members).Select(m => TrainOne(classes, trainFeatures, trainLabels, validationFeatures, validationLabels,
+            var members = Enumerable.Range(0, options.Members).Select(m => TrainOne(examples,
                 options with { Seed = m == 0 ? options.Seed : Seeds.Mix(options.Seed, m, 53) }, m + 1, progress, cancellationToken)).ToList();
             return new TrainingResult(MlpHead.Average([.. members.Select(m => m.Head)]), members[0].BestEpoch, members[0].History)
             {
@@ -45,20 +46,16 @@ public static class MlpTrainer
             };
         }
 
-        return TrainOne(classes, trainFeatures, trainLabels, validationFeatures, validationLabels, options, 1, progress, cancellationToken);
+        return TrainOne(examples, options, 1, progress, cancellationToken);
     }
 
-    private static TrainingResult TrainOne(
-        IReadOnlyList<string> classes,
-        IReadOnlyList<float[]> trainFeatures,
-        IReadOnlyList<int> trainLabels,
-        IReadOnlyList<float[]> validationFeatures,
-        IReadOnlyList<int> validationLabels,
-        TrainingOptions options,
-        int member,
-        IProgress<EpochReport>? progress,
-        CancellationToken cancellationToken)
+    private sealed record Examples(
+        IReadOnlyList<string> Classes, IReadOnlyList<float[]> TrainFeatures, IReadOnlyList<int> TrainLabels,
+        IReadOnlyList<float[]> ValidationFeatures, IReadOnlyList<int> ValidationLabels);
+
+    private static TrainingResult TrainOne(Examples examples, TrainingOptions options, int member, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
+        var (classes, trainFeatures, trainLabels, validationFeatures, validationLabels) = examples;
 
         var inputSize = trainFeatures[0].Length;
         var (mean, scale) = Standardisation(trainFeatures, inputSize);
