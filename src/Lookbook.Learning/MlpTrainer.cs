@@ -34,7 +34,9 @@ public static class MlpTrainer
             throw new ArgumentException("Training needs examples, and as many labels as feature vectors.");
         }
 
-        var examples = new Examples(classes, trainFeatures, trainLabels, validationFeatures, validationLabels);
+        // Standardised once: every network reads the same inputs, which is what lets MlpHead.Average join them.
+        var (mean, scale) = Standardisation(trainFeatures, trainFeatures[0].Length);
+        var examples = new Examples(classes, trainFeatures, trainLabels, validationFeatures, validationLabels, mean, scale);
         if (options.Members > 1)
         {
             // The same examples, other seeds (initialisation, order, dropout): the first member is the single network one seed gives.
@@ -51,14 +53,12 @@ public static class MlpTrainer
 
     private sealed record Examples(
         IReadOnlyList<string> Classes, IReadOnlyList<float[]> TrainFeatures, IReadOnlyList<int> TrainLabels,
-        IReadOnlyList<float[]> ValidationFeatures, IReadOnlyList<int> ValidationLabels);
+        IReadOnlyList<float[]> ValidationFeatures, IReadOnlyList<int> ValidationLabels, float[] Mean, float[] Scale);
 
     private static TrainingResult TrainOne(Examples examples, TrainingOptions options, int member, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        var (classes, trainFeatures, trainLabels, validationFeatures, validationLabels) = examples;
-
-        var inputSize = trainFeatures[0].Length;
-        var (mean, scale) = Standardisation(trainFeatures, inputSize);
+        var (classes, trainFeatures, trainLabels, validationFeatures, validationLabels, mean, scale) = examples;
+        var inputSize = mean.Length;
         var state = new Parameters(classes.Count, inputSize, options.HiddenSize, options.Seed);
         var optimizer = new Adam(state.Count);
         var history = new List<EpochReport>();
