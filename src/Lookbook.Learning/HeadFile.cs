@@ -107,11 +107,21 @@ public sealed record TrainedHead(
     /// </summary>
     public MlpHead? Shots { get; init; }
 
+    /// <summary>
+    /// Category head learned from catalog shots alone (the training products' own and their reframed copies), which names
+    /// a photo the more it looks like a catalog shot (null: <see cref="Head"/> names every photo). See <see cref="Categories"/>.
+    /// </summary>
+    public MlpHead? CatalogShotCategories { get; init; }
+
+    /// <summary>What names a photo's category and steers its ranking: <see cref="Head"/>, and <see cref="CatalogShotCategories"/> for catalog-like shots.
+    /// Built on each call (cheap) rather than cached: a cache would survive a <c>with</c> that changes the heads.</summary>
+    public ShotAwareCategories Categories => new(Head, CatalogShotCategories, Shots);
+
     /// <summary>Finds garments on a photo's feature map (null: none learned; photos are searched whole).</summary>
     public ObjectnessModel? Objectness { get; init; }
 
     /// <summary>What searches a photo's items with this head (null without localization).</summary>
-    public PhotoLocator? Locator => Objectness is { } objectness ? new PhotoLocator(objectness, Head) : null;
+    public PhotoLocator? Locator => Objectness is { } objectness ? new PhotoLocator(objectness, Categories) : null;
 
     /// <summary>Dimension of the vectors the index holds for this head.</summary>
     public int SearchDimension => RetrievalSpace switch
@@ -184,7 +194,8 @@ public sealed record TrainedHead(
             Head.HiddenWeights, Head.HiddenBias, Head.OutputWeights, Head.OutputBias,
             EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection, colour,
             Objectness is { } o ? new ObjectnessFile(o.Channels, o.Weights, o.Bias) : null,
-            Shots is null ? null : MlpFile.Of(Shots), CatalogShotRawWeight, CatalogShotCategoryBoost);
+            Shots is null ? null : MlpFile.Of(Shots), CatalogShotRawWeight, CatalogShotCategoryBoost,
+            CatalogShotCategories is null ? null : MlpFile.Of(CatalogShotCategories));
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(file, Json));
         File.Move(temporary, path, overwrite: true); // a reader never sees half a file
@@ -219,6 +230,7 @@ public sealed record TrainedHead(
         ObjectnessModel? objectness;
         ColourHead? colour;
         MlpHead? shots;
+        MlpHead? catalogShotCategories;
         try
         {
             projection = file.Projection is { } p
@@ -230,6 +242,7 @@ public sealed record TrainedHead(
                 : null;
             // Files written before every head had one keep it in their colour head.
             shots = (file.Shots ?? file.Colour?.Shots)?.ToHead();
+            catalogShotCategories = file.CatalogShotCategories?.ToHead();
         }
         catch (ArgumentException e)
         {
@@ -251,6 +264,11 @@ public sealed record TrainedHead(
             throw new InvalidDataException($"The head file {path} is damaged (its catalog-shot classifier takes another input size or has other classes). Delete it and run `lookbook train` again.");
         }
 
+        if (catalogShotCategories is not null && !ShotAwareCategories.Fits(head, catalogShotCategories))
+        {
+            throw new InvalidDataException($"The head file {path} is damaged (its catalog-shot category head takes another input size or names other categories). Delete it and run `lookbook train` again.");
+        }
+
         if (colour is not null && (colour.DescriptorSize < 0 || colour.Classifier.InputSize != file.InputSize + colour.DescriptorSize || string.IsNullOrWhiteSpace(colour.Attribute) || !(colour.Boost >= 0)))
         {
             throw new InvalidDataException($"The head file {path} is damaged (its colour head takes another input size, names no attribute or has a negative weight). Delete it and run `lookbook train` again.");
@@ -263,6 +281,7 @@ public sealed record TrainedHead(
             Colour = colour,
             Objectness = objectness,
             Shots = shots,
+            CatalogShotCategories = catalogShotCategories,
             CatalogShotRawWeight = file.CatalogShotRawWeight,
             CatalogShotCategoryBoost = file.CatalogShotCategoryBoost,
         };
@@ -291,7 +310,8 @@ public sealed record TrainedHead(
         ObjectnessFile? Objectness = null,
         MlpFile? Shots = null,
         float? CatalogShotRawWeight = null,
-        float? CatalogShotCategoryBoost = null);
+        float? CatalogShotCategoryBoost = null,
+        MlpFile? CatalogShotCategories = null);
 
     private sealed record ObjectnessFile(int Channels, float[] Weights, float Bias);
 

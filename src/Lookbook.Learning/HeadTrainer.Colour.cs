@@ -20,7 +20,7 @@ public sealed partial class HeadTrainer
         ColourLabelling? labelling,
         DatasetSplit split,
         IReadOnlyList<ProductView> productViews,
-        MlpHead head,
+        ShotAwareCategories categories,
         Func<float[], float[]> map,
         MlpHead? shots,
         float categoryBoost,
@@ -53,7 +53,7 @@ public sealed partial class HeadTrainer
 
         var gallery = Gallery(split, map);
         PhotoSteering Steering(float[] vector, ColourHead colour) =>
-            new(head, head.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Probabilities(vector, photoColours.Of(vector)), colour.BoostFor(shots?.Predict(vector)[0]));
+            new(categories.Head, categories.Predict(vector), categoryBoost, categoryFixed: false, colour, colour.Probabilities(vector, photoColours.Of(vector)), colour.BoostFor(shots?.Predict(vector)[0]));
         var scores = ColourHeadTrainer.Boosts.Select(boost =>
         {
             var weighted = unweighted with { Boost = boost };
@@ -126,11 +126,11 @@ public sealed partial class HeadTrainer
     /// sees); else category mAP@10.
     /// </summary>
     private Func<Func<float[], float[]>, Func<float[], float>, (double Category, double? Colour)> CatalogShotScore(
-        DatasetSplit split, MlpHead head, Func<float[], float[]> map, ColourHead? colour, PhotoColours photoColours, MlpHead shots, CancellationToken cancellationToken)
+        DatasetSplit split, ShotAwareCategories categories, Func<float[], float[]> map, ColourHead? colour, PhotoColours photoColours, MlpHead shots, CancellationToken cancellationToken)
     {
         if (colour is not { Boost: > 0 })
         {
-            return (query, boostFor) => (ValidationMap(split, head, map, boostFor, query), null);
+            return (query, boostFor) => (ValidationMap(split, categories, map, boostFor, query), null);
         }
 
         var colourOf = ColourLabels(colour.Attribute, cancellationToken);
@@ -138,7 +138,7 @@ public sealed partial class HeadTrainer
         return (query, boostFor) =>
         {
             var (category, colourPrecision) = CatalogShotPrecision(split, gallery.Index, query,
-                v => new PhotoSteering(head, head.Predict(v), boostFor(v), categoryFixed: false, colour, colour.Probabilities(v, photoColours.Of(v)), colour.BoostFor(shots.Predict(v)[0])),
+                v => new PhotoSteering(categories.Head, categories.Predict(v), boostFor(v), categoryFixed: false, colour, colour.Probabilities(v, photoColours.Of(v)), colour.BoostFor(shots.Predict(v)[0])),
                 id => colourOf.GetValueOrDefault(id));
             return (category, colourPrecision);
         };
@@ -163,6 +163,23 @@ public sealed partial class HeadTrainer
             [.. train.Select(t => t.Vector)], [.. train.Select(t => t.Label)], [.. validation.Select(v => v.Vector)], [.. validation.Select(v => v.Label)],
             options with { HiddenSize = ShotsHiddenSize, Members = 1 }, cancellationToken: cancellationToken);
         return (result.Head, MlpTrainer.Evaluate(result.Head, [.. validation.Select(v => v.Vector)], [.. validation.Select(v => v.Label)]).Accuracy);
+    }
+
+    /// <summary>
+    /// The category head for catalog-like shots (<see cref="ShotAwareCategories"/>): the same networks learned from the
+    /// training products' catalog shots and their reframed copies only, stopped on the held-out catalog shots.
+    /// </summary>
+    private static MlpHead TrainCatalogShotCategories(
+        DatasetSplit split, IReadOnlyList<StoredVector> reframed, IReadOnlyDictionary<string, int> labelOf, TrainingOptions options,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var train = split.Train.Concat(reframed).ToList();
+        progress?.Report($"Training the category head for catalog-like shots on {train.Count:N0} catalog shots and reframed copies…");
+        var result = MlpTrainer.Train(split.Classes, [.. train.Select(i => i.Vector)], [.. train.Select(i => labelOf[i.Category])],
+            [.. split.Validation.Select(i => i.Vector)], [.. split.Validation.Select(i => labelOf[i.Category])], options,
+            new Progress<EpochReport>(e => progress?.Report($"catalog-shot {(options.Members > 1 ? $"network {e.Member}/{options.Members}, " : "")}epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),
+            cancellationToken);
+        return result.Head;
     }
 
     /// <summary>

@@ -86,6 +86,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
         var productViews = new List<ProductView>(); // augmented copies and shopper photos, for the colour head
+        var catalogShotCopies = new List<StoredVector>(); // augmented copies that still look like catalog shots
         if (request.AugmentedCopies > 0)
         {
             progress?.Report($"Embedding {request.AugmentedCopies} augmented cop{(request.AugmentedCopies == 1 ? "y" : "ies")} of each training image…");
@@ -93,6 +94,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             trainFeatures.AddRange(augmented.Select(a => a.Item.Vector));
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Item.Category]));
             productViews.AddRange(augmented.Select(a => new ProductView(a.Item.Vector, a.Item.ProductId, false, a.Colour)));
+            catalogShotCopies.AddRange(augmented.Where(a => a.Augmentation != AugmentationOptions.Camera).Select(a => a.Item));
         }
 
         var pairs = new List<ProjectionPair>();
@@ -134,9 +136,13 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             cancellationToken);
         var head = result.Head;
 
-        var classification = ClassificationReport.From(split.Classes,
-            split.Validation.Select(i => (i.Category, head.ClassifyProduct(i.Vector).Class)).ToList());
         var shopper = ValidationShopperPhotos(items, split, options.Seed, LocatedAsServed, progress, cancellationToken);
+        var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
+        var catalogShotHead = shots is null ? null : TrainCatalogShotCategories(split, catalogShotCopies, labelOf, options, progress, cancellationToken);
+        // Every choice below is made with the categories as search will predict them.
+        var categories = new ShotAwareCategories(head, catalogShotHead, shots);
+        var classification = ClassificationReport.From(split.Classes,
+            split.Validation.Select(i => (i.Category, categories.ClassifyProduct(i.Vector).Class)).ToList());
         var candidates = new List<(RetrievalSpace Space, ShopperProjection? Projection, Func<float[], float[]> Map)>
         {
             (RetrievalSpace.Raw, null, v => v),
@@ -157,23 +163,22 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
 
         var scores = candidates.Select(c => new SpaceScore(
             c.Projection is { RawWeight: > 0 } p ? $"projected+raw {p.RawWeight:0.##}" : c.Space.ToString().ToLowerInvariant(),
-            c.Space, c.Projection?.RawWeight ?? 0, ValidationMap(split, head, c.Map, request.CategoryBoost ?? SpaceBoost),
+            c.Space, c.Projection?.RawWeight ?? 0, ValidationMap(split, categories, c.Map, request.CategoryBoost ?? SpaceBoost),
             shopper.Queries.Count == 0 ? null : shopper.MrrAt10(c.Map))).ToList();
         var chosen = candidates[ChooseSpace(scores)];
         var space = chosen.Space;
-        var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, head, chosen.Map, b),
-            shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, head, b))).ToList());
-        var (shots, shotAccuracy) = TrainShots(split, productViews, shopper, options, cancellationToken);
-        var (colour, photoColours) = TrainColourHead(colourLabelling, split, productViews, head, chosen.Map, shots, boost, shopper, options, progress, cancellationToken);
+        var boost = request.CategoryBoost ?? ChooseBoost(Boosts.Select(b => (b, ValidationMap(split, categories, chosen.Map, b),
+            shopper.Queries.Count == 0 ? (double?)null : shopper.MrrAt10(chosen.Map, categories, b))).ToList());
+        var (colour, photoColours) = TrainColourHead(colourLabelling, split, productViews, categories, chosen.Map, shots, boost, shopper, options, progress, cancellationToken);
         var catalogShots = shots is null || request.CategoryBoost is not null
             ? new CatalogShotSteering(null, null, null)
-            : ChooseCatalogShotSteering(chosen.Map, chosen.Projection, shots, boost, CatalogShotScore(split, head, chosen.Map, colour, photoColours, shots, cancellationToken), progress);
+            : ChooseCatalogShotSteering(chosen.Map, chosen.Projection, shots, boost, CatalogShotScore(split, categories, chosen.Map, colour, photoColours, shots, cancellationToken), progress);
         // Calibrated as served: photos compared through TrainedHead.ToQuerySpace.
         Func<float[], float[]> query = chosen.Projection is { } blend && shots is not null && catalogShots.RawWeight is { } shotRawWeight
             ? v => blend.ApplyToQuery(v, shots.Predict(v)[0], shotRawWeight)
             : chosen.Map;
         progress?.Report("Calibrating \"no good match\" on shopper-like photos and on images of no product…");
-        var calibration = CalibrateNoMatchThreshold(split, head, chosen.Map, query, options.Seed, AsServed);
+        var calibration = CalibrateNoMatchThreshold(split, categories, chosen.Map, query, options.Seed, AsServed);
         var threshold = calibration.Threshold;
         var recall = shopper.Queries.Count == 0 ? default : shopper.Recall(chosen.Map);
         var metrics = new HeadMetrics(classification.Accuracy, classification.MacroF1, scores[0].CategoryMapAt10, scores[1].CategoryMapAt10,
@@ -196,6 +201,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             Objectness = localization?.Model,
             Colour = colour,
             Shots = shots,
+            CatalogShotCategories = catalogShotHead,
             CatalogShotRawWeight = catalogShots.RawWeight,
             CatalogShotCategoryBoost = catalogShots.CategoryBoost,
         };
@@ -280,8 +286,8 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     /// <summary>Shopper photos of known products (with their colour descriptors), searched against every catalog vector in a given space.</summary>
     private sealed record ShopperValidation(IReadOnlyList<StoredVector> Gallery, IReadOnlyList<string> Queries, IReadOnlyList<float[]> Vectors, IReadOnlyList<float[]?> Colours)
     {
-        public double MrrAt10(Func<float[], float[]> map, MlpHead? head = null, float boost = 0) =>
-            MrrAt10(map, head is null || boost <= 0 ? null : v => new PhotoSteering(head, head.Predict(v), boost, categoryFixed: false), _ => null);
+        public double MrrAt10(Func<float[], float[]> map, ShotAwareCategories? categories = null, float boost = 0) =>
+            MrrAt10(map, categories is null || boost <= 0 ? null : v => new PhotoSteering(categories.Head, categories.Predict(v), boost, categoryFixed: false), _ => null);
 
         /// <summary>MRR@10 with each photo's results steered as served; <paramref name="colourOf"/> gives a gallery product's colour.</summary>
         public double MrrAt10(Func<float[], float[]> map, Func<float[], PhotoSteering>? steering, Func<string, string?> colourOf) =>
@@ -364,14 +370,14 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     }
 
     /// <summary>mAP@10 of validation items searching the training items, in one space, with the category boost.</summary>
-    private static double ValidationMap(DatasetSplit split, MlpHead head, Func<float[], float[]> map, float boost) =>
-        ValidationMap(split, head, map, _ => boost, map);
+    private static double ValidationMap(DatasetSplit split, ShotAwareCategories categories, Func<float[], float[]> map, float boost) =>
+        ValidationMap(split, categories, map, _ => boost, map);
 
     /// <summary>
     /// mAP@10 of validation items searching the training items stored by <paramref name="map"/>, each compared through
     /// <paramref name="query"/> with its own category boost.
     /// </summary>
-    private static double ValidationMap(DatasetSplit split, MlpHead head, Func<float[], float[]> map, Func<float[], float> boostOf, Func<float[], float[]> query)
+    private static double ValidationMap(DatasetSplit split, ShotAwareCategories categories, Func<float[], float[]> map, Func<float[], float> boostOf, Func<float[], float[]> query)
     {
         if (split.Validation.Count == 0)
         {
@@ -383,7 +389,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var counts = split.Train.GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.Count());
         return split.Validation.Average(photo =>
         {
-            var probabilities = head.Predict(photo.Vector);
+            var probabilities = categories.Predict(photo.Vector);
             var ranked = BoostedRanking.Rank(gallery.Index, query(photo.Vector), 10,
                 id => probabilities[classIndex[gallery.CategoryOf[id]]], boostOf(photo.Vector));
             return RetrievalMetrics.AveragePrecisionAtK(ranked.Select(r => gallery.CategoryOf[r.Key]).ToList(), photo.Category, 10, counts[photo.Category]);
@@ -397,7 +403,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     /// kept is chosen by <see cref="ChooseNoMatchThreshold"/> against images of no product at all.
     /// </summary>
     private Calibration CalibrateNoMatchThreshold(
-        DatasetSplit split, MlpHead head, Func<float[], float[]> map, Func<float[], float[]> query, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed)
+        DatasetSplit split, ShotAwareCategories categories, Func<float[], float[]> map, Func<float[], float[]> query, int seed, Func<IReadOnlyList<byte[]>, List<float[]>> embed)
     {
         if (split.Validation.Count == 0)
         {
@@ -416,7 +422,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var shopperVectors = embed(photos);
         var unrelatedVectors = embed([.. Enumerable.Range(0, CalibrationPhotos / 3).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -7, i)))]);
         // As served: turned away below the threshold, or when the head sees no product at all.
-        bool NoProduct(float[] vector) => head.ClassifyProduct(vector).NoProductProbability > 0.5f;
+        bool NoProduct(float[] vector) => categories.ClassifyProduct(vector).NoProductProbability > 0.5f;
         var threshold = ChooseNoMatchThreshold(catalogShots,
             [.. shopperVectors.Select(Best)], [.. unrelatedVectors.Select(v => (Best(v), NoProduct(v)))]);
         bool TurnedAway(float[] vector) => Best(vector) < threshold || NoProduct(vector);
@@ -483,12 +489,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     }
 
     /// <summary>Augmented copies of the items' images, embedded, with each copy's colour descriptor when <paramref name="describeColours"/>.</summary>
-    private async Task<List<(StoredVector Item, float[]? Colour)>> EmbedAugmentedAsync(
+    private async Task<List<(StoredVector Item, float[]? Colour, AugmentationOptions Augmentation)>> EmbedAugmentedAsync(
         IReadOnlyList<StoredVector> items, int copies, AugmentationOptions? augmentation, int seed, bool describeColours, CancellationToken cancellationToken)
     {
         var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy),
             Options: augmentation ?? (copy % 2 == 0 ? AugmentationOptions.Camera : AugmentationOptions.Framing)))).ToList();
-        var results = new List<(StoredVector Item, float[]? Colour)>(jobs.Count);
+        var results = new List<(StoredVector Item, float[]? Colour, AugmentationOptions Augmentation)>(jobs.Count);
         foreach (var batch in jobs.Chunk(EmbedBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -498,7 +504,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             var vectors = usable.Count == 0 ? [] : embedder.Embed(usable.Select(x => x.Prepared!).ToList());
             for (var i = 0; i < usable.Count; i++)
             {
-                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), describeColours ? embedder.Preparer.DescribeColour(usable[i].Prepared!) : null));
+                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), describeColours ? embedder.Preparer.DescribeColour(usable[i].Prepared!) : null, usable[i].Job.Options));
                 usable[i].Prepared!.Dispose();
             }
 

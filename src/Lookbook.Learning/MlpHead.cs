@@ -68,9 +68,11 @@ public sealed class MlpHead
     public const string NoProduct = "(no product)";
 
     /// <summary>The most likely product category (never <see cref="NoProduct"/>) and the probability that the image shows no product.</summary>
-    public (string Class, float Confidence, float NoProductProbability) ClassifyProduct(ReadOnlySpan<float> features)
+    public (string Class, float Confidence, float NoProductProbability) ClassifyProduct(ReadOnlySpan<float> features) => BestProduct(Predict(features));
+
+    /// <summary>What <see cref="ClassifyProduct"/> reads from probabilities in <see cref="Classes"/> order (from this head or mixed with another, <see cref="ShotAwareCategories"/>).</summary>
+    public (string Class, float Confidence, float NoProductProbability) BestProduct(ReadOnlySpan<float> probabilities)
     {
-        var probabilities = Predict(features);
         var best = -1;
         var noProduct = 0f;
         for (var c = 0; c < probabilities.Length; c++)

@@ -28,8 +28,11 @@ public static class PhotoRanking
         }
 
         var head = trained.Head;
-        var probabilities = head.Predict(vector);
-        var (category, confidence, noProduct) = head.ClassifyProduct(vector);
+        // Named and compared as a catalog shot or as a phone photo, as far as it looks like either (ShotAwareCategories,
+        // TrainedHead.ToQuerySpace).
+        var shot = trained.CatalogShotProbability(vector);
+        var probabilities = trained.Categories.Predict(vector, shot);
+        var (category, confidence, noProduct) = head.BestProduct(probabilities);
         var prediction = new CategoryPrediction(category, confidence);
         var colourProbabilities = trained.Colour?.Probabilities(vector, colourDescriptor);
         var colour = colourProbabilities is null ? null : trained.Colour!.PredictionFrom(colourProbabilities);
@@ -39,8 +42,6 @@ public static class PhotoRanking
             return new PhotoSearchResult([], null, true, 0f);
         }
 
-        // Compared and steered as a catalog shot or as a phone photo, as far as it looks like either (TrainedHead.ToQuerySpace).
-        var shot = trained.CatalogShotProbability(vector);
         var query = trained.ToQuerySpace(vector, shot);
 
         // An explicit category, or "any", overrides the prediction.

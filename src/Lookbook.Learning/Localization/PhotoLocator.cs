@@ -31,7 +31,7 @@ public sealed record LocationPlan(IReadOnlyList<DetectedRegion> Regions, int? Ch
 /// and embedded again: a catalog shot shows its product large and centred, and so should the query. Each other item
 /// is named by the head from its own cells of the first map, which costs no second model run.
 /// </summary>
-public sealed class PhotoLocator(ObjectnessModel objectness, MlpHead? head)
+public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories? head)
 {
     /// <summary>An item covering less than this share of what the model saw is cropped and embedded on its own.</summary>
     public const float CropBelowShare = 0.6f;
