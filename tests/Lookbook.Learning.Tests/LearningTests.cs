@@ -62,6 +62,23 @@ public sealed class LearningTests(TrainedCatalogFixture catalog)
     }
 
     [Fact]
+    public void Catalog_shots_get_a_category_head_of_their_own_that_names_them()
+    {
+        var head = catalog.Head;
+        var catalogShots = head.CatalogShotCategories;
+
+        Assert.NotNull(catalogShots); // trained beside the category head whenever shopper photos are (they need the shot classifier)
+        Assert.Equal(head.Head.Classes.Where(c => c != MlpHead.NoProduct), catalogShots.Classes);
+        var shots = catalog.Database.ReadVectors().Take(200).ToList();
+        // Catalog shots look like catalog shots, and are named as the catalog-shot head names them (within what the other leaves).
+        Assert.True(shots.Average(s => head.CatalogShotProbability(s.Vector)!.Value) > 0.8);
+        var agree = shots.Count(s => head.Categories.ClassifyProduct(s.Vector).Class == catalogShots.Classify(s.Vector).Class);
+        Assert.True(agree >= 180, $"{agree} of 200 catalog shots named as the catalog-shot head names them");
+        var loaded = TrainedHead.Load(catalog.Database.Files.Head)!;
+        Assert.Equal(head.Categories.Predict(shots[0].Vector), loaded.Categories.Predict(shots[0].Vector));
+    }
+
+    [Fact]
     public void A_catalog_without_colours_trains_no_colour_head()
     {
         Assert.Null(catalog.Head.Colour); // Fashion-MNIST products have no baseColour
@@ -89,6 +106,7 @@ public sealed class LearningTests(TrainedCatalogFixture catalog)
 
         float[] probe = catalog.Database.ReadVectors().First().Vector;
         Assert.Equal(catalog.Head.Head.Predict(probe), again.Head.Predict(probe));
+        Assert.Equal(catalog.Head.Categories.Predict(probe), again.Categories.Predict(probe));
         Assert.Equal(catalog.Head.Metrics.ValidationAccuracy, again.Metrics.ValidationAccuracy);
     }
 
