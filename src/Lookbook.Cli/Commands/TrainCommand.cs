@@ -100,7 +100,7 @@ internal static class TrainCommand
 
             if (m.ShotAccuracy is { } shots)
             {
-                context.Out.MarkupLine($"Catalog shots and shopper photos of held-out products told apart: {shots:P1}.");
+                context.Out.MarkupLine($"Catalog shots and shopper photos of held-out products told apart: {shots:P1}{(trained.CatalogShotCategories is null ? "" : "; a catalog-like photo's category is also read by a head learned from catalog shots alone")}.");
             }
 
             PrintColour(context, trained.Colour);
