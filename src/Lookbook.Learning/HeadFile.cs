@@ -108,12 +108,13 @@ public sealed record TrainedHead(
     public MlpHead? Shots { get; init; }
 
     /// <summary>
-    /// Category head learned from catalog shots alone (the training products' own and their reframed copies), which names
-    /// a photo the more it looks like a catalog shot (null: <see cref="Head"/> names every photo). See <see cref="Categories"/>.
+    /// Category head learned from catalog shots alone (the training products' own and their augmented copies), averaged
+    /// with <see cref="Head"/> the more a photo looks like a catalog shot (null: <see cref="Head"/> alone names every photo).
+    /// See <see cref="Categories"/>.
     /// </summary>
     public MlpHead? CatalogShotCategories { get; init; }
 
-    /// <summary>What names a photo's category and steers its ranking: <see cref="Head"/>, and <see cref="CatalogShotCategories"/> for catalog-like shots.
+    /// <summary>What names a photo's category and steers its ranking: <see cref="Head"/>, averaged with <see cref="CatalogShotCategories"/> for catalog-like shots.
     /// Built on each call (cheap) rather than cached: a cache would survive a <c>with</c> that changes the heads.</summary>
     public ShotAwareCategories Categories => new(Head, CatalogShotCategories, Shots);
 
