@@ -68,6 +68,28 @@ public sealed class LocalizationTests : IDisposable
         Assert.True(crop.X <= 0.8f && crop.X + crop.Width >= 0.95f && crop.Y <= 0.4f && crop.Y + crop.Height >= 0.5f, $"{crop}");
     }
 
+    [Fact]
+    public void A_crop_that_is_what_the_model_saw_costs_no_second_model_run()
+    {
+        // A square photo whose garment's square, with its margin, reaches the edges: the crop is the whole photo.
+        Assert.True(PhotoLocator.Shows(PhotoLocator.SquareAround(new NormalizedRect(0.1f, 0.05f, 0.8f, 0.9f), aspect: 1, margin: 0.1f), ImageFrame.Whole));
+        // A 3:4 portrait, centre-cropped to its middle square: a large centred garment's crop is that square; one near the
+        // top, or a smaller one, is cropped for real.
+        var middle = new ImageFrame(0, 0.125f, 1, 0.75f);
+        Assert.True(PhotoLocator.Shows(PhotoLocator.SquareAround(new NormalizedRect(0.05f, 0.15f, 0.9f, 0.7f), aspect: 0.75f, margin: 0.1f), middle));
+        Assert.False(PhotoLocator.Shows(PhotoLocator.SquareAround(new NormalizedRect(0.05f, 0f, 0.9f, 0.7f), aspect: 0.75f, margin: 0.1f), middle));
+        Assert.False(PhotoLocator.Shows(PhotoLocator.SquareAround(new NormalizedRect(0.1f, 0.2f, 0.8f, 0.6f), aspect: 0.75f, margin: 0.1f), middle));
+
+        // With the real model: a catalog shot of a long garment, its square as high as the photo, is searched by its first look.
+        var model = Train(products: 40);
+        var (first, frame) = EmbedWhole(CatalogShot(seed: 500, new SKRect(52, 6, 172, 218)));
+        var plan = new PhotoLocator(model, head: null).Plan(first, frame);
+        Assert.NotEmpty(plan.Regions);
+        Assert.True(plan.Regions[0].Share < PhotoLocator.CropBelowShare, $"the garment fills {plan.Regions[0].Share:P0} of the frame: nothing to test");
+        Assert.Null(plan.Crop);
+        Assert.Same(first.Vector, new PhotoLocator(model, head: null).Finish(plan, first, cropVector: null).Vector);
+    }
+
     private ObjectnessModel Train(int products)
     {
         var examples = new List<(FeatureMap, float[])>();
@@ -91,14 +113,14 @@ public sealed class LocalizationTests : IDisposable
     }
 
     /// <summary>A catalog shot of a generated garment: a coloured torso with sleeves, or a dress, on white.</summary>
-    private static byte[] CatalogShot(int seed)
+    private static byte[] CatalogShot(int seed, SKRect? garment = null)
     {
         var random = new Random(seed);
         using var bitmap = new SKBitmap(224, 224);
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
-            DrawGarment(canvas, random, new SKRect(40, 30, 184, 194));
+            DrawGarment(canvas, random, garment ?? new SKRect(40, 30, 184, 194));
         }
 
         using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Png, 100);

@@ -28,7 +28,8 @@ public sealed record LocationPlan(IReadOnlyList<DetectedRegion> Regions, int? Ch
 /// Finds the garments on a shopper's photo and decides what is searched. The whole photo is embedded first (its
 /// feature map is kept); <see cref="ObjectnessModel"/> finds the garments on the map; the best one — or the one the
 /// shopper chose — is searched. When it fills little of the frame, it is cropped (a square around it, with a margin)
-/// and embedded again: a catalog shot shows its product large and centred, and so should the query. Each other item
+/// and embedded again: a catalog shot shows its product large and centred, and so should the query (unless the square is
+/// what the model already saw: most catalog-like photos, whose square reaches the photo's edges, cost one model run). Each other item
 /// is named by the head from its own cells of the first map, which costs no second model run.
 /// </summary>
 public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories? head)
@@ -63,7 +64,9 @@ public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories
         // A photo's aspect is in its frame: the frame is square in pixels.
         var aspect = frame.Height / frame.Width;
         var crop = region.Share < CropBelowShare || item is not null ? SquareAround(region.Box, aspect, CropMargin) : (NormalizedRect?)null;
-        return new LocationPlan(regions, chosen, crop);
+        // A crop that is what the model already saw (a square photo whose garment's square reaches its edges) would be
+        // embedded into the same vector: no second model run for it.
+        return new LocationPlan(regions, chosen, crop is { } square && Shows(square, frame) ? null : crop);
     }
 
     /// <summary>The located photo once the crop (if the plan has one) is embedded: <paramref name="cropVector"/>.</summary>
@@ -82,6 +85,16 @@ public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories
 
         return new LocatedPhoto(cropVector ?? first.Vector, items, plan.Chosen);
     }
+
+    /// <summary>The largest difference, as a share of the frame's side, at which a crop still shows what the model saw (about a model pixel at 224 px).</summary>
+    public const float SameViewTolerance = 0.005f;
+
+    /// <summary>Whether <paramref name="crop"/> is, to within <see cref="SameViewTolerance"/>, the part of the photo the model saw.</summary>
+    public static bool Shows(NormalizedRect crop, ImageFrame frame) =>
+        Math.Abs(crop.X - frame.X) <= SameViewTolerance * frame.Width
+        && Math.Abs(crop.Y - frame.Y) <= SameViewTolerance * frame.Height
+        && Math.Abs(crop.Width - frame.Width) <= SameViewTolerance * frame.Width
+        && Math.Abs(crop.Height - frame.Height) <= SameViewTolerance * frame.Height;
 
     /// <summary>
     /// A square region (in pixels) around <paramref name="box"/> with <paramref name="margin"/> of its larger side
