@@ -88,6 +88,17 @@ public sealed class LocalizationTests : IDisposable
         Assert.True(plan.Regions[0].Share < PhotoLocator.CropBelowShare, $"the garment fills {plan.Regions[0].Share:P0} of the frame: nothing to test");
         Assert.Null(plan.Crop);
         Assert.Same(first.Vector, new PhotoLocator(model, head: null).Finish(plan, first, cropVector: null).Vector);
+
+        // The searched item is named from the vector searched, not from its own cells: a head that answers "Whole" only
+        // for vectors nearer the first look's than its cells' pooled vector is.
+        var cells = plan.Regions[0].Cells;
+        var own = first.Map.Pool(cells.Top, cells.Left, cells.Bottom, cells.Right);
+        System.Numerics.Tensors.TensorPrimitives.Divide(own, System.Numerics.Tensors.TensorPrimitives.Norm(own), own);
+        var between = (1 + System.Numerics.Tensors.TensorPrimitives.Dot(first.Vector, own)) / 2;
+        var size = first.Vector.Length;
+        var head = new MlpHead(["Whole", "Other"], size, 1, new float[size], [.. Enumerable.Repeat(1f, size)], [.. first.Vector], [0f], [1f, 0f], [0f, between]);
+        var named = new PhotoLocator(model, new ShotAwareCategories(head, null, null)).Finish(plan, first, cropVector: null);
+        Assert.Equal("Whole", named.Items[0].Category);
     }
 
     private ObjectnessModel Train(int products)

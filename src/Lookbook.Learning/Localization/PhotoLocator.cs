@@ -28,9 +28,10 @@ public sealed record LocationPlan(IReadOnlyList<DetectedRegion> Regions, int? Ch
 /// Finds the garments on a shopper's photo and decides what is searched. The whole photo is embedded first (its
 /// feature map is kept); <see cref="ObjectnessModel"/> finds the garments on the map; the best one — or the one the
 /// shopper chose — is searched. When it fills little of the frame, it is cropped (a square around it, with a margin)
-/// and embedded again: a catalog shot shows its product large and centred, and so should the query (unless the square is
-/// what the model already saw: most catalog-like photos, whose square reaches the photo's edges, cost one model run). Each other item
-/// is named by the head from its own cells of the first map, which costs no second model run.
+/// and embedded again: a catalog shot shows its product large and centred, and so should the query (unless the square
+/// is what the model already saw: most catalog-like photos, whose square reaches the photo's edges, cost one model
+/// run). The searched item is named from the vector searched; each other item by the head from its own cells of the
+/// first map, which costs no second model run.
 /// </summary>
 public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories? head)
 {
@@ -76,8 +77,9 @@ public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories
         for (var i = 0; i < items.Length; i++)
         {
             var region = plan.Regions[i];
-            // A region's own cells make its vector only when the vector is one pooled map (one backbone layer).
-            var vector = i == plan.Chosen && cropVector is not null ? cropVector
+            // The searched item is named from the vector searched, so that it agrees with the photo's prediction; the others
+            // from their own cells, which make a vector only when the vector is one pooled map (one backbone layer).
+            var vector = i == plan.Chosen ? cropVector ?? first.Vector
                 : first.Map.Channels == first.Vector.Length ? OwnVector(first.Map, region.Cells) : null;
             var (category, confidence) = head is null || vector is null ? (null, 0f) : head.Classify(vector);
             items[i] = new DetectedItem(region.Box, region.Score, category, confidence);
