@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Lookbook.Learning.Localization;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
@@ -93,8 +94,8 @@ public sealed class LocalizationTests : IDisposable
         // for vectors nearer the first look's than its cells' pooled vector is.
         var cells = plan.Regions[0].Cells;
         var own = first.Map.Pool(cells.Top, cells.Left, cells.Bottom, cells.Right);
-        System.Numerics.Tensors.TensorPrimitives.Divide(own, System.Numerics.Tensors.TensorPrimitives.Norm(own), own);
-        var between = (1 + System.Numerics.Tensors.TensorPrimitives.Dot(first.Vector, own)) / 2;
+        TensorPrimitives.Divide(own, TensorPrimitives.Norm(own), own);
+        var between = (1 + TensorPrimitives.Dot(first.Vector, own)) / 2;
         var size = first.Vector.Length;
         var head = new MlpHead(["Whole", "Other"], size, 1, new float[size], [.. Enumerable.Repeat(1f, size)], [.. first.Vector], [0f], [1f, 0f], [0f, between]);
         var named = new PhotoLocator(model, new ShotAwareCategories(head, null, null)).Finish(plan, first, cropVector: null);
