@@ -35,9 +35,12 @@ public sealed class EmbeddingBatcher : IDisposable
     /// The vector of <paramref name="image"/> and the feature map it was pooled from. The image must stay undisposed until the task completes: a request
     /// cancelled while its batch runs still waits the few milliseconds until the model is done with its pixels.
     /// </summary>
-    public Task<EmbeddedImage> EmbedAsync(PreparedImage image, CancellationToken cancellationToken = default)
+    public Task<EmbeddedImage> EmbedAsync(PreparedImage image, CancellationToken cancellationToken = default) => EmbedAsync(image, look: false, cancellationToken);
+
+    /// <summary><see cref="EmbedAsync(PreparedImage, CancellationToken)"/>; <paramref name="look"/>: the photo's first look, which finds its garments (<see cref="IImageEmbedder.Look"/>).</summary>
+    public Task<EmbeddedImage> EmbedAsync(PreparedImage image, bool look, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(image, new TaskCompletionSource<EmbeddedImage>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var pending = new Pending(image, look, new TaskCompletionSource<EmbeddedImage>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The embedding queue is closed.");
@@ -72,25 +75,30 @@ public sealed class EmbeddingBatcher : IDisposable
                 continue;
             }
 
-            try
+            // First looks and searched images run apart when an int8 copy of the model looks.
+            foreach (var group in batch.GroupBy(p => p.Look && _embedder.LooksApart).Select(g => g.ToList()))
             {
-                LookbookTelemetry.BatchSize.Record(batch.Count);
-                var embedded = _embedder.EmbedWithMaps(batch.Select(p => p.Image).ToList());
-                for (var i = 0; i < batch.Count; i++)
+                try
                 {
-                    batch[i].Result.TrySetResult(embedded[i]);
+                    LookbookTelemetry.BatchSize.Record(group.Count);
+                    var images = group.Select(p => p.Image).ToList();
+                    var embedded = group[0].Look ? _embedder.Look(images) : _embedder.EmbedWithMaps(images);
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        group[i].Result.TrySetResult(embedded[i]);
+                    }
                 }
-            }
-            catch (Exception e)
-            {
-                // The failure belongs to the waiting requests; the loop lives on for the next ones.
-                batch.ForEach(p => p.Result.TrySetException(e));
-            }
+                catch (Exception e)
+                {
+                    // The failure belongs to the waiting requests; the loop lives on for the next ones.
+                    group.ForEach(p => p.Result.TrySetException(e));
+                }
 
-            Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _images, batch.Count);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _images, group.Count);
+            }
         }
     }
 
-    private sealed record Pending(PreparedImage Image, TaskCompletionSource<EmbeddedImage> Result, CancellationToken Cancellation);
+    private sealed record Pending(PreparedImage Image, bool Look, TaskCompletionSource<EmbeddedImage> Result, CancellationToken Cancellation);
 }

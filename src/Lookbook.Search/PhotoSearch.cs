@@ -47,7 +47,7 @@ public sealed class PhotoSearch : IDisposable
         EnsureCompatible(lease.Catalog);
         using var bitmap = Decode(photo);
         var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request), ReadsColour(lease.Catalog),
-            prepared => Task.FromResult(_embedder.EmbedWithMaps([prepared])[0])).GetAwaiter().GetResult();
+            (prepared, look) => Task.FromResult((look ? _embedder.Look([prepared]) : _embedder.EmbedWithMaps([prepared]))[0])).GetAwaiter().GetResult();
         return Ranked(lease.Catalog, located, request);
     }
 
@@ -88,7 +88,7 @@ public sealed class PhotoSearch : IDisposable
         LocatedPhoto located;
         using (LookbookTelemetry.Stage("embed"))
         {
-            located = await Locate(photo, region, request.Item, locator, describeColour, prepared => _batcher.Value.EmbedAsync(prepared, cancellationToken)).ConfigureAwait(false);
+            located = await Locate(photo, region, request.Item, locator, describeColour, (prepared, look) => _batcher.Value.EmbedAsync(prepared, look, cancellationToken)).ConfigureAwait(false);
         }
 
         using var ranking = LookbookTelemetry.Stage("rank");
@@ -137,26 +137,29 @@ public sealed class PhotoSearch : IDisposable
     /// with <paramref name="describeColour"/>, the colour descriptor of the image searched too.
     /// </summary>
     private async Task<LocatedPhoto> Locate(
-        SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, bool describeColour, Func<PreparedImage, Task<EmbeddedImage>> embed)
+        SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, bool describeColour, Func<PreparedImage, bool, Task<EmbeddedImage>> embed)
     {
         // The colours are described from the image that is searched: the whole photo, or the crop when there is one.
         float[]? Colour(PreparedImage searched) => describeColour ? _embedder.Preparer.DescribeColour(searched) : null;
         using var prepared = _embedder.Preparer.Prepare(bitmap, region);
-        var first = await embed(prepared).ConfigureAwait(false);
         if (locator is null)
         {
-            return new LocatedPhoto(first.Vector, [], null) { Colour = Colour(prepared) };
+            var whole = await embed(prepared, false).ConfigureAwait(false);
+            return new LocatedPhoto(whole.Vector, [], null) { Colour = Colour(prepared) };
         }
 
+        var first = await embed(prepared, true).ConfigureAwait(false);
         var plan = locator.Plan(first, prepared.Frame, item);
-        if (plan.Crop is not { } crop)
+        if (plan.Crop is null && !_embedder.LooksApart)
         {
-            return locator.Finish(plan, first, cropVector: null) with { Colour = Colour(prepared) };
+            return locator.Finish(plan, first, searchedVector: null) with { Colour = Colour(prepared) };
         }
 
-        using var cropped = _embedder.Preparer.Prepare(bitmap, crop);
-        var cropVector = (await embed(cropped).ConfigureAwait(false)).Vector;
-        return locator.Finish(plan, first, cropVector) with { Colour = Colour(cropped) };
+        // The crop; or the whole photo again when an int8 copy of the model looked at it (its vector is not the catalog's).
+        using var cropped = plan.Crop is { } crop ? _embedder.Preparer.Prepare(bitmap, crop) : null;
+        var searched = cropped ?? prepared;
+        var searchedVector = (await embed(searched, false).ConfigureAwait(false)).Vector;
+        return locator.Finish(plan, first, searchedVector) with { Colour = Colour(searched) };
     }
 
     private PhotoSearchResult Ranked(SearchableCatalog catalog, LocatedPhoto located, SearchRequest request) =>

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Lookbook.Api.Contracts;
+using Lookbook.Catalog.Storage;
+using Lookbook.Search;
+using Lookbook.Vision.Embedding;
+using Lookbook.Vision.Images;
 
 namespace Lookbook.Api.Tests;
 
@@ -31,6 +35,50 @@ public sealed class DetectedItemsApiTests(DetectedItemsFixture catalog) : IClass
 
         var missing = await client.PostAsync($"/api/search?item={items.Count}", ApiTestHelpers.Photo(catalog.Outfit, "outfit.jpg", contentType: "image/jpeg"));
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task After_an_int8_look_the_item_is_searched_with_its_float32_vector_alone_or_batched()
+    {
+        using var database = CatalogDatabase.Open(catalog.Database);
+        var calibration = catalog.Temp.File("look.int8.json");
+        var size = new PreprocessingOptions { InputSize = 224 };
+        Int8Calibrator.Calibrate(new EmbeddingOptions { Preprocessing = size }, database.ReadImageSample(16).Select(i => i.Bytes ?? File.ReadAllBytes(i.Path!))).Save(calibration);
+        using var looking = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = size, CalibrationPath = calibration });
+        using var plain = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = size, LookPrecision = ModelPrecision.Float32 });
+        Assert.True(looking.LooksApart);
+        using var catalogs = new SearchableCatalogProvider(database);
+        using var search = new PhotoSearch(catalogs, looking);
+        var request = new SearchRequest(5, SearchRequest.AnyCategory);
+
+        // A shopper's photo of two garments (the searched one is cropped) and catalog shots (some searched whole).
+        var crops = new List<bool>();
+        foreach (var photo in database.ReadImageSample(6).Select(i => i.Bytes ?? File.ReadAllBytes(i.Path!)).Prepend(catalog.Outfit))
+        {
+            var served = search.Search(photo, request);
+            var batched = await search.SearchAsync(photo, request);
+
+            // What it should be: the int8 look's plan, and what it searches embedded by the float32 model.
+            using var bitmap = search.Decode(photo);
+            using var prepared = looking.Preparer.Prepare(bitmap);
+            PhotoSearchResult expected;
+            using (var lease = catalogs.Acquire())
+            {
+                var plan = lease.Catalog.Head!.Locator!.Plan(looking.Look([prepared])[0], prepared.Frame);
+                crops.Add(plan.Crop is not null);
+                using var searched = plan.Crop is { } crop ? plain.Preparer.Prepare(bitmap, crop) : null;
+                var image = searched ?? prepared;
+                expected = search.SearchByVector(plain.Embed([image])[0], request, colourDescriptor: plain.Preparer.DescribeColour(image));
+            }
+
+            foreach (var result in new[] { served, batched })
+            {
+                Assert.Equal(expected.Hits.Select(h => (h.Product.Id, h.Similarity)), result.Hits.Select(h => (h.Product.Id, h.Similarity)));
+            }
+        }
+
+        Assert.True(crops[0], "the outfit's searched item is cropped");
+        Assert.Contains(false, crops); // and a catalog shot is searched whole
     }
 
     private async Task<SearchResponse> SearchAsync(HttpClient client, string query)

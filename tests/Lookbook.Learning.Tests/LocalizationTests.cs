@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lookbook.Learning.Localization;
+using Lookbook.Testing;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
 using Lookbook.Vision.Synthesis;
@@ -88,7 +89,7 @@ public sealed class LocalizationTests : IDisposable
         Assert.NotEmpty(plan.Regions);
         Assert.True(plan.Regions[0].Share < PhotoLocator.CropBelowShare, $"the garment fills {plan.Regions[0].Share:P0} of the frame: nothing to test");
         Assert.Null(plan.Crop);
-        Assert.Same(first.Vector, new PhotoLocator(model, head: null).Finish(plan, first, cropVector: null).Vector);
+        Assert.Same(first.Vector, new PhotoLocator(model, head: null).Finish(plan, first, searchedVector: null).Vector);
 
         // The searched item is named from the vector searched, not from its own cells: a head that answers "Whole" only
         // for vectors nearer the first look's than its cells' pooled vector is.
@@ -98,8 +99,43 @@ public sealed class LocalizationTests : IDisposable
         var between = (1 + TensorPrimitives.Dot(first.Vector, own)) / 2;
         var size = first.Vector.Length;
         var head = new MlpHead(["Whole", "Other"], size, 1, new float[size], [.. Enumerable.Repeat(1f, size)], [.. first.Vector], [0f], [1f, 0f], [0f, between]);
-        var named = new PhotoLocator(model, new ShotAwareCategories(head, null, null)).Finish(plan, first, cropVector: null);
+        var named = new PhotoLocator(model, new ShotAwareCategories(head, null, null)).Finish(plan, first, searchedVector: null);
         Assert.Equal("Whole", named.Items[0].Category);
+    }
+
+    [Fact]
+    public void After_an_int8_look_what_is_searched_is_the_float32_vector_of_the_crop_or_of_the_whole_photo()
+    {
+        var model = Train(products: 40);
+        var locator = new PhotoLocator(model, head: null);
+        using var temp = new TempDirectory();
+        var calibration = temp.File("catalog.db.int8.json");
+        var size = new PreprocessingOptions { InputSize = 224 };
+        Int8Calibrator.Calibrate(new EmbeddingOptions { Preprocessing = size }, Enumerable.Range(0, 16).Select(i => CatalogShot(seed: 900 + i))).Save(calibration);
+        using var looking = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = size, CalibrationPath = calibration });
+        Assert.True(looking.LooksApart);
+
+        // A catalog shot (its garment fills the frame: searched whole) and a small garment on a scene (cropped).
+        var shot = CatalogShot(seed: 501, new SKRect(20, 10, 204, 214));
+        var (scene, truth) = ProductOnTexturedScene(seed: 1003);
+        var located = looking.LocateAll([shot, scene], locator, describeColour: true);
+
+        using (var whole = _embedder.Preparer.Prepare(shot))
+        {
+            var lookPlan = locator.Plan(looking.Look([whole])[0], whole.Frame);
+            Assert.Null(lookPlan.Crop);
+            Assert.Equal(_embedder.Embed([whole])[0], located[0]!.Vector);
+            Assert.Equal(_embedder.Preparer.DescribeColour(whole), located[0]!.Colour);
+        }
+
+        using var prepared = _embedder.Preparer.Prepare(scene);
+        var plan = locator.Plan(looking.Look([prepared])[0], prepared.Frame);
+        Assert.NotNull(plan.Crop);
+        Assert.True(LocalizationTrainer.IntersectionOverUnion(plan.Regions[0].Box, truth) >= 0.5f, $"the int8 look found {plan.Regions[0].Box}, the garment is at {truth}");
+        using var bitmap = ImageDecoder.Decode(scene, _embedder.Preparer.Limits, minShortSide: 2 * 224);
+        using var crop = _embedder.Preparer.Prepare(bitmap, plan.Crop);
+        Assert.Equal(_embedder.Embed([crop])[0], located[1]!.Vector);
+        Assert.Equal(0, located[1]!.SearchedItem);
     }
 
     private ObjectnessModel Train(int products)

@@ -36,6 +36,12 @@ public sealed class EmbeddingBatcherTests
 
         public EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images) =>
             [.. Embed(images).Select(v => new EmbeddedImage(v, new FeatureMap(v.Length, 1, 1, v)))];
+
+        public bool LooksApart { get; init; }
+
+        /// <summary>A look is told from an embedding by its second value, -1.</summary>
+        public EmbeddedImage[] Look(IReadOnlyList<PreparedImage> images) =>
+            [.. EmbedWithMaps(images).Select(e => e with { Vector = [e.Vector[0], -1f] })];
     }
 
     private static PreparedImage Image(ImagePreparer preparer, byte shade) =>
@@ -58,6 +64,25 @@ public sealed class EmbeddingBatcherTests
         Assert.Equal([1, 4, 1], embedder.Batches);
         Assert.Equal(images.Select(i => i.Planes[0]), vectors.Select(v => v.Vector[0]));
         Assert.Equal((3L, 6L), batcher.Counts);
+        images.ForEach(i => i.Dispose());
+    }
+
+    [Fact]
+    public async Task First_looks_and_searched_images_queued_together_run_apart_when_an_int8_model_looks()
+    {
+        var embedder = new GatedEmbedder { LooksApart = true };
+        var batcher = new EmbeddingBatcher(embedder, maxBatch: 8);
+        var images = Enumerable.Range(0, 6).Select(i => Image(embedder.Preparer, (byte)(40 * i))).ToList();
+
+        var first = batcher.EmbedAsync(images[0]);
+        await embedder.Started.WaitAsync();
+        var queued = images.Skip(1).Select((image, i) => batcher.EmbedAsync(image, look: i % 2 == 0)).ToList(); // looks: 1, 3, 5
+        embedder.Gate.Release(3);
+        var embedded = await Task.WhenAll(queued.Prepend(first));
+
+        Assert.Equal([1, 2, 3], embedder.Batches.Order());
+        Assert.Equal([1f, -1f, 1f, -1f, 1f, -1f], embedded.Select(e => e.Vector[1]));
+        Assert.Equal(images.Select(i => i.Planes[0]), embedded.Select(e => e.Vector[0]));
         images.ForEach(i => i.Dispose());
     }
 

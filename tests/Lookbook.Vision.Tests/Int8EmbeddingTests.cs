@@ -68,4 +68,57 @@ public sealed class Int8EmbeddingTests(EmbedderFixture model, ITestOutputHelper 
         Assert.Contains("at 64 px, not", error.Message);
         Assert.Contains("lookbook quantize", error.Message);
     }
+
+    [Fact]
+    public void A_float32_model_with_a_calibration_looks_in_int8_and_still_embeds_in_float32()
+    {
+        var path = _folder.File("catalog.db.int8.json");
+        Int8Calibrator.Calibrate(new EmbeddingOptions(), Images("train", 64)).Save(path);
+        using var looking = new OnnxImageEmbedder(new EmbeddingOptions { CalibrationPath = path });
+        using var floatOnly = new OnnxImageEmbedder(new EmbeddingOptions { CalibrationPath = path, LookPrecision = ModelPrecision.Float32 });
+        Assert.True(looking.LooksApart);
+        Assert.False(floatOnly.LooksApart);
+        Assert.False(model.Embedder.LooksApart); // no calibration: one model
+
+        // The vectors searched and stored are the float32 model's, bit for bit, whatever looks first.
+        Assert.Equal(model.Embedder.Profile.Fingerprint, looking.Profile.Fingerprint);
+        var images = Images("test", 20);
+        var prepared = images.Select(i => looking.Preparer.Prepare(i)).ToList();
+        try
+        {
+            var exact = model.Embedder.Embed(prepared);
+            Assert.Equal(exact, looking.Embed(prepared));
+            Assert.Equal(exact, looking.EmbedWithMaps(prepared).Select(e => e.Vector));
+
+            // The look reads the same map, in int8: close to the float32 one, not the same.
+            var looks = looking.Look(prepared);
+            var maps = looking.EmbedWithMaps(prepared);
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                Assert.Equal((maps[i].Map.Channels, maps[i].Map.Height, maps[i].Map.Width), (looks[i].Map.Channels, looks[i].Map.Height, looks[i].Map.Width));
+                var cosine = TensorPrimitives.Dot(exact[i], looks[i].Vector);
+                Assert.True(cosine is > 0.95f and < 0.999999f, $"image {i}: the look's vector has cosine {cosine} with the float32 one");
+            }
+        }
+        finally
+        {
+            prepared.ForEach(p => p.Dispose());
+        }
+    }
+
+    [Fact]
+    public void A_calibration_for_another_size_leaves_the_look_in_float32_unless_int8_is_asked_for()
+    {
+        var path = _folder.File("calibration.json");
+        Int8Calibrator.Calibrate(new EmbeddingOptions(), Images("train", 16)).Save(path);
+        var at96 = new PreprocessingOptions { InputSize = 96 };
+
+        using var automatic = new OnnxImageEmbedder(new EmbeddingOptions { CalibrationPath = path, Preprocessing = at96 });
+        Assert.False(automatic.LooksApart);
+
+        var error = Assert.Throws<ModelLoadException>(() =>
+            new OnnxImageEmbedder(new EmbeddingOptions { CalibrationPath = path, Preprocessing = at96, LookPrecision = ModelPrecision.Int8 }));
+        Assert.Contains("at 64 px, not", error.Message);
+        Assert.Contains("Float32", Assert.Single(new EmbeddingOptions { Precision = ModelPrecision.Int8, LookPrecision = ModelPrecision.Float32 }.Validate()));
+    }
 }

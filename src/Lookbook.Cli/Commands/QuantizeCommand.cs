@@ -46,7 +46,8 @@ internal static class QuantizeCommand
             calibration.Save(path);
             context.Out.MarkupLine(
                 $"Calibrated {calibration.Ranges.Count} activations of {Markup.Escape(calibration.Model)} on {calibration.Images} catalog images in {clock.Elapsed.TotalSeconds:F1} s → [bold]{Markup.Escape(path)}[/]");
-            context.Out.MarkupLine("Next: [bold]lookbook reindex --precision int8[/] (int8 vectors differ slightly from float32 ones), then use [bold]--precision int8[/] to search and serve.");
+            context.Out.MarkupLine("Float32 searches now find the garments on a photo with the int8 model (a faster first look; the vectors searched stay float32).");
+            context.Out.MarkupLine("For int8 vectors too: [bold]lookbook reindex --precision int8[/] (int8 vectors differ slightly from float32 ones), then use [bold]--precision int8[/] to search and serve.");
             return Task.FromResult(ExitCodes.Success);
         }, requiresCatalog: true);
         return command;

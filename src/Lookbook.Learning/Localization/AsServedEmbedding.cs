@@ -61,16 +61,17 @@ public static class AsServedEmbedding
                     continue;
                 }
 
-                var firsts = embedder.EmbedWithMaps([.. usable.Select(i => prepared[i]!)]);
+                var firsts = embedder.Look([.. usable.Select(i => prepared[i]!)]);
                 var plans = usable.Select((i, k) => locator.Plan(firsts[k], prepared[i]!.Frame)).ToList();
-                var cropped = usable.Select((i, k) => (I: i, K: k)).Where(x => plans[x.K].Crop is not null).ToList();
-                Parallel.ForEach(cropped, x => crops[x.I] = embedder.Preparer.Prepare(bitmaps[x.I]!, plans[x.K].Crop));
-                var cropVectors = embedder.Embed([.. cropped.Select(x => crops[x.I]!)]);
-                var cropOf = cropped.Select((x, c) => (x.K, Vector: cropVectors[c])).ToDictionary(x => x.K, x => x.Vector);
+                // Embedded again: each crop, and each whole photo after an int8 look (its vector is not the catalog's).
+                var again = usable.Select((i, k) => (I: i, K: k)).Where(x => plans[x.K].Crop is not null || embedder.LooksApart).ToList();
+                Parallel.ForEach(again.Where(x => plans[x.K].Crop is not null), x => crops[x.I] = embedder.Preparer.Prepare(bitmaps[x.I]!, plans[x.K].Crop));
+                var searchedVectors = embedder.Embed([.. again.Select(x => crops[x.I] ?? prepared[x.I]!)]);
+                var vectorOf = again.Select((x, c) => (x.K, Vector: searchedVectors[c])).ToDictionary(x => x.K, x => x.Vector);
                 for (var k = 0; k < usable.Count; k++)
                 {
                     var i = usable[k];
-                    located[start + i] = locator.Finish(plans[k], firsts[k], cropOf.GetValueOrDefault(k)) with
+                    located[start + i] = locator.Finish(plans[k], firsts[k], vectorOf.GetValueOrDefault(k)) with
                     {
                         Colour = Colour(crops[i] ?? prepared[i]!),
                     };

@@ -86,7 +86,7 @@ public static class LocalizationTrainer
                     }
                 });
                 var usable = Enumerable.Range(0, count).Where(i => prepared[i] is not null).ToList();
-                var embedded = embedder.EmbedWithMaps([.. usable.Select(i => prepared[i]!)]);
+                var embedded = embedder.Look([.. usable.Select(i => prepared[i]!)]); // the maps a live search reads
                 for (var k = 0; k < usable.Count; k++)
                 {
                     var (photo, frame) = (photos[usable[k]]!, prepared[usable[k]]!.Frame);

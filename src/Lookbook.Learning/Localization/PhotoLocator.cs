@@ -30,8 +30,9 @@ public sealed record LocationPlan(IReadOnlyList<DetectedRegion> Regions, int? Ch
 /// shopper chose — is searched. When it fills little of the frame, it is cropped (a square around it, with a margin)
 /// and embedded again: a catalog shot shows its product large and centred, and so should the query (unless the square
 /// is what the model already saw: most catalog-like photos, whose square reaches the photo's edges, cost one model
-/// run). The searched item is named from the vector searched; each other item by the head from its own cells of the
-/// first map, which costs no second model run.
+/// run; with an int8 copy of the model for the first look (<see cref="IImageEmbedder.LooksApart"/>), a cheaper look and
+/// the whole photo embedded again). The searched item is named from the vector searched; each other item by the head
+/// from its own cells of the first map, which costs no further model run.
 /// </summary>
 public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories? head)
 {
@@ -70,8 +71,11 @@ public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories
         return new LocationPlan(regions, chosen, crop is { } square && Shows(square, frame) ? null : crop);
     }
 
-    /// <summary>The located photo once the crop (if the plan has one) is embedded: <paramref name="cropVector"/>.</summary>
-    public LocatedPhoto Finish(LocationPlan plan, EmbeddedImage first, float[]? cropVector)
+    /// <summary>
+    /// The located photo once the image searched is embedded apart from the first look: <paramref name="searchedVector"/>,
+    /// the crop's, or the whole photo's after an int8 look (null: the first look is what is searched).
+    /// </summary>
+    public LocatedPhoto Finish(LocationPlan plan, EmbeddedImage first, float[]? searchedVector)
     {
         var items = new DetectedItem[plan.Regions.Count];
         for (var i = 0; i < items.Length; i++)
@@ -79,13 +83,13 @@ public sealed class PhotoLocator(ObjectnessModel objectness, ShotAwareCategories
             var region = plan.Regions[i];
             // The searched item is named from the vector searched, so that it agrees with the photo's prediction; the others
             // from their own cells, which make a vector only when the vector is one pooled map (one backbone layer).
-            var vector = i == plan.Chosen ? cropVector ?? first.Vector
+            var vector = i == plan.Chosen ? searchedVector ?? first.Vector
                 : first.Map.Channels == first.Vector.Length ? OwnVector(first.Map, region.Cells) : null;
             var (category, confidence) = head is null || vector is null ? (null, 0f) : head.Classify(vector);
             items[i] = new DetectedItem(region.Box, region.Score, category, confidence);
         }
 
-        return new LocatedPhoto(cropVector ?? first.Vector, items, plan.Chosen);
+        return new LocatedPhoto(searchedVector ?? first.Vector, items, plan.Chosen);
     }
 
     /// <summary>The largest difference, as a share of the frame's side, at which a crop still shows what the model saw (about a model pixel at 224 px).</summary>

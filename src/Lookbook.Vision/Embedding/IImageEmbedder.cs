@@ -19,4 +19,13 @@ public interface IImageEmbedder
     /// the same as <see cref="Embed"/>'s.
     /// </summary>
     EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images);
+
+    /// <summary>
+    /// The first look at photos, which finds their garments: <see cref="EmbedWithMaps"/>, or when <see cref="LooksApart"/>
+    /// the same from a cheaper int8 copy of the model, whose vectors are not the catalog's.
+    /// </summary>
+    EmbeddedImage[] Look(IReadOnlyList<PreparedImage> images) => EmbedWithMaps(images);
+
+    /// <summary>Whether <see cref="Look"/> runs a model of its own (then a photo searched whole is embedded again).</summary>
+    bool LooksApart => false;
 }

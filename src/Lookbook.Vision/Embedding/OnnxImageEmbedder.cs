@@ -21,6 +21,7 @@ namespace Lookbook.Vision.Embedding;
 public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly InferenceSession? _lookSession;
     private readonly string _inputName;
     private readonly string[] _outputNames;
     private readonly int[] _layerWidths;
@@ -51,41 +52,19 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
         var started = Stopwatch.StartNew();
         var modelBytes = File.ReadAllBytes(path);
-        var model = OnnxGraphAdapter.AdaptModel(modelBytes, options.Layers);
-        string? calibrationHash = null;
-        int? weightBits = null;
-        if (options.Precision == ModelPrecision.Int8)
+        var modelName = ModelName(path, modelBytes);
+        CalibrationTable? Calibration()
         {
             var calibrationPath = options.CalibrationPath
                 ?? throw new ModelLoadException("Int8 precision needs Lookbook:Embedding:CalibrationPath (written by `lookbook quantize`).");
             var calibration = CalibrationTable.Load(calibrationPath);
-            calibration.EnsureMatches(ModelName(path, modelBytes), LayerName(options), options.Preprocessing.InputSize, calibrationPath);
-            BatchNormFolder.Fold(model.Graph);
-            Int8Quantizer.Quantize(model, calibration.Ranges, reduceRange: !CpuFeatures.HasVnni);
-            calibrationHash = calibration.Hash;
-            weightBits = CpuFeatures.HasVnni ? 8 : 7; // part of the profile: the two ranges give different vectors
+            calibration.EnsureMatches(modelName, LayerName(options), options.Preprocessing.InputSize, calibrationPath);
+            return calibration;
         }
 
-        var adapted = model.ToByteArray();
+        var quantized = options.Precision == ModelPrecision.Int8 ? Calibration() : null;
         Preparer = new ImagePreparer(options.Preprocessing);
-
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.Threads,
-            InterOpNumThreads = 1,
-        };
-        // Idle intra-op threads would otherwise spin between runs and steal the cores that decode the next batch.
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        try
-        {
-            _session = new InferenceSession(adapted, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelLoadException($"ONNX Runtime could not load {path}: {e.Message}", e);
-        }
+        _session = CreateSession(modelBytes, options, quantized, path);
 
         var inputs = _session.InputMetadata.Where(i => i.Value.Dimensions.Length == 4).ToList();
         if (inputs.Count != 1 || _session.InputMetadata.Count != 1)
@@ -99,11 +78,62 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
         _layerWidths = ProbeLayerWidths(options.Preprocessing.InputSize, path);
 
         var layers = LayerName(options);
+        var weightBits = CpuFeatures.HasVnni ? 8 : 7; // part of the profile: the two ranges give different vectors
         Profile = new EmbeddingProfile(
             Path.GetFileName(path), ModelHash(modelBytes), [.. options.Layers], options.Preprocessing.InputSize, options.Preprocessing.Describe(),
-            options.Precision, calibrationHash, weightBits, _layerWidths.Sum());
+            options.Precision, quantized?.Hash, quantized is null ? null : weightBits, _layerWidths.Sum());
         _logger.LogInformation("Loaded {Model} in {ElapsedMs} ms: {Dimension}-d vectors from {Layers}",
             path, started.ElapsedMilliseconds, Profile.Dimension, layers);
+
+        // The first look at a photo only finds its garments: an int8 copy of a float32 model does that as well in less time.
+        if (options.Precision == ModelPrecision.Float32 && options.LookPrecision != ModelPrecision.Float32)
+        {
+            CalibrationTable? lookCalibration;
+            try
+            {
+                lookCalibration = options.LookPrecision == ModelPrecision.Int8 || File.Exists(options.CalibrationPath) ? Calibration() : null;
+            }
+            catch (ModelLoadException e) when (options.LookPrecision is null)
+            {
+                _logger.LogWarning("Photos are looked at in float32 to find their garments: {Reason}", e.Message);
+                lookCalibration = null;
+            }
+
+            if (lookCalibration is not null)
+            {
+                _lookSession = CreateSession(modelBytes, options, lookCalibration, path);
+                _logger.LogInformation("Photos are looked at with an int8 copy of the model to find their garments (calibration {Calibration})", options.CalibrationPath);
+            }
+        }
+    }
+
+    /// <summary>The adapted model (quantised with <paramref name="int8"/> when given) in an ONNX Runtime session.</summary>
+    private static InferenceSession CreateSession(byte[] modelBytes, EmbeddingOptions options, CalibrationTable? int8, string path)
+    {
+        var model = OnnxGraphAdapter.AdaptModel(modelBytes, options.Layers);
+        if (int8 is not null)
+        {
+            BatchNormFolder.Fold(model.Graph);
+            Int8Quantizer.Quantize(model, int8.Ranges, reduceRange: !CpuFeatures.HasVnni);
+        }
+
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.Threads,
+            InterOpNumThreads = 1,
+        };
+        // Idle intra-op threads would otherwise spin between runs and steal the cores that decode the next batch.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        try
+        {
+            return new InferenceSession(model.ToByteArray(), sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"ONNX Runtime could not load {path}: {e.Message}", e);
+        }
     }
 
     public EmbeddingProfile Profile { get; }
@@ -118,15 +148,22 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
     public ImagePreparer Preparer { get; }
 
-    public float[][] Embed(IReadOnlyList<PreparedImage> images) => Embed(images, keepMaps: false).Vectors;
+    public float[][] Embed(IReadOnlyList<PreparedImage> images) => Embed(_session, images, keepMaps: false).Vectors;
 
-    public EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images)
+    public EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images) => WithMaps(_session, images);
+
+    /// <summary>Whether <see cref="Look"/> runs an int8 copy of the model (<see cref="EmbeddingOptions.LookPrecision"/>).</summary>
+    public bool LooksApart => _lookSession is not null;
+
+    public EmbeddedImage[] Look(IReadOnlyList<PreparedImage> images) => WithMaps(_lookSession ?? _session, images);
+
+    private EmbeddedImage[] WithMaps(InferenceSession session, IReadOnlyList<PreparedImage> images)
     {
-        var (vectors, maps) = Embed(images, keepMaps: true);
+        var (vectors, maps) = Embed(session, images, keepMaps: true);
         return [.. vectors.Select((vector, i) => new EmbeddedImage(vector, maps![i]))];
     }
 
-    private (float[][] Vectors, FeatureMap[]? Maps) Embed(IReadOnlyList<PreparedImage> images, bool keepMaps)
+    private (float[][] Vectors, FeatureMap[]? Maps) Embed(InferenceSession session, IReadOnlyList<PreparedImage> images, bool keepMaps)
     {
         if (images.Count == 0)
         {
@@ -148,7 +185,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
                 images[i].Planes.CopyTo(buffer.AsSpan(i * planeLength, planeLength));
             }
 
-            return Run(buffer.AsMemory(0, images.Count * planeLength), images.Count, keepMaps);
+            return Run(session, buffer.AsMemory(0, images.Count * planeLength), images.Count, keepMaps);
         }
         finally
         {
@@ -156,11 +193,11 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
         }
     }
 
-    private (float[][] Vectors, FeatureMap[]? Maps) Run(Memory<float> input, int count, bool keepMaps)
+    private (float[][] Vectors, FeatureMap[]? Maps) Run(InferenceSession session, Memory<float> input, int count, bool keepMaps)
     {
         var size = Preparer.InputSize;
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [count, 3, size, size]);
-        using var outputs = _session.Run(_runOptions, [_inputName], [inputValue], _outputNames);
+        using var outputs = session.Run(_runOptions, [_inputName], [inputValue], _outputNames);
 
         var vectors = new float[count][];
         var dimension = _layerWidths.Sum();
@@ -255,5 +292,6 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     {
         _runOptions.Dispose();
         _session.Dispose();
+        _lookSession?.Dispose();
     }
 }
