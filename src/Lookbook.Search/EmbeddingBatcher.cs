@@ -76,13 +76,14 @@ public sealed class EmbeddingBatcher : IDisposable
             }
 
             // First looks and searched images run apart when an int8 copy of the model looks.
-            foreach (var group in batch.GroupBy(p => p.Look && _embedder.LooksApart).Select(g => g.ToList()))
+            foreach (var looks in batch.GroupBy(p => p.Look && _embedder.LooksApart))
             {
+                var group = looks.ToList();
                 try
                 {
                     LookbookTelemetry.BatchSize.Record(group.Count);
                     var images = group.Select(p => p.Image).ToList();
-                    var embedded = group[0].Look ? _embedder.Look(images) : _embedder.EmbedWithMaps(images);
+                    var embedded = looks.Key ? _embedder.Look(images) : _embedder.EmbedWithMaps(images);
                     for (var i = 0; i < group.Count; i++)
                     {
                         group[i].Result.TrySetResult(embedded[i]);

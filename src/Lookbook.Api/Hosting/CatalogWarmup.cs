@@ -1,6 +1,7 @@
 using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SkiaSharp;
 
 namespace Lookbook.Api.Hosting;
 
@@ -22,6 +23,14 @@ internal sealed class CatalogWarmup(IImageEmbedder embedder, SearchableCatalogPr
         }
 
         logger.LogInformation("Model ready: {Model}", embedder.Profile.Description);
+        if (embedder.LooksApart)
+        {
+            // The int8 look's session is made (and run once) now, not on the first shopper's photo.
+            using var bitmap = new SKBitmap(embedder.Preparer.InputSize, embedder.Preparer.InputSize);
+            using var blank = embedder.Preparer.Prepare(bitmap);
+            embedder.Look([blank]);
+        }
+
         try
         {
             using var lease = catalogs.Acquire();

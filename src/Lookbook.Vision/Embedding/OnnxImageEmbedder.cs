@@ -21,7 +21,7 @@ namespace Lookbook.Vision.Embedding;
 public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly InferenceSession? _lookSession;
+    private readonly Lazy<InferenceSession>? _lookSession;
     private readonly string _inputName;
     private readonly string[] _outputNames;
     private readonly int[] _layerWidths;
@@ -86,23 +86,26 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
             path, started.ElapsedMilliseconds, Profile.Dimension, layers);
 
         // The first look at a photo only finds its garments: an int8 copy of a float32 model does that as well in less time.
+        // Its calibration is checked now; its session is made on the first look (imports and re-indexes never look).
         if (options.Precision == ModelPrecision.Float32 && options.LookPrecision != ModelPrecision.Float32)
         {
-            CalibrationTable? lookCalibration;
             try
             {
-                lookCalibration = options.LookPrecision == ModelPrecision.Int8 || File.Exists(options.CalibrationPath) ? Calibration() : null;
+                if (options.LookPrecision == ModelPrecision.Int8 || File.Exists(options.CalibrationPath))
+                {
+                    var lookCalibration = Calibration()!;
+                    _lookSession = new Lazy<InferenceSession>(() => CreateSession(modelBytes, options, lookCalibration, path), LazyThreadSafetyMode.ExecutionAndPublication);
+                    _logger.LogInformation("Photos are looked at with an int8 copy of the model to find their garments (calibration {Calibration})", options.CalibrationPath);
+                }
             }
             catch (ModelLoadException e) when (options.LookPrecision is null)
             {
                 _logger.LogWarning("Photos are looked at in float32 to find their garments: {Reason}", e.Message);
-                lookCalibration = null;
             }
-
-            if (lookCalibration is not null)
+            catch
             {
-                _lookSession = CreateSession(modelBytes, options, lookCalibration, path);
-                _logger.LogInformation("Photos are looked at with an int8 copy of the model to find their garments (calibration {Calibration})", options.CalibrationPath);
+                _session.Dispose();
+                throw;
             }
         }
     }
@@ -155,7 +158,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     /// <summary>Whether <see cref="Look"/> runs an int8 copy of the model (<see cref="EmbeddingOptions.LookPrecision"/>).</summary>
     public bool LooksApart => _lookSession is not null;
 
-    public EmbeddedImage[] Look(IReadOnlyList<PreparedImage> images) => WithMaps(_lookSession ?? _session, images);
+    public EmbeddedImage[] Look(IReadOnlyList<PreparedImage> images) => WithMaps(_lookSession?.Value ?? _session, images);
 
     private EmbeddedImage[] WithMaps(InferenceSession session, IReadOnlyList<PreparedImage> images)
     {
@@ -292,6 +295,9 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     {
         _runOptions.Dispose();
         _session.Dispose();
-        _lookSession?.Dispose();
+        if (_lookSession is { IsValueCreated: true })
+        {
+            _lookSession.Value.Dispose();
+        }
     }
 }
