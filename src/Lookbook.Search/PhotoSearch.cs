@@ -141,23 +141,26 @@ public sealed class PhotoSearch : IDisposable
     {
         // The colours are described from the image that is searched: the whole photo, or the crop when there is one.
         float[]? Colour(PreparedImage searched) => describeColour ? _embedder.Preparer.DescribeColour(searched) : null;
-        using var prepared = _embedder.Preparer.Prepare(bitmap, region);
         if (locator is null)
         {
+            using var prepared = _embedder.Preparer.Prepare(bitmap, region);
             var whole = await embed(prepared, false).ConfigureAwait(false);
             return new LocatedPhoto(whole.Vector, [], null) { Colour = Colour(prepared) };
         }
 
-        var first = await embed(prepared, true).ConfigureAwait(false);
-        var plan = locator.Plan(first, prepared.Frame, item);
-        if (plan.Crop is null && !_embedder.LooksApart)
+        // A locator never runs on a shopper's own region. An int8 look reads a quickly prepared photo, its vector is never
+        // searched; a float32 look's vector is, when nothing is cropped.
+        var looksApart = _embedder.LooksApart;
+        using var looked = looksApart ? _embedder.Preparer.PrepareForLook(bitmap) : _embedder.Preparer.Prepare(bitmap);
+        var first = await embed(looked, true).ConfigureAwait(false);
+        var plan = locator.Plan(first, looked.Frame, item);
+        if (plan.Crop is null && !looksApart)
         {
-            return locator.Finish(plan, first, searchedVector: null) with { Colour = Colour(prepared) };
+            return locator.Finish(plan, first, searchedVector: null) with { Colour = Colour(looked) };
         }
 
-        // The crop; or the whole photo again when an int8 copy of the model looked at it (its vector is not the catalog's).
-        using var cropped = plan.Crop is { } crop ? _embedder.Preparer.Prepare(bitmap, crop) : null;
-        var searched = cropped ?? prepared;
+        // The crop, or after an int8 look the whole photo.
+        using var searched = _embedder.Preparer.Prepare(bitmap, plan.Crop);
         var searchedVector = (await embed(searched, false).ConfigureAwait(false)).Vector;
         return locator.Finish(plan, first, searchedVector) with { Colour = Colour(searched) };
     }

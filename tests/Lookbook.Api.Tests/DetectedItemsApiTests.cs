@@ -58,16 +58,15 @@ public sealed class DetectedItemsApiTests(DetectedItemsFixture catalog) : IClass
             var served = search.Search(photo, request);
             var batched = await search.SearchAsync(photo, request);
 
-            // What it should be: the int8 look's plan, and what it searches embedded by the float32 model.
+            // What it should be: the int8 look's plan (from the photo prepared quickly), and what it searches embedded by the float32 model.
             using var bitmap = search.Decode(photo);
-            using var prepared = looking.Preparer.Prepare(bitmap);
+            using var quick = looking.Preparer.PrepareForLook(bitmap);
             PhotoSearchResult expected;
             using (var lease = catalogs.Acquire())
             {
-                var plan = lease.Catalog.Head!.Locator!.Plan(looking.Look([prepared])[0], prepared.Frame);
+                var plan = lease.Catalog.Head!.Locator!.Plan(looking.Look([quick])[0], quick.Frame);
                 crops.Add(plan.Crop is not null);
-                using var searched = plan.Crop is { } crop ? plain.Preparer.Prepare(bitmap, crop) : null;
-                var image = searched ?? prepared;
+                using var image = plain.Preparer.Prepare(bitmap, plan.Crop);
                 expected = search.SearchByVector(plain.Embed([image])[0], request, colourDescriptor: plain.Preparer.DescribeColour(image));
             }
 

@@ -144,4 +144,30 @@ public sealed class ImagePreparerTests
         Assert.Equal(0.25f, topLeftQuarter.Width, 3);
         Assert.Equal(0.25f, topLeftQuarter.Height, 3);
     }
+
+    [Fact]
+    public void A_photo_prepared_only_to_be_looked_at_keeps_its_frame_and_differs_only_when_it_is_shrunk()
+    {
+        var preparer = new ImagePreparer(new PreprocessingOptions { InputSize = 32 });
+        var random = new Random(5);
+        using var large = new SKBitmap(150, 100);
+        for (var y = 0; y < 100; y++)
+        {
+            for (var x = 0; x < 150; x++)
+            {
+                large.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            }
+        }
+
+        using var exact = preparer.Prepare(large);
+        using var quick = preparer.PrepareForLook(large);
+        Assert.Equal(exact.Frame, quick.Frame);
+        Assert.NotEqual(exact.Planes.ToArray(), quick.Planes.ToArray()); // noise shrunk from one mipmap level, not two
+
+        using var small = new SKBitmap(20, 20);
+        small.Erase(SKColors.Teal);
+        using var enlarged = preparer.Prepare(small);
+        using var enlargedForLook = preparer.PrepareForLook(small);
+        Assert.Equal(enlarged.Planes.ToArray(), enlargedForLook.Planes.ToArray());
+    }
 }

@@ -27,6 +27,8 @@ public static class AsServedEmbedding
         this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, bool describeColour, CancellationToken cancellationToken = default)
     {
         float[]? Colour(PreparedImage searched) => describeColour ? embedder.Preparer.DescribeColour(searched) : null;
+        // As search does: an int8 look reads a quickly prepared photo, whose vector is never searched.
+        var quickLook = locator is not null && embedder.LooksApart;
         var located = new LocatedPhoto?[photos.Count];
         for (var start = 0; start < photos.Count; start += Batch)
         {
@@ -34,7 +36,7 @@ public static class AsServedEmbedding
             var count = Math.Min(Batch, photos.Count - start);
             var bitmaps = new SKBitmap?[count];
             var prepared = new PreparedImage?[count];
-            var crops = new PreparedImage?[count];
+            var searched = new PreparedImage?[count];
             try
             {
                 Parallel.For(0, count, i =>
@@ -42,7 +44,7 @@ public static class AsServedEmbedding
                     try
                     {
                         bitmaps[i] = ImageDecoder.Decode(photos[start + i], embedder.Preparer.Limits, minShortSide: 2 * embedder.Preparer.InputSize);
-                        prepared[i] = embedder.Preparer.Prepare(bitmaps[i]!);
+                        prepared[i] = quickLook ? embedder.Preparer.PrepareForLook(bitmaps[i]!) : embedder.Preparer.Prepare(bitmaps[i]!);
                     }
                     catch (ImageRejectedException)
                     {
@@ -65,15 +67,15 @@ public static class AsServedEmbedding
                 var plans = usable.Select((i, k) => locator.Plan(firsts[k], prepared[i]!.Frame)).ToList();
                 // Embedded again: each crop, and each whole photo after an int8 look (its vector is not the catalog's).
                 var again = usable.Select((i, k) => (I: i, K: k)).Where(x => plans[x.K].Crop is not null || embedder.LooksApart).ToList();
-                Parallel.ForEach(again.Where(x => plans[x.K].Crop is not null), x => crops[x.I] = embedder.Preparer.Prepare(bitmaps[x.I]!, plans[x.K].Crop));
-                var searchedVectors = embedder.Embed([.. again.Select(x => crops[x.I] ?? prepared[x.I]!)]);
+                Parallel.ForEach(again, x => searched[x.I] = embedder.Preparer.Prepare(bitmaps[x.I]!, plans[x.K].Crop));
+                var searchedVectors = embedder.Embed([.. again.Select(x => searched[x.I]!)]);
                 var vectorOf = again.Select((x, c) => (x.K, Vector: searchedVectors[c])).ToDictionary(x => x.K, x => x.Vector);
                 for (var k = 0; k < usable.Count; k++)
                 {
                     var i = usable[k];
                     located[start + i] = locator.Finish(plans[k], firsts[k], vectorOf.GetValueOrDefault(k)) with
                     {
-                        Colour = Colour(crops[i] ?? prepared[i]!),
+                        Colour = Colour(searched[i] ?? prepared[i]!),
                     };
                 }
             }
@@ -81,7 +83,7 @@ public static class AsServedEmbedding
             {
                 Array.ForEach(bitmaps, b => b?.Dispose());
                 Array.ForEach(prepared, p => p?.Dispose());
-                Array.ForEach(crops, p => p?.Dispose());
+                Array.ForEach(searched, p => p?.Dispose());
             }
         }
 

@@ -82,7 +82,9 @@ public static class LocalizationTrainer
                     if (database.ReadImageBytes(productIds[start + i]) is { } bytes)
                     {
                         photos[i] = ShopperPhotoSynthesizer.PhotoWithMask(bytes, strength(start + i), Seeds.Mix(seed, start + i));
-                        prepared[i] = embedder.Preparer.Prepare(photos[i]!.Jpeg);
+                        // Prepared as search prepares what it looks at (quickly, for an int8 look).
+                        using var bitmap = ImageDecoder.Decode(photos[i]!.Jpeg, embedder.Preparer.Limits, minShortSide: 2 * embedder.Preparer.InputSize);
+                        prepared[i] = embedder.LooksApart ? embedder.Preparer.PrepareForLook(bitmap) : embedder.Preparer.Prepare(bitmap);
                     }
                 });
                 var usable = Enumerable.Range(0, count).Where(i => prepared[i] is not null).ToList();

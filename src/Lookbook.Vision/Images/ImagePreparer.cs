@@ -47,7 +47,16 @@ public sealed class ImagePreparer
     }
 
     /// <summary>Prepares an already decoded, upright bitmap; a region under one pixel is an <see cref="ImageRejectedException"/>.</summary>
-    public PreparedImage Prepare(SKBitmap bitmap, NormalizedRect? region = null)
+    public PreparedImage Prepare(SKBitmap bitmap, NormalizedRect? region = null) => Prepare(bitmap, region, forLookOnly: false);
+
+    /// <summary>
+    /// <see cref="Prepare(SKBitmap, NormalizedRect?)"/> for an image that is only looked at to find garments, never
+    /// embedded for search or the catalog: a large photo is shrunk from its nearest mipmap level instead of blending
+    /// two (0.8 ms instead of 3.8 for a 500×750 photo; the same frame, slightly sharper pixels).
+    /// </summary>
+    public PreparedImage PrepareForLook(SKBitmap bitmap) => Prepare(bitmap, region: null, forLookOnly: true);
+
+    private PreparedImage Prepare(SKBitmap bitmap, NormalizedRect? region, bool forLookOnly)
     {
         var size = _options.InputSize;
         var source = region is { } r
@@ -77,7 +86,7 @@ public sealed class ImagePreparer
             // (Mitchell cubic cost 3x the time for no retrieval gain on the 28-px sample.)
             var sampling = destination.Width >= source.Width
                 ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None)
-                : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+                : new SKSamplingOptions(SKFilterMode.Linear, forLookOnly ? SKMipmapMode.Nearest : SKMipmapMode.Linear);
             canvas.DrawImage(image, destination, sampling);
         }
 
