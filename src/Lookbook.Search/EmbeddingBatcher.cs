@@ -37,7 +37,7 @@ public sealed class EmbeddingBatcher : IDisposable
     /// </summary>
     public Task<EmbeddedImage> EmbedAsync(PreparedImage image, CancellationToken cancellationToken = default) => EmbedAsync(image, look: false, cancellationToken);
 
-    /// <summary><see cref="EmbedAsync(PreparedImage, CancellationToken)"/>; <paramref name="look"/>: the photo's first look, which finds its garments (<see cref="IImageEmbedder.Look"/>).</summary>
+    /// <summary><see cref="EmbedAsync(PreparedImage, CancellationToken)"/>; <paramref name="look"/>: a first look by the int8 copy of the model (<see cref="IImageEmbedder.Look"/>).</summary>
     public Task<EmbeddedImage> EmbedAsync(PreparedImage image, bool look, CancellationToken cancellationToken = default)
     {
         var pending = new Pending(image, look, new TaskCompletionSource<EmbeddedImage>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);

@@ -148,11 +148,11 @@ public sealed class PhotoSearch : IDisposable
             return new LocatedPhoto(whole.Vector, [], null) { Colour = Colour(prepared) };
         }
 
-        // A locator never runs on a shopper's own region. An int8 look reads a quickly prepared photo, its vector is never
-        // searched; a float32 look's vector is, when nothing is cropped.
-        var looksApart = _embedder.LooksApart;
+        // A locator never runs on a shopper's own region. An int8 look (at photos larger than the model's input) reads a
+        // quickly prepared photo, its vector is never searched; a float32 look's vector is, when nothing is cropped.
+        var looksApart = _embedder.LooksApartAt(bitmap);
         using var looked = looksApart ? _embedder.Preparer.PrepareForLook(bitmap) : _embedder.Preparer.Prepare(bitmap);
-        var first = await embed(looked, true).ConfigureAwait(false);
+        var first = await embed(looked, looksApart).ConfigureAwait(false);
         var plan = locator.Plan(first, looked.Frame, item);
         if (plan.Crop is null && !looksApart)
         {

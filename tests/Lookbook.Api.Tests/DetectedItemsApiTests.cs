@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using Lookbook.Api.Contracts;
 using Lookbook.Catalog.Storage;
+using Lookbook.Learning.Localization;
 using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
+using SkiaSharp;
 
 namespace Lookbook.Api.Tests;
 
@@ -51,23 +53,28 @@ public sealed class DetectedItemsApiTests(DetectedItemsFixture catalog) : IClass
         using var search = new PhotoSearch(catalogs, looking);
         var request = new SearchRequest(5, SearchRequest.AnyCategory);
 
-        // A shopper's photo of two garments (the searched one is cropped) and catalog shots (some searched whole).
-        var crops = new List<bool>();
-        foreach (var photo in database.ReadImageSample(6).Select(i => i.Bytes ?? File.ReadAllBytes(i.Path!)).Prepend(catalog.Outfit))
+        // A shopper's photo of two garments (looked at in int8, its item cropped), catalog shots as they are (no larger than
+        // the model's input: looked at in float32) and enlarged to 448 px (looked at in int8; some searched whole).
+        var shots = database.ReadImageSample(6).Select(i => i.Bytes ?? File.ReadAllBytes(i.Path!)).ToList();
+        var paths = new List<(bool Apart, bool Cropped)>();
+        foreach (var photo in shots.Concat(shots.Select(shot => Enlarged(shot, 448))).Prepend(catalog.Outfit))
         {
             var served = search.Search(photo, request);
             var batched = await search.SearchAsync(photo, request);
 
-            // What it should be: the int8 look's plan (from the photo prepared quickly), and what it searches embedded by the float32 model.
+            // What it should be: the look's plan, and what it searches embedded by the float32 model.
             using var bitmap = search.Decode(photo);
-            using var quick = looking.Preparer.PrepareForLook(bitmap);
+            var apart = looking.LooksApartAt(bitmap);
+            using var looked = apart ? looking.Preparer.PrepareForLook(bitmap) : looking.Preparer.Prepare(bitmap);
+            var first = apart ? looking.Look([looked])[0] : looking.EmbedWithMaps([looked])[0];
             PhotoSearchResult expected;
             using (var lease = catalogs.Acquire())
             {
-                var plan = lease.Catalog.Head!.Locator!.Plan(looking.Look([quick])[0], quick.Frame);
-                crops.Add(plan.Crop is not null);
+                var plan = lease.Catalog.Head!.Locator!.Plan(first, looked.Frame);
+                paths.Add((apart, plan.Crop is not null));
                 using var image = plain.Preparer.Prepare(bitmap, plan.Crop);
-                expected = search.SearchByVector(plain.Embed([image])[0], request, colourDescriptor: plain.Preparer.DescribeColour(image));
+                var vector = apart || plan.Crop is not null ? plain.Embed([image])[0] : first.Vector;
+                expected = search.SearchByVector(vector, request, colourDescriptor: plain.Preparer.DescribeColour(image));
             }
 
             foreach (var result in new[] { served, batched })
@@ -76,8 +83,17 @@ public sealed class DetectedItemsApiTests(DetectedItemsFixture catalog) : IClass
             }
         }
 
-        Assert.True(crops[0], "the outfit's searched item is cropped");
-        Assert.Contains(false, crops); // and a catalog shot is searched whole
+        Assert.Equal((true, true), paths[0]); // the outfit
+        Assert.Contains((false, false), paths); // a catalog shot as it is: one float32 run
+        Assert.Contains((true, false), paths); // an enlarged one: the int8 look, then the whole photo in float32
+    }
+
+    private static byte[] Enlarged(byte[] image, int size)
+    {
+        using var bitmap = SKBitmap.Decode(image);
+        using var larger = bitmap.Resize(new SKImageInfo(size, size), new SKSamplingOptions(SKFilterMode.Linear));
+        using var data = larger.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     private async Task<SearchResponse> SearchAsync(HttpClient client, string query)

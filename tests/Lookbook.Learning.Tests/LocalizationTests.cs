@@ -115,15 +115,25 @@ public sealed class LocalizationTests : IDisposable
         using var looking = new OnnxImageEmbedder(new EmbeddingOptions { Preprocessing = size, CalibrationPath = calibration });
         Assert.True(looking.LooksApart);
 
-        // A catalog shot (its garment fills the frame: searched whole) and a small garment on a scene (cropped).
-        var shot = CatalogShot(seed: 501, new SKRect(20, 10, 204, 214));
+        // A catalog shot enlarged to 448 px (larger than the model's input: looked at in int8; its garment fills the frame:
+        // searched whole) and a small garment on a scene (cropped).
+        byte[] shot;
+        using (var small = SKBitmap.Decode(CatalogShot(seed: 501, new SKRect(20, 10, 204, 214))))
+        using (var large = small.Resize(new SKImageInfo(448, 448), new SKSamplingOptions(SKFilterMode.Linear)))
+        using (var encoded = large.Encode(SKEncodedImageFormat.Png, 100))
+        {
+            shot = encoded.ToArray();
+        }
+
         var (scene, truth) = ProductOnTexturedScene(seed: 1003);
         var located = looking.LocateAll([shot, scene], locator, describeColour: true);
 
-        using (var whole = _embedder.Preparer.Prepare(shot))
+        using (var shotBitmap = ImageDecoder.Decode(shot, _embedder.Preparer.Limits, minShortSide: 2 * 224))
+        using (var quickShot = _embedder.Preparer.PrepareForLook(shotBitmap))
+        using (var whole = _embedder.Preparer.Prepare(shotBitmap))
         {
-            var lookPlan = locator.Plan(looking.Look([whole])[0], whole.Frame);
-            Assert.Null(lookPlan.Crop);
+            Assert.True(looking.LooksApartAt(shotBitmap));
+            Assert.Null(locator.Plan(looking.Look([quickShot])[0], quickShot.Frame).Crop);
             Assert.Equal(_embedder.Embed([whole])[0], located[0]!.Vector);
             Assert.Equal(_embedder.Preparer.DescribeColour(whole), located[0]!.Colour);
         }

@@ -82,7 +82,7 @@ public static class LocalizationTrainer
                     if (database.ReadImageBytes(productIds[start + i]) is { } bytes)
                     {
                         photos[i] = ShopperPhotoSynthesizer.PhotoWithMask(bytes, strength(start + i), Seeds.Mix(seed, start + i));
-                        // Prepared as search prepares what it looks at (quickly, for an int8 look).
+                        // Prepared as search prepares what it looks at (quickly, for an int8 look: these photos are larger than the model's input).
                         using var bitmap = ImageDecoder.Decode(photos[i]!.Jpeg, embedder.Preparer.Limits, minShortSide: 2 * embedder.Preparer.InputSize);
                         prepared[i] = embedder.LooksApart ? embedder.Preparer.PrepareForLook(bitmap) : embedder.Preparer.Prepare(bitmap);
                     }
