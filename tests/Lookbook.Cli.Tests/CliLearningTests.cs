@@ -1,5 +1,6 @@
 using Lookbook.Cli.Output;
 using Lookbook.Testing;
+using Lookbook.Vision.Synthesis;
 
 namespace Lookbook.Cli.Tests;
 
@@ -26,6 +27,35 @@ public sealed class CliLearningTests
         Assert.Equal(4, evaluate.Json.GetProperty("retrieval").GetArrayLength());
         Assert.True(evaluate.Json.GetProperty("classification").GetProperty("accuracy").GetDouble() > 0.6);
         Assert.Contains("Lookbook evaluation", File.ReadAllText(db + ".report.html"));
+    }
+
+    [Fact]
+    public async Task Training_a_224_px_catalog_calibrates_the_int8_first_look_once_and_searches_use_it()
+    {
+        using var temp = new TempDirectory();
+        var csv = ColourCatalog.Write(temp.File("shop"), perKindAndColour: 5);
+        var db = temp.File("catalog.db");
+        Assert.Equal(ExitCodes.Success, (await CliRun.RunAsync("import", "csv", csv, "--input-size", "224", "--db", db)).ExitCode);
+        string[] quick = ["train", "--augment", "0", "--shopper-views", "1", "--no-product", "0", "--projection-epochs", "0", "--epochs", "5", "--db", db];
+
+        var train = await CliRun.RunAsync(quick);
+        Assert.True(train.ExitCode == ExitCodes.Success, train.ToString());
+        Assert.Contains("Localization:", train.Output);
+        Assert.Contains("Calibrated the int8 model on catalog images", train.Output);
+        var calibration = db + ".int8.json";
+        var written = File.GetLastWriteTimeUtc(calibration);
+
+        var outfit = temp.Write("outfit.jpg", ShopperPhotoSynthesizer.Outfit(
+            [ColourCatalog.Photo("Tshirts", "Red", 5151), ColourCatalog.Photo("Handbags", "Blue", 5152)], ShopperPhotoStrength.Mild, seed: 11));
+        var search = await CliRun.RunAsync("search", outfit, "--json", "--db", db);
+        Assert.True(search.ExitCode == ExitCodes.Success, search.ToString());
+        Assert.NotEmpty(search.Json.GetProperty("items").EnumerateArray());
+
+        // Trained again: the calibration there is kept (it may be the one int8 vectors were made with).
+        var again = await CliRun.RunAsync(quick);
+        Assert.True(again.ExitCode == ExitCodes.Success, again.ToString());
+        Assert.DoesNotContain("Calibrated the int8 model", again.Output);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(calibration));
     }
 
     [Fact]

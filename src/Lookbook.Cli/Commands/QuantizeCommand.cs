@@ -38,12 +38,7 @@ internal static class QuantizeCommand
             }
 
             var clock = Stopwatch.StartNew();
-            // Ranges are measured on the float model, whatever precision is configured now.
-            var calibration = Int8Calibrator.Calibrate(
-                new EmbeddingOptions { ModelPath = options.ModelPath, Layers = options.Layers, Preprocessing = options.Preprocessing },
-                sample.Select(image => image.Bytes ?? File.ReadAllBytes(image.Path!)));
-            var path = options.CalibrationPath ?? database.Files.Calibration;
-            calibration.Save(path);
+            var (calibration, path) = Calibrate(database, options, sample);
             context.Out.MarkupLine(
                 $"Calibrated {calibration.Ranges.Count} activations of {Markup.Escape(calibration.Model)} on {calibration.Images} catalog images in {clock.Elapsed.TotalSeconds:F1} s → [bold]{Markup.Escape(path)}[/]");
             context.Out.MarkupLine("Float32 searches now find the garments on a photo with the int8 model (a faster first look; the vectors searched stay float32).");
@@ -51,5 +46,17 @@ internal static class QuantizeCommand
             return Task.FromResult(ExitCodes.Success);
         }, requiresCatalog: true);
         return command;
+    }
+
+    /// <summary>Measures the ranges on <paramref name="sample"/> and saves them where the configuration reads them.</summary>
+    internal static (CalibrationTable Calibration, string Path) Calibrate(CatalogDatabase database, EmbeddingOptions options, IReadOnlyList<StoredImage> sample)
+    {
+        // Ranges are measured on the float model, whatever precision is configured now.
+        var calibration = Int8Calibrator.Calibrate(
+            new EmbeddingOptions { ModelPath = options.ModelPath, Layers = options.Layers, Preprocessing = options.Preprocessing },
+            sample.Select(image => image.Bytes ?? File.ReadAllBytes(image.Path!)));
+        var path = options.CalibrationPath ?? database.Files.Calibration;
+        calibration.Save(path);
+        return (calibration, path);
     }
 }

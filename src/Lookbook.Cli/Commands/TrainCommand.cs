@@ -2,6 +2,8 @@ using System.CommandLine;
 using Lookbook.Catalog.Storage;
 using Lookbook.Cli.Output;
 using Lookbook.Learning;
+using Lookbook.Vision.Embedding;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Lookbook.Cli.Commands;
@@ -60,6 +62,7 @@ internal static class TrainCommand
             var progress = StatusLines.For(context, asJson);
             var trained = await context.Get<HeadTrainer>().TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
             var m = trained.Metrics;
+            var int8Look = CalibrateInt8Look(context, trained);
             if (asJson)
             {
                 Json.Write(context.Out.Profile.Out.Writer, new
@@ -71,6 +74,7 @@ internal static class TrainCommand
                     trained.CategoryBoost,
                     metrics = m,
                     colour = trained.Colour is { } c ? new { c.Attribute, c.Colours, c.Boost, c.ConfidenceThreshold, c.DescriptorSize, c.Metrics } : null,
+                    int8LookCalibration = int8Look,
                 });
                 return ExitCodes.Success;
             }
@@ -105,10 +109,33 @@ internal static class TrainCommand
 
             PrintColour(context, trained.Colour);
             context.Out.MarkupLine($"No-good-match threshold: similarity below {trained.NoMatchThreshold:F3}: with the no-product class, search lets through {m.ShopperPhotosAccepted:P1} of shopper-like photos of catalog products and turns away {m.UnrelatedRejected:P1} of images of no product.");
+            if (int8Look is not null)
+            {
+                context.Out.MarkupLine($"Calibrated the int8 model on catalog images ({Markup.Escape(int8Look)}): searches find the garments on a large photo with it, a faster first look (the vectors searched stay float32).");
+            }
+
             context.Out.MarkupLine($"Saved {Markup.Escape(context.Get<CatalogDatabase>().Files.Head)}.");
             return ExitCodes.Success;
         }, requiresCatalog: true);
         return command;
+    }
+
+    /// <summary>
+    /// With localization learned, a float32 catalog gets the int8 calibration its searches' first look needs (what
+    /// <c>lookbook quantize</c> writes; seconds), unless it has one or the look is configured to stay float32: photo
+    /// searches then cost 6–8 ms of model time less. Returns the file written, or null.
+    /// </summary>
+    private static string? CalibrateInt8Look(CliContext context, TrainedHead trained)
+    {
+        var options = context.Get<IOptions<EmbeddingOptions>>().Value;
+        var database = context.Get<CatalogDatabase>();
+        var path = options.CalibrationPath ?? database.Files.Calibration;
+        if (trained.Objectness is null || options.Precision != ModelPrecision.Float32 || options.LookPrecision == ModelPrecision.Float32 || File.Exists(path))
+        {
+            return null;
+        }
+
+        return QuantizeCommand.Calibrate(database, options, database.ReadImageSample(512)).Path;
     }
 
     private static void PrintColour(CliContext context, ColourHead? colour)
