@@ -53,6 +53,23 @@ public sealed class ApproximateIndexTests(EmbedderFixture model) : IDisposable
     }
 
     [Fact]
+    public async Task Every_product_of_a_small_catalog_is_its_own_nearest_neighbour_however_many_threads_build_it()
+    {
+        // Concurrent USearch inserts strand nodes (unum-cloud/USearch#735): on 4 threads, 27 of 30 such graphs had a
+        // product that did not find itself before small graphs were built on one thread.
+        var database = await ImportAsync(500);
+        var items = database.ReadVectors().Select(v => (Id: v.ProductId, v.Vector)).ToList();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var graph = HnswVectorIndex.Create(items[0].Vector.Length, new HnswOptions { BuildThreads = 4 });
+            graph.UpsertMany(items[..400]);
+            graph.UpsertMany(items[400..]);
+
+            Assert.Empty(items.Where(i => graph.Search(i.Vector, 1)[0].Key != i.Id).Select(i => i.Id));
+        }
+    }
+
+    [Fact]
     public async Task The_saved_index_is_reused_and_only_catches_up_with_what_changed()
     {
         var database = await ImportAsync(400);
