@@ -66,7 +66,7 @@ internal static class RealCatalogBench
                 report.Add(group, $"{name}: exact product recall@10", s.RecallAt10, "");
                 report.Add(group, $"{name}: MRR@10", s.MrrAt10, "");
                 report.Add(group, $"{name}: category precision@10", s.CategoryPrecisionAt10, "");
-                report.Add(group, $"{name}: answered no good match", s.NoGoodMatchRate, "");
+                report.Add(group, $"{name}: answered no good match", s.NoGoodMatchRate, "", $"{s.NoProductRate:P1} because the head saw no product");
             }
 
             report.Add(group, "unrelated images answered no good match", shopper.UnrelatedNoGoodMatchRate ?? double.NaN, "", $"{shopper.UnrelatedImages:N0} images");

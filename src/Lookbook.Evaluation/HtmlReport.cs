@@ -88,11 +88,11 @@ public static class HtmlReport
         {
             html.Append("<h2>Shopper photos</h2>")
                 .Append(CultureInfo.InvariantCulture, $"<p>{Encode(shopper.Setup)}. Ranks as if no threshold applied; “no good match” as served.</p>")
-                .Append("<table><tr><th>strength</th><th>photos</th><th>recall@1</th><th>recall@10</th><th>MRR@10</th><th>category precision@10</th><th>“no good match”</th></tr>");
+                .Append("<table><tr><th>strength</th><th>photos</th><th>recall@1</th><th>recall@10</th><th>MRR@10</th><th>category precision@10</th><th>“no good match”</th><th>of which no product seen</th></tr>");
             foreach (var r in shopper.Strengths)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{r.Name}</td><td>{r.Photos:N0}</td><td>{r.RecallAt1:F3}</td><td>{r.RecallAt10:F3}</td><td>{r.MrrAt10:F3}</td><td>{r.CategoryPrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");
+                    $"<tr><td>{r.Name}</td><td>{r.Photos:N0}</td><td>{r.RecallAt1:F3}</td><td>{r.RecallAt10:F3}</td><td>{r.MrrAt10:F3}</td><td>{r.CategoryPrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td><td>{r.NoProductRate:P1}</td></tr>");
             }
 
             html.Append("</table>").Append(shopper.UnrelatedNoGoodMatchRate is { } unrelated
@@ -109,7 +109,7 @@ public static class HtmlReport
         {
             html.Append("<h2>Changed queries</h2>")
                 .Append(CultureInfo.InvariantCulture, $"<p>{Encode(changed.Setup)}. As served: “no good match” scores 0.</p>")
-                .Append("<table><tr><th>query</th><th>queries</th><th>category precision@10</th><th>“no good match”</th></tr>");
+                .Append("<table><tr><th>query</th><th>queries</th><th>category precision@10</th><th>“no good match”</th><th>of which no product seen</th></tr>");
             foreach (var r in changed.Transforms)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Transform}</td><td>{r.Queries:N0}</td><td>{r.PrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");

@@ -21,6 +21,9 @@ public sealed record ShopperPhotoScores(
     ShopperPhotoStrength Strength, int Photos, double RecallAt1, double RecallAt10, double MrrAt10, double CategoryPrecisionAt10, double NoGoodMatchRate,
     bool OtherParameters = false)
 {
+    /// <summary>The part of <see cref="NoGoodMatchRate"/> turned away because the head saw no product at all (the rest: no product similar enough).</summary>
+    public double NoProductRate { get; init; }
+
     /// <summary>How a report names the row: "Medium", or "Medium, other parameters".</summary>
     public string Name => OtherParameters ? $"{Strength}, other parameters" : Strength.ToString();
 }
@@ -77,7 +80,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
             progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos{(other ? " (other parameters)" : "")}…");
             var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, other ? Seeds.Mix(seed, i, (int)strength, 1) : Seeds.Mix(seed, i, (int)strength), other)).ToList();
             var located = embedder.LocateAll(photos, head?.Locator, describeColour: head?.Colour is { DescriptorSize: > 0 }, cancellationToken);
-            double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0;
+            double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0, noProduct = 0;
             for (var i = 0; i < images.Count; i++)
             {
                 var product = images[i].Product;
@@ -88,11 +91,15 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
                 top10 += rank >= 0 ? 1 : 0;
                 reciprocal += rank >= 0 ? 1.0 / (rank + 1) : 0;
                 categoryPrecision += result.Hits.Count(h => h.Product.Category == product.Category) / (double)K;
-                noMatch += head is not null && search.SearchByVector(photo.Vector, new SearchRequest(K), colourDescriptor: photo.Colour).NoGoodMatch ? 1 : 0;
+                if (head is not null && search.SearchByVector(photo.Vector, new SearchRequest(K), colourDescriptor: photo.Colour) is { NoGoodMatch: true } turnedAway)
+                {
+                    noMatch++;
+                    noProduct += turnedAway.Prediction is null ? 1 : 0; // no prediction: the head saw no product
+                }
             }
 
             var n = Math.Max(1, images.Count);
-            scores.Add(new ShopperPhotoScores(strength, images.Count, top1 / n, top10 / n, reciprocal / n, categoryPrecision / n, noMatch / n, other));
+            scores.Add(new ShopperPhotoScores(strength, images.Count, top1 / n, top10 / n, reciprocal / n, categoryPrecision / n, noMatch / n, other) { NoProductRate = noProduct / n });
         }
 
         double? unrelatedRate = null;

@@ -152,10 +152,11 @@ internal static class EvaluateCommand
         {
             var photos = new Table().Border(TableBorder.Rounded).Title("Shopper photos (ranks as if no threshold; \"no good match\" as served)").AddColumn("Strength")
                 .AddColumn(new TableColumn("Photos").RightAligned()).AddColumn(new TableColumn("Recall@1").RightAligned()).AddColumn(new TableColumn("Recall@10").RightAligned())
-                .AddColumn(new TableColumn("MRR@10").RightAligned()).AddColumn(new TableColumn("Category P@10").RightAligned()).AddColumn(new TableColumn("No good match").RightAligned());
+                .AddColumn(new TableColumn("MRR@10").RightAligned()).AddColumn(new TableColumn("Category P@10").RightAligned()).AddColumn(new TableColumn("No good match").RightAligned())
+                .AddColumn(new TableColumn("of which no product seen").RightAligned());
             foreach (var r in shopper.Strengths)
             {
-                photos.AddRow($"{r.Name}", $"{r.Photos:N0}", $"{r.RecallAt1:F3}", $"{r.RecallAt10:F3}", $"{r.MrrAt10:F3}", $"{r.CategoryPrecisionAt10:F3}", $"{r.NoGoodMatchRate:P1}");
+                photos.AddRow($"{r.Name}", $"{r.Photos:N0}", $"{r.RecallAt1:F3}", $"{r.RecallAt10:F3}", $"{r.MrrAt10:F3}", $"{r.CategoryPrecisionAt10:F3}", $"{r.NoGoodMatchRate:P1}", $"{r.NoProductRate:P1}");
             }
 
             context.Out.Write(photos);
