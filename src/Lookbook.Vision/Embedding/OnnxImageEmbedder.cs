@@ -94,7 +94,9 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
                 if (options.LookPrecision == ModelPrecision.Int8 || File.Exists(options.CalibrationPath))
                 {
                     var lookCalibration = Calibration()!;
-                    _lookSession = new Lazy<InferenceSession>(() => CreateSession(modelBytes, options, lookCalibration, path), LazyThreadSafetyMode.ExecutionAndPublication);
+                    // Read again when first needed rather than held: an import never looks, and the bytes are ~45 MB.
+                    var hash = Profile.ModelHash;
+                    _lookSession = new Lazy<InferenceSession>(() => CreateSession(ReadSameModel(path, hash), options, lookCalibration, path), LazyThreadSafetyMode.ExecutionAndPublication);
                     _logger.LogInformation("Photos are looked at with an int8 copy of the model to find their garments (calibration {Calibration})", options.CalibrationPath);
                 }
             }
@@ -142,6 +144,14 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     public EmbeddingProfile Profile { get; }
 
     /// <summary>The model's file name and content hash, as in the embedding profile.</summary>
+    private static byte[] ReadSameModel(string path, string hash)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return ModelHash(bytes) == hash
+            ? bytes
+            : throw new ModelLoadException($"{path} changed after it was loaded; restart to use the new model.");
+    }
+
     internal static string ModelName(string path, byte[] modelBytes) => $"{Path.GetFileName(path)} sha256:{ModelHash(modelBytes)}";
 
     private static string ModelHash(byte[] modelBytes) => Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12];
