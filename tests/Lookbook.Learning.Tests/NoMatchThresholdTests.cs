@@ -14,10 +14,24 @@ public sealed class NoMatchThresholdTests
     {
         var unrelated = Enumerable.Repeat((Best: 0.3f, NoProduct: false), 40).ToList();
 
-        var threshold = HeadTrainer.ChooseNoMatchThreshold(CatalogShots, Shopper, unrelated);
+        var threshold = HeadTrainer.ChooseNoMatchThreshold(CatalogShots, [Shopper], unrelated);
 
         Assert.Equal(0.51f, threshold, 3);
         Assert.InRange(Shopper.Count(s => s >= threshold), 98, 99);
+    }
+
+    [Fact]
+    public void The_hardest_strength_decides_each_keeps_98_percent()
+    {
+        // Strong photos resemble their product less: the threshold keeps 98% of them, so even more of the mild ones.
+        float[] strong = [.. Shopper.Select(s => s - 0.3f)];
+        var unrelated = Enumerable.Repeat((Best: 0.1f, NoProduct: false), 40).ToList();
+
+        var threshold = HeadTrainer.ChooseNoMatchThreshold(CatalogShots, [Shopper, strong], unrelated);
+
+        Assert.Equal(0.21f, threshold, 3);
+        Assert.InRange(strong.Count(s => s >= threshold), 98, 99);
+        Assert.Equal(100, Shopper.Count(s => s >= threshold));
     }
 
     [Fact]
@@ -27,7 +41,7 @@ public sealed class NoMatchThresholdTests
         var unrelated = Enumerable.Repeat((Best: 0.3f, NoProduct: false), 36)
             .Concat<(float Best, bool NoProduct)>([(0.515f, false), (0.52f, false), (0.525f, false), (0.535f, false)]).ToList();
 
-        var threshold = HeadTrainer.ChooseNoMatchThreshold(CatalogShots, Shopper, unrelated);
+        var threshold = HeadTrainer.ChooseNoMatchThreshold(CatalogShots, [Shopper], unrelated);
 
         Assert.Equal(0.53f, threshold, 3);
         Assert.True(unrelated.Count(u => u.Best < threshold) >= HeadTrainer.MinUnrelatedRejected * unrelated.Count);
@@ -38,7 +52,7 @@ public sealed class NoMatchThresholdTests
     {
         var unrelated = Enumerable.Repeat((Best: 1.2f, NoProduct: false), 40).ToList();
 
-        Assert.Equal(0.54f, HeadTrainer.ChooseNoMatchThreshold(CatalogShots, Shopper, unrelated), 3);
+        Assert.Equal(0.54f, HeadTrainer.ChooseNoMatchThreshold(CatalogShots, [Shopper], unrelated), 3);
     }
 
     [Fact]
@@ -46,7 +60,7 @@ public sealed class NoMatchThresholdTests
     {
         var unrelated = Enumerable.Repeat((Best: 0.9f, NoProduct: true), 40).ToList();
 
-        Assert.Equal(0.51f, HeadTrainer.ChooseNoMatchThreshold(CatalogShots, Shopper, unrelated), 3);
+        Assert.Equal(0.51f, HeadTrainer.ChooseNoMatchThreshold(CatalogShots, [Shopper], unrelated), 3);
     }
 
     [Fact]
@@ -54,6 +68,6 @@ public sealed class NoMatchThresholdTests
     {
         float[] shots = [.. Enumerable.Range(0, 100).Select(i => 0.4f + i * 0.001f)];
 
-        Assert.Equal(0.4f, HeadTrainer.ChooseNoMatchThreshold(shots, Shopper, []), 3);
+        Assert.Equal(0.4f, HeadTrainer.ChooseNoMatchThreshold(shots, [Shopper], []), 3);
     }
 }
