@@ -109,7 +109,7 @@ public static class HtmlReport
         {
             html.Append("<h2>Changed queries</h2>")
                 .Append(CultureInfo.InvariantCulture, $"<p>{Encode(changed.Setup)}. As served: “no good match” scores 0.</p>")
-                .Append("<table><tr><th>query</th><th>queries</th><th>category precision@10</th><th>“no good match”</th><th>of which no product seen</th></tr>");
+                .Append("<table><tr><th>query</th><th>queries</th><th>category precision@10</th><th>“no good match”</th></tr>");
             foreach (var r in changed.Transforms)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Transform}</td><td>{r.Queries:N0}</td><td>{r.PrecisionAt10:F3}</td><td>{r.NoGoodMatchRate:P1}</td></tr>");

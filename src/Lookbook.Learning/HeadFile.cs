@@ -33,7 +33,7 @@ public sealed record HeadMetrics(
     int BestEpoch,
     double TrainingSeconds)
 {
-    /// <summary>Share of synthesised shopper photos (medium strength) that search lets through as served (null: not measured).</summary>
+    /// <summary>Share of synthesised shopper photos (a third of each strength) that search lets through as served (null: not measured).</summary>
     public double? ShopperPhotosAccepted { get; init; }
 
     /// <summary>Share of images of no product (textures, scenes, plain surfaces, noise) it turns away (null: not measured).</summary>

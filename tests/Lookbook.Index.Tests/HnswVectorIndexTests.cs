@@ -132,6 +132,20 @@ public sealed class HnswVectorIndexTests
     }
 
     [Fact]
+    public void An_id_twice_in_one_batch_keeps_its_last_vector_and_the_graph_still_saves_and_loads()
+    {
+        using var folder = new TempDirectory();
+        var items = Clustered(50);
+        using var index = Filled([.. items, ("p3", items[40].Vector)]);
+
+        Assert.Equal(50, index.Count);
+        Assert.Equal(items[40].Vector, index.Get("p3")!, (a, b) => Math.Abs(a - b) < 1e-3f); // stored as float16
+        index.Save(folder.File("catalog.hnsw"));
+        using var loaded = HnswVectorIndex.Load(folder.File("catalog.hnsw"), Dimension, new HnswOptions());
+        Assert.Equal(50, loaded.Count);
+    }
+
+    [Fact]
     public void A_saved_index_loads_with_the_same_answers()
     {
         using var folder = new TempDirectory();

@@ -107,6 +107,34 @@ public sealed class Int8EmbeddingTests(EmbedderFixture model, ITestOutputHelper 
     }
 
     [Fact]
+    public void A_model_file_changed_before_the_first_look_leaves_the_look_in_float32_unless_int8_is_asked_for()
+    {
+        // The int8 look's session reads the model file again when first needed, so the file is checked to be the one loaded.
+        var modelPath = _folder.File("resnet18.onnx");
+        File.Copy(new EmbeddingOptions().ResolveModelPath(), modelPath);
+        var path = _folder.File("catalog.db.int8.json");
+        Int8Calibrator.Calibrate(new EmbeddingOptions(), Images("train", 16)).Save(path);
+        using var automatic = new OnnxImageEmbedder(new EmbeddingOptions { ModelPath = modelPath, CalibrationPath = path });
+        using var insisting = new OnnxImageEmbedder(new EmbeddingOptions { ModelPath = modelPath, CalibrationPath = path, LookPrecision = ModelPrecision.Int8 });
+        Assert.True(automatic.LooksApart);
+        File.AppendAllText(modelPath, "changed");
+
+        var prepared = Images("test", 2).Select(i => automatic.Preparer.Prepare(i)).ToList();
+        try
+        {
+            var looks = automatic.Look(prepared);
+            Assert.False(automatic.LooksApart);
+            Assert.Equal(automatic.Embed(prepared), looks.Select(l => l.Vector)); // looked at by the float32 model
+            var error = Assert.Throws<ModelLoadException>(() => insisting.Look(prepared));
+            Assert.Contains("changed after it was loaded", error.Message);
+        }
+        finally
+        {
+            prepared.ForEach(p => p.Dispose());
+        }
+    }
+
+    [Fact]
     public void A_calibration_for_another_size_leaves_the_look_in_float32_unless_int8_is_asked_for()
     {
         var path = _folder.File("calibration.json");

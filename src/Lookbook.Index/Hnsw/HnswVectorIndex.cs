@@ -132,6 +132,18 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             CheckDimension(vector.Length);
         }
 
+        // An id twice in one batch: the last vector wins (two would both be inserted, one under a key already dropped).
+        var latest = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            latest[items[i].Id] = i;
+        }
+
+        if (latest.Count < items.Count)
+        {
+            items = [.. latest.Values.Order().Select(i => items[i])];
+        }
+
         EnsureCapacity(Count + items.Count);
         var keys = new ulong[items.Count];
         for (var i = 0; i < items.Count; i++)

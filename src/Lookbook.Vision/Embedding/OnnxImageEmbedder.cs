@@ -21,7 +21,7 @@ namespace Lookbook.Vision.Embedding;
 public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly Lazy<InferenceSession>? _lookSession;
+    private readonly Lazy<InferenceSession?>? _lookSession; // null value: the int8 look could not be made (automatic mode looks in float32)
     private readonly string _inputName;
     private readonly string[] _outputNames;
     private readonly int[] _layerWidths;
@@ -96,7 +96,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
                     var lookCalibration = Calibration()!;
                     // Read again when first needed rather than held: an import never looks, and the bytes are ~45 MB.
                     var hash = Profile.ModelHash;
-                    _lookSession = new Lazy<InferenceSession>(() => CreateSession(ReadSameModel(path, hash), options, lookCalibration, path), LazyThreadSafetyMode.ExecutionAndPublication);
+                    var insist = options.LookPrecision == ModelPrecision.Int8;
+                    _lookSession = new Lazy<InferenceSession?>(() => CreateLookSession(path, hash, options, lookCalibration, insist), LazyThreadSafetyMode.ExecutionAndPublication);
                     _logger.LogInformation("Photos are looked at with an int8 copy of the model to find their garments (calibration {Calibration})", options.CalibrationPath);
                 }
             }
@@ -143,15 +144,28 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
 
     public EmbeddingProfile Profile { get; }
 
-    /// <summary>The model's file name and content hash, as in the embedding profile.</summary>
-    private static byte[] ReadSameModel(string path, string hash)
+    /// <summary>
+    /// The int8 session for the first look, from the model file read again (checked to be the loaded one). Asked for
+    /// (<see cref="EmbeddingOptions.LookPrecision"/> Int8) it throws; chosen automatically, a failure is a warning and
+    /// photos are looked at in float32 — they are searched alike, only slower.
+    /// </summary>
+    private InferenceSession? CreateLookSession(string path, string hash, EmbeddingOptions options, CalibrationTable calibration, bool insist)
     {
-        var bytes = File.ReadAllBytes(path);
-        return ModelHash(bytes) == hash
-            ? bytes
-            : throw new ModelLoadException($"{path} changed after it was loaded; restart to use the new model.");
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            return ModelHash(bytes) == hash
+                ? CreateSession(bytes, options, calibration, path)
+                : throw new ModelLoadException($"{path} changed after it was loaded; restart to use the new model.");
+        }
+        catch (Exception e) when (!insist && e is ModelLoadException or IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Photos are looked at in float32 to find their garments: {Reason}", e.Message);
+            return null;
+        }
     }
 
+    /// <summary>The model's file name and content hash, as in the embedding profile.</summary>
     internal static string ModelName(string path, byte[] modelBytes) => $"{Path.GetFileName(path)} sha256:{ModelHash(modelBytes)}";
 
     private static string ModelHash(byte[] modelBytes) => Convert.ToHexStringLower(SHA256.HashData(modelBytes))[..12];
@@ -166,7 +180,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
     public EmbeddedImage[] EmbedWithMaps(IReadOnlyList<PreparedImage> images) => WithMaps(_session, images);
 
     /// <summary>Whether <see cref="Look"/> runs an int8 copy of the model (<see cref="EmbeddingOptions.LookPrecision"/>).</summary>
-    public bool LooksApart => _lookSession is not null;
+    public bool LooksApart => _lookSession is not null && (!_lookSession.IsValueCreated || _lookSession.Value is not null);
 
     public EmbeddedImage[] Look(IReadOnlyList<PreparedImage> images) => WithMaps(_lookSession?.Value ?? _session, images);
 
@@ -307,7 +321,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder, IDisposable
         _session.Dispose();
         if (_lookSession is { IsValueCreated: true })
         {
-            _lookSession.Value.Dispose();
+            _lookSession.Value?.Dispose();
         }
     }
 }
