@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookbook.Catalog.Storage;
+using Lookbook.Cli.Output;
 using Lookbook.Search;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
@@ -32,7 +33,7 @@ internal static class CommandRunner
             catch (InvalidDataException e) when (e.InnerException is FormatException broken)
             {
                 // A settings file that is not JSON: say which file and where, not the configuration stack.
-                await error.WriteLineAsync($"error: {e.Message} {broken.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {ConfigurationErrors.NotJson(e, broken)}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
 
@@ -77,13 +78,18 @@ internal static class CommandRunner
             }
             catch (InvalidDataException e) when (e.InnerException is FormatException broken)
             {
-                Fail(context, $"{e.Message} {broken.Message}"); // a settings file that is not JSON (serve reads them again)
+                Fail(context, ConfigurationErrors.NotJson(e, broken)); // a settings file that is not JSON (serve reads them again)
                 return ExitCodes.Failure;
             }
             catch (System.Data.Common.DbException e)
             {
                 // PostgreSQL down, wrong password, unknown database: the server's words, without the driver's stack.
                 Fail(context, $"The catalog database could not be used: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            catch (InvalidOperationException e) when (ConfigurationErrors.TryDescribeConversion(e, out var described))
+            {
+                Fail(context, described); // a setting of the wrong type, e.g. a word where a number or one of a few names belongs
                 return ExitCodes.Failure;
             }
             catch (Exception e) when (e is ModelLoadException or ImageRejectedException or CatalogEmptyException or InvalidDataException or IOException or InvalidOperationException)

@@ -60,10 +60,25 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("Lookbook:Storage:DatbasePath is not a setting", misspelt.Output);
         Assert.False(File.Exists(_temp.File("lookbook.db")), "a misspelt setting must not fall back to the default catalog");
 
-        File.WriteAllText(_temp.File("lookbook.json"), """{ "Lookbook": { """);
+        File.WriteAllText(_temp.File("lookbook.json"), "{ \"Lookbook\": {\n  \"Storage\": { \"DatabasePath\": \"x.db\" }\n  \"Search\": {} } }");
         var broken = await LookbookProcess.RunAsync(_temp.Path, Timeout, "stats");
         Assert.True(broken.ExitCode == ExitCodes.Failure, broken.Output);
         Assert.Contains("lookbook.json", broken.Output);
+        Assert.Contains("(line 3, column 3)", broken.Output); // where the comma is missing
         Assert.DoesNotContain("   at ", broken.Output);
+    }
+
+    [Theory]
+    [InlineData("\"Search\": { \"PredictedCategory\": \"Sometimes\" }", "Lookbook:Search:PredictedCategory cannot be 'Sometimes'. It takes one of: Boost, Restrict, Off.")]
+    [InlineData("\"Index\": { \"ApproximateAbove\": \"lots\" }", "Lookbook:Index:ApproximateAbove cannot be 'lots'. It takes a whole number.")]
+    public async Task A_value_of_the_wrong_kind_is_named_with_what_the_setting_takes(string section, string expected)
+    {
+        File.WriteAllText(_temp.File("lookbook.json"), $$"""{ "Lookbook": { {{section}} } }""");
+
+        var (exitCode, output) = await LookbookProcess.RunAsync(_temp.Path, Timeout, "serve", "--urls", "http://127.0.0.1:0");
+
+        Assert.True(exitCode == ExitCodes.Failure, $"exit {exitCode}\n{output}");
+        Assert.Contains(expected, output);
+        Assert.DoesNotContain("   at ", output);
     }
 }
