@@ -21,7 +21,7 @@ internal static partial class ConfigurationErrors
 
     /// <summary>
     /// Whether <paramref name="error"/> is the binder's "Failed to convert configuration value" and, if so, that message with
-    /// the values an enumeration setting takes.
+    /// what the setting takes (an enumeration's names, a number, true or false, a duration).
     /// </summary>
     public static bool TryDescribeConversion(InvalidOperationException error, out string message)
     {
