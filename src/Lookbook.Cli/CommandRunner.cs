@@ -102,6 +102,19 @@ internal static class CommandRunner
                 Fail(context, e.Message);
                 return ExitCodes.InvalidUsage;
             }
+            catch (Exception e)
+            {
+                // Not the user's input but a fault of ours: one line naming it instead of the runtime's stack trace
+                // (which --verbose still prints, for the report). Committed work is kept as on any other failure.
+                Fail(context, $"Lookbook stopped on an unexpected error ({e.GetType().Name}: {e.Message}). " +
+                    "Please report it with the output of the same command run with --verbose.");
+                if (result.GetValue(global.Verbose))
+                {
+                    await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Failure;
+            }
         });
 
     /// <summary>Where scripts/demo.sh keeps its catalog, relative to the checkout.</summary>

@@ -9,6 +9,7 @@ namespace Lookbook.Cli.Output;
 internal static class ImportView
 {
     private const int IssuesShown = 20;
+    private const int MostHoursShown = 100;
 
     public static async Task<ImportResult> WithProgressAsync(
         CliContext context, string description, Func<IProgress<ImportProgress>, Task<ImportResult>> work)
@@ -95,15 +96,40 @@ internal static class ImportView
             }
 
             _last = now;
-            var rate = value.Processed / now.TotalSeconds;
-            var line = value.Total is { } total && total > 0
-                ? $"{description}: {value.Processed:N0}/{total:N0} ({(double)value.Processed / total:P0}), {rate:N0}/s, about {TimeSpan.FromSeconds(Math.Max(0, (total - value.Processed) / Math.Max(rate, 1e-9))):hh\\:mm\\:ss} left"
-                : $"{description}: {value.Processed:N0}, {rate:N0}/s";
+            var line = ProgressLine(description, value, now);
             lock (writer)
             {
                 writer.WriteLine(line);
             }
         }
+    }
+
+    /// <summary>
+    /// One plain progress line. Nothing done yet (a cluster's silos still starting, a model still loading) has no rate
+    /// to project from, so it says so rather than dividing by zero; hours are not wrapped at a day.
+    /// </summary>
+    internal static string ProgressLine(string description, ImportProgress value, TimeSpan elapsed)
+    {
+        var rate = elapsed > TimeSpan.Zero ? value.Processed / elapsed.TotalSeconds : 0;
+        if (value.Total is not { } total || total <= 0)
+        {
+            return $"{description}: {value.Processed:N0}, {rate:N0}/s";
+        }
+
+        var done = $"{description}: {value.Processed:N0}/{total:N0} ({(double)value.Processed / total:P0}), {rate:N0}/s";
+        if (value.Processed <= 0 || rate <= 0)
+        {
+            return done + ", time left not known yet";
+        }
+
+        var seconds = Math.Round(Math.Max(0, total - value.Processed) / rate);
+        if (seconds >= MostHoursShown * 3600)
+        {
+            return $"{done}, more than {MostHoursShown} hours left";
+        }
+
+        var left = TimeSpan.FromSeconds(seconds);
+        return $"{done}, about {(int)left.TotalHours:00}:{left:mm\\:ss} left";
     }
 
     private sealed class RateColumn : ProgressColumn
