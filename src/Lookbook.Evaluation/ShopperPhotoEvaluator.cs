@@ -79,7 +79,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         {
             progress?.Report($"Searching with {images.Count:N0} {strength.ToString().ToLowerInvariant()} shopper photos{(other ? " (other parameters)" : "")}…");
             var photos = images.Select((x, i) => ShopperPhotoSynthesizer.Photo(x.Bytes, strength, other ? Seeds.Mix(seed, i, (int)strength, 1) : Seeds.Mix(seed, i, (int)strength), other)).ToList();
-            var located = embedder.LocateAll(photos, head?.Locator, describeColour: head?.Colour is { DescriptorSize: > 0 }, cancellationToken);
+            var located = embedder.LocateAll(photos, head?.Locator, describeColour: head?.Colour is { DescriptorSize: > 0 }, head?.NegativeCatalog ?? false, cancellationToken);
             double top1 = 0, top10 = 0, reciprocal = 0, categoryPrecision = 0, noMatch = 0, noProduct = 0;
             for (var i = 0; i < images.Count; i++)
             {
@@ -107,7 +107,7 @@ public sealed class ShopperPhotoEvaluator(CatalogDatabase database, IImageEmbedd
         {
             progress?.Report($"Searching with {unrelated:N0} images of no product…");
             var vectors = embedder.EmbedPhotosAsServed(
-                [.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], head.Locator, cancellationToken);
+                [.. Enumerable.Range(0, unrelated).Select(i => ShopperPhotoSynthesizer.Unrelated(Seeds.Mix(seed, -1, i)))], head.Locator, head.NegativeCatalog, cancellationToken);
             unrelatedRate = vectors.Count(v => search.SearchByVector(v, new SearchRequest(K)).NoGoodMatch) / (double)unrelated;
         }
 

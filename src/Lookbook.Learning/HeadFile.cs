@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lookbook.Learning.Localization;
+using Lookbook.Vision.Images;
 
 namespace Lookbook.Learning;
 
@@ -118,6 +119,13 @@ public sealed record TrainedHead(
     /// Built on each call (cheap) rather than cached: a cache would survive a <c>with</c> that changes the heads.</summary>
     public ShotAwareCategories Categories => new(Head, CatalogShotCategories, Shots);
 
+    /// <summary>
+    /// The catalog's shots are light garments on black (Fashion-MNIST), measured on its images at training: a photo on a
+    /// light surface is then searched as one of them (<see cref="PhotoPolarity.AsNegativeOnBlack"/>), in training's
+    /// shopper views as in live search.
+    /// </summary>
+    public bool NegativeCatalog { get; init; }
+
     /// <summary>Finds garments on a photo's feature map (null: none learned; photos are searched whole).</summary>
     public ObjectnessModel? Objectness { get; init; }
 
@@ -196,7 +204,7 @@ public sealed record TrainedHead(
             EmbeddingFingerprint, RetrievalSpace, CategoryBoost, NoMatchThreshold, Metrics, Options, TrainedAt, projection, colour,
             Objectness is { } o ? new ObjectnessFile(o.Channels, o.Weights, o.Bias) : null,
             Shots is null ? null : MlpFile.Of(Shots), CatalogShotRawWeight, CatalogShotCategoryBoost,
-            CatalogShotCategories is null ? null : MlpFile.Of(CatalogShotCategories));
+            CatalogShotCategories is null ? null : MlpFile.Of(CatalogShotCategories), NegativeCatalog);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(file, Json));
         File.Move(temporary, path, overwrite: true); // a reader never sees half a file
@@ -285,6 +293,7 @@ public sealed record TrainedHead(
             CatalogShotCategories = catalogShotCategories,
             CatalogShotRawWeight = file.CatalogShotRawWeight,
             CatalogShotCategoryBoost = file.CatalogShotCategoryBoost,
+            NegativeCatalog = file.NegativeCatalog,
         };
     }
 
@@ -312,7 +321,8 @@ public sealed record TrainedHead(
         MlpFile? Shots = null,
         float? CatalogShotRawWeight = null,
         float? CatalogShotCategoryBoost = null,
-        MlpFile? CatalogShotCategories = null);
+        MlpFile? CatalogShotCategories = null,
+        bool NegativeCatalog = false);
 
     private sealed record ObjectnessFile(int Channels, float[] Weights, float Bias);
 

@@ -5,6 +5,7 @@ using Lookbook.Learning.Localization;
 using Lookbook.Vision.Embedding;
 using Lookbook.Vision.Images;
 using Lookbook.Vision.Synthesis;
+using SkiaSharp;
 
 namespace Lookbook.Learning;
 
@@ -74,14 +75,16 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         var localization = LocalizationTrainer.Learn(database, embedder, split, options.Seed, progress, cancellationToken);
         var locator = localization?.Model is { } objectness ? new PhotoLocator(objectness, head: null) : null;
 
-        // Shopper photos are embedded as a live search embeds them: located, and their garment cropped when small.
-        List<float[]> AsServed(IReadOnlyList<byte[]> photos) => embedder.EmbedPhotosAsServed(photos, locator, cancellationToken);
+        // Shopper photos are embedded as a live search embeds them: located, their garment cropped when small, and in a
+        // catalog of negatives on black turned into one of them when taken on a light surface.
+        var negativeCatalog = IsNegativeCatalog(split.Train, cancellationToken);
+        List<float[]> AsServed(IReadOnlyList<byte[]> photos) => embedder.EmbedPhotosAsServed(photos, locator, negativeCatalog, cancellationToken);
         // Pixels are described only for a colour head to read them (Fashion-MNIST has no colours).
         var colourLabelling = LabelColours(request.ColourAttribute, split, progress, cancellationToken);
         var describeColours = colourLabelling is not null;
         // The same, with the colour descriptor of the image searched (what the colour head reads).
         List<LocatedPhoto> LocatedAsServed(IReadOnlyList<byte[]> photos) =>
-            [.. embedder.LocateAll(photos, locator, describeColours, cancellationToken).Select((l, i) => l ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
+            [.. embedder.LocateAll(photos, locator, describeColours, negativeCatalog, cancellationToken).Select((l, i) => l ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
 
         var trainFeatures = split.Train.Select(i => i.Vector).ToList();
         var trainLabels = split.Train.Select(i => labelOf[i.Category]).ToList();
@@ -204,9 +207,34 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
             CatalogShotCategories = catalogShotHead,
             CatalogShotRawWeight = catalogShots.RawWeight,
             CatalogShotCategoryBoost = catalogShots.CategoryBoost,
+            NegativeCatalog = negativeCatalog,
         };
         trained.Save(database.Files.Head);
         return trained;
+    }
+
+    // Catalog shots looked at to decide whether the catalog stores negatives on black: a vote, so a few odd ones do not matter.
+    private const int PolaritySamples = 101;
+
+    /// <summary>Whether most of the catalog's shots (up to <see cref="PolaritySamples"/> spread over the training split) are on a dark background.</summary>
+    private bool IsNegativeCatalog(IReadOnlyList<StoredVector> train, CancellationToken cancellationToken)
+    {
+        var step = Math.Max(1, train.Count / PolaritySamples);
+        int dark = 0, read = 0;
+        for (var i = 0; i < train.Count && read < PolaritySamples; i += step)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var shot = database.ReadImageBytes(train[i].ProductId) is { } bytes ? SKBitmap.Decode(bytes) : null;
+            if (shot is null)
+            {
+                continue;
+            }
+
+            read++;
+            dark += PhotoPolarity.IsOnDark(shot) ? 1 : 0;
+        }
+
+        return read > 0 && dark * 2 > read;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class PhotoSearch : IDisposable
         using var lease = _catalogs.Acquire();
         EnsureCompatible(lease.Catalog);
         using var bitmap = Decode(photo);
-        var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request), ReadsColour(lease.Catalog),
+        var located = Locate(bitmap, region, request.Item, LocatorOf(lease.Catalog, region, request), ReadsColour(lease.Catalog), IsNegative(lease.Catalog),
             (prepared, look) => Task.FromResult((look ? _embedder.Look([prepared]) : _embedder.EmbedWithMaps([prepared]))[0])).GetAwaiter().GetResult();
         return Ranked(lease.Catalog, located, request);
     }
@@ -76,19 +76,20 @@ public sealed class PhotoSearch : IDisposable
     {
         request.Validate();
         PhotoLocator? locator;
-        bool describeColour;
+        bool describeColour, negativeCatalog;
         using (var before = _catalogs.Acquire())
         {
             EnsureCompatible(before.Catalog); // a photo the catalog cannot be searched with is not worth a model run
             locator = LocatorOf(before.Catalog, region, request);
             describeColour = ReadsColour(before.Catalog);
+            negativeCatalog = IsNegative(before.Catalog);
         }
 
         // No catalog is held while the photo waits for its batch: a swap meanwhile frees the old one sooner.
         LocatedPhoto located;
         using (LookbookTelemetry.Stage("embed"))
         {
-            located = await Locate(photo, region, request.Item, locator, describeColour, (prepared, look) => _batcher.Value.EmbedAsync(prepared, look, cancellationToken)).ConfigureAwait(false);
+            located = await Locate(photo, region, request.Item, locator, describeColour, negativeCatalog, (prepared, look) => _batcher.Value.EmbedAsync(prepared, look, cancellationToken)).ConfigureAwait(false);
         }
 
         using var ranking = LookbookTelemetry.Stage("rank");
@@ -132,13 +133,19 @@ public sealed class PhotoSearch : IDisposable
     /// <summary>Whether the catalog's colour head reads a photo's colour descriptor (then search computes it).</summary>
     private static bool ReadsColour(SearchableCatalog catalog) => catalog.Head?.Colour is { DescriptorSize: > 0 };
 
+    /// <summary>Whether the catalog stores negatives on black, so that a photo on a light surface is searched as one of them.</summary>
+    private static bool IsNegative(SearchableCatalog catalog) => catalog.Head?.NegativeCatalog ?? false;
+
     /// <summary>
     /// Embeds the photo (or the shopper's region of it) and, with a locator, finds its items and embeds the searched one;
-    /// with <paramref name="describeColour"/>, the colour descriptor of the image searched too.
+    /// with <paramref name="describeColour"/>, the colour descriptor of the image searched too. In a
+    /// <paramref name="negativeCatalog"/>, a photo on a light surface is read as the catalog would store it (as training does).
     /// </summary>
     private async Task<LocatedPhoto> Locate(
-        SKBitmap bitmap, NormalizedRect? region, int? item, PhotoLocator? locator, bool describeColour, Func<PreparedImage, bool, Task<EmbeddedImage>> embed)
+        SKBitmap photo, NormalizedRect? region, int? item, PhotoLocator? locator, bool describeColour, bool negativeCatalog, Func<PreparedImage, bool, Task<EmbeddedImage>> embed)
     {
+        using var matched = photo.MatchedTo(negativeCatalog);
+        var bitmap = matched ?? photo;
         // The colours are described from the image that is searched: the whole photo, or the crop when there is one.
         float[]? Colour(PreparedImage searched) => describeColour ? _embedder.Preparer.DescribeColour(searched) : null;
         if (locator is null)

@@ -10,6 +10,21 @@ namespace Lookbook.Learning.Tests;
 public sealed class PolarityTests(TrainedCatalogFixture catalog)
 {
     [Fact]
+    public void Training_finds_the_catalog_stores_negatives_on_black_and_the_head_file_keeps_it()
+    {
+        Assert.True(catalog.Head.NegativeCatalog);
+        Assert.True(TrainedHead.Load(catalog.Database.Files.Head)!.NegativeCatalog);
+
+        // A head file written before polarity was measured loads as a catalog searched with photos as they are.
+        using var temp = new TempDirectory();
+        var path = temp.File("old.head.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(catalog.Database.Files.Head))!;
+        Assert.True(json.AsObject().Remove("negativeCatalog"));
+        File.WriteAllText(path, json.ToJsonString());
+        Assert.False(TrainedHead.Load(path)!.NegativeCatalog);
+    }
+
+    [Fact]
     public void A_garment_photographed_on_a_light_background_finds_its_category_in_a_catalog_on_black()
     {
         using var catalogs = new SearchableCatalogProvider(catalog.Database);

@@ -22,18 +22,26 @@ public static class AsServedEmbedding
     public static bool LooksApartAt(this IImageEmbedder embedder, SKBitmap photo) =>
         embedder.LooksApart && Math.Min(photo.Width, photo.Height) > embedder.Preparer.InputSize;
 
+    /// <summary>
+    /// The photo as search reads it for a catalog: in one of negatives on black (<paramref name="negativeCatalog"/>), a
+    /// photo on a light surface is turned into one of them (<see cref="PhotoPolarity"/>; a new bitmap, the caller's is kept).
+    /// Null: the photo itself is read.
+    /// </summary>
+    public static SKBitmap? MatchedTo(this SKBitmap photo, bool negativeCatalog) => negativeCatalog ? PhotoPolarity.AsNegativeOnBlack(photo) : null;
+
     /// <summary>One vector per photo; throws <see cref="InvalidDataException"/> for a photo that cannot be decoded.</summary>
     public static List<float[]> EmbedPhotosAsServed(
-        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, CancellationToken cancellationToken = default) =>
-        [.. embedder.LocateAll(photos, locator, describeColour: false, cancellationToken)
+        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, bool negativeCatalog = false, CancellationToken cancellationToken = default) =>
+        [.. embedder.LocateAll(photos, locator, describeColour: false, negativeCatalog, cancellationToken)
             .Select((l, i) => l?.Vector ?? throw new InvalidDataException($"Photo {i} could not be decoded."))];
 
     /// <summary>
     /// Each photo located as a live search would (null for a photo that cannot be decoded), with
-    /// <paramref name="describeColour"/> the colour descriptor of the image searched (the crop when there is one).
+    /// <paramref name="describeColour"/> the colour descriptor of the image searched (the crop when there is one), in a
+    /// <paramref name="negativeCatalog"/> turned as search turns it (<see cref="MatchedTo"/>).
     /// </summary>
     public static IReadOnlyList<LocatedPhoto?> LocateAll(
-        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, bool describeColour, CancellationToken cancellationToken = default)
+        this IImageEmbedder embedder, IReadOnlyList<byte[]> photos, PhotoLocator? locator, bool describeColour, bool negativeCatalog = false, CancellationToken cancellationToken = default)
     {
         float[]? Colour(PreparedImage searched) => describeColour ? embedder.Preparer.DescribeColour(searched) : null;
         var located = new LocatedPhoto?[photos.Count];
@@ -52,6 +60,12 @@ public static class AsServedEmbedding
                     try
                     {
                         bitmaps[i] = ImageDecoder.Decode(photos[start + i], embedder.Preparer.Limits, minShortSide: 2 * embedder.Preparer.InputSize);
+                        if (bitmaps[i]!.MatchedTo(negativeCatalog) is { } matched)
+                        {
+                            bitmaps[i]!.Dispose();
+                            bitmaps[i] = matched;
+                        }
+
                         // As search does: an int8 look reads a quickly prepared photo, whose vector is never searched.
                         apart[i] = locator is not null && embedder.LooksApartAt(bitmaps[i]!);
                         prepared[i] = apart[i] ? embedder.Preparer.PrepareForLook(bitmaps[i]!) : embedder.Preparer.Prepare(bitmaps[i]!);

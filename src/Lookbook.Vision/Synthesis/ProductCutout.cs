@@ -11,9 +11,6 @@ namespace Lookbook.Vision.Synthesis;
 /// </summary>
 internal static class ProductCutout
 {
-    // How far (sum of channel differences) a pixel may be from the background colour and still count as background.
-    private const int Tolerance = 60;
-
     public static SKBitmap From(SKBitmap source)
     {
         var (width, height) = (source.Width, source.Height);
@@ -24,13 +21,13 @@ internal static class ProductCutout
             canvas.DrawBitmap(source, 0, 0);
         }
 
-        var background = BorderColour(cutout);
+        var background = BorderFill.Border(cutout).Colour;
         var pixels = cutout.GetPixelSpan();
-        var isBackground = BorderFill.Background(pixels, width, height, bytesPerPixel: 4, background, Tolerance);
+        var isBackground = BorderFill.Background(pixels, width, height, bytesPerPixel: 4, background, BorderFill.Tolerance);
 
         // A catalog on black (Fashion-MNIST) stores its garments as light shapes: a shopper photographs the garment as
         // daylight shows it, darker than a bright background, so the product is turned back into its positive.
-        var negative = (0.299 * background.R) + (0.587 * background.G) + (0.114 * background.B) < 0.3 * 255;
+        var negative = PhotoPolarity.IsDark(background);
         var (left, top, right, bottom) = (width, height, -1, -1);
         for (var at = 0; at < isBackground.Length; at++)
         {
@@ -64,21 +61,5 @@ internal static class ProductCutout
             cutout.ExtractSubset(product, new SKRectI(left, top, right + 1, bottom + 1));
             return product.Copy(); // its own pixels: the subset shares the cutout's
         }
-    }
-
-    private static (int R, int G, int B) BorderColour(SKBitmap bitmap)
-    {
-        var samples = new List<SKColor>();
-        for (var i = 0; i < 16; i++)
-        {
-            samples.Add(bitmap.GetPixel(i * (bitmap.Width - 1) / 15, 0));
-            samples.Add(bitmap.GetPixel(i * (bitmap.Width - 1) / 15, bitmap.Height - 1));
-            samples.Add(bitmap.GetPixel(0, i * (bitmap.Height - 1) / 15));
-            samples.Add(bitmap.GetPixel(bitmap.Width - 1, i * (bitmap.Height - 1) / 15));
-        }
-
-        // The median per channel: a product touching the border does not move it.
-        int Median(Func<SKColor, byte> channel) => samples.Select(channel).Order().ElementAt(samples.Count / 2);
-        return (Median(c => c.Red), Median(c => c.Green), Median(c => c.Blue));
     }
 }
