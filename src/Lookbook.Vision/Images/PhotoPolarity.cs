@@ -37,10 +37,9 @@ public static class PhotoPolarity
             return null;
         }
 
-        var copy = new SKBitmap(new SKImageInfo(photo.Width, photo.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        if (!photo.CopyTo(copy, SKColorType.Rgba8888))
+        var copy = photo.Copy(SKColorType.Rgba8888);
+        if (copy is null)
         {
-            copy.Dispose();
             return null;
         }
 
