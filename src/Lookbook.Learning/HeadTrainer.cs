@@ -354,8 +354,10 @@ public sealed partial class HeadTrainer(CatalogDatabase database, IImageEmbedder
         }
     }
 
-    // Category boosts a catalog-like shot is tried with, besides the one chosen for every photo.
-    private static readonly float[] CatalogShotBoosts = [0.1f, 0.15f, 0.2f, 0.3f];
+    // Category boosts a catalog-like shot is tried with, besides the one chosen for every photo. Up to 0.5: on Fashion-MNIST
+    // validation still rose at 0.3 (0.9228 → 0.9232 at 0.5) and test mAP@10 with it (0.9148 → 0.9154); a phone photo keeps
+    // its own boost whatever is chosen here (docs/real-photos.md).
+    internal static readonly float[] CatalogShotBoosts = [0.1f, 0.15f, 0.2f, 0.3f, 0.4f, 0.5f];
 
     /// <summary>How catalog-like shots are compared and steered (nulls: like every photo), and the validation category score that chose it.</summary>
     internal sealed record CatalogShotSteering(float? RawWeight, float? CategoryBoost, double? Score);

@@ -85,13 +85,14 @@ public sealed class QuerySpaceTests
             return isRaw ? (rawCategory + boost, rawColour) : (0.80 + boost, 0.630);
         }
 
-        // Raw comparison gains category but costs 0.02 of colour: only the stronger boost is taken.
+        // Raw comparison gains category but costs 0.02 of colour: only the strongest boost is taken.
+        var strongest = HeadTrainer.CatalogShotBoosts.Max();
         var costly = HeadTrainer.ChooseCatalogShotSteering(v => projection.Apply(v), projection, shots, 0.05f, (q, b) => Score(q, b, 0.85, 0.610), progress: null);
-        Assert.Equal((null, 0.3f), (costly.RawWeight, costly.CategoryBoost));
+        Assert.Equal((null, strongest), (costly.RawWeight, costly.CategoryBoost));
 
         // At 0.002 of colour the raw comparison is worth it.
         var cheap = HeadTrainer.ChooseCatalogShotSteering(v => projection.Apply(v), projection, shots, 0.05f, (q, b) => Score(q, b, 0.85, 0.628), progress: null);
-        Assert.Equal((1f, 0.3f), (cheap.RawWeight, cheap.CategoryBoost));
+        Assert.Equal((1f, strongest), (cheap.RawWeight, cheap.CategoryBoost));
 
         // Nothing better than every photo's blend and boost: nothing changes.
         var none = HeadTrainer.ChooseCatalogShotSteering(v => projection.Apply(v), projection, shots, 0.05f, (q, b) => (0.9 - b(probe), (double?)null), progress: null);
