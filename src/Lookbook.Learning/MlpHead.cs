@@ -53,7 +53,8 @@ public sealed class MlpHead
     /// <summary>Class probabilities for one feature vector, in <see cref="Classes"/> order.</summary>
     public float[] Predict(ReadOnlySpan<float> features)
     {
-        Span<float> hidden = HiddenSize <= 1024 ? stackalloc float[HiddenSize] : new float[HiddenSize];
+        // Averaged networks keep every member's units (three of 512: 1,536), still small enough for the stack.
+        Span<float> hidden = HiddenSize <= 2048 ? stackalloc float[HiddenSize] : new float[HiddenSize];
         Hidden(features, hidden);
         var probabilities = new float[Classes.Count];
         Output(hidden, probabilities);

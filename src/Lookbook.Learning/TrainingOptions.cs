@@ -1,7 +1,10 @@
 namespace Lookbook.Learning;
 
 /// <summary>How the head is trained. Defaults suit a few thousand to a hundred thousand examples.</summary>
-/// <param name="HiddenSize">Units of the hidden layer (and dimension of the learned embedding).</param>
+/// <param name="HiddenSize">Units of the hidden layer (and dimension of the learned embedding). 512 rather than 256: a head
+/// that also learns augmented copies, shopper photos and images of no product needs the room, and even on Fashion-MNIST's
+/// stored vectors alone three networks of 512 name validation images 92.93% right against 92.75% with 256 (test 0.9240
+/// against 0.9203, docs/real-photos.md).</param>
 /// <param name="MaxEpochs">Upper bound on passes over the training set.</param>
 /// <param name="Patience">Stop after this many epochs without a better validation loss (early stopping).</param>
 /// <param name="LearningRate">Adam step size.</param>
@@ -15,7 +18,7 @@ namespace Lookbook.Learning;
 /// a single one. Each seed's head lands a few tenths of a point apart on unseen images (Fashion-MNIST test accuracy 0.9105–0.9162
 /// over five seeds, the same data); their average is steadier and better than the typical one (three: 0.9171).</param>
 public sealed record TrainingOptions(
-    int HiddenSize = 256,
+    int HiddenSize = 512,
     int MaxEpochs = 60,
     int BatchSize = 128,
     int Patience = 6,
