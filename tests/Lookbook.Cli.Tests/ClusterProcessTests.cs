@@ -124,6 +124,16 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         {
             var query = TestVectors.Unit(random, Dimension);
             var answer = await search.SearchAsync(query, 10);
+
+            // The suite runs test assemblies side by side on two cores, and a starved silo can miss the 2 s shard
+            // deadline this test sets for the kill below. That is latency (benchmarked elsewhere), not a wrong answer:
+            // ask again, and fail only when the shards keep missing it or answer wrongly.
+            for (var retry = 0; answer.IsPartial && retry < 3; retry++)
+            {
+                output.WriteLine($"partial answer ({string.Join("; ", answer.Failures.Values)}); asking again");
+                answer = await search.SearchAsync(query, 10);
+            }
+
             Assert.False(answer.IsPartial, string.Join("; ", answer.Failures.Values));
             Assert.Equal(single.Search(query, 10).Select(h => h.Key), answer.Hits.Select(h => h.ProductId));
         }
